@@ -1,0 +1,238 @@
+"""Base models shared by every app: timestamps, audited writes, sources of facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, router
+from django.db.models.deletion import Collector
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from renkei.core.audit import current_context
+
+
+class AuditEntry(models.Model):
+    """One write: who, what, when (UTC), through which path, on behalf of which organisation."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("updated")
+        DELETE = "delete", _("deleted")
+
+    at = models.DateTimeField(_("when (UTC)"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_label = models.CharField(_("who (as recorded)"), max_length=200, blank=True)
+    on_behalf_of_id = models.BigIntegerField(_("on behalf of (organisation id)"), null=True, blank=True)
+    via = models.CharField(_("through"), max_length=20)
+    label = models.CharField(_("operation"), max_length=100, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=300)
+    changes = models.JSONField(_("changes"), default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.action} {self.object_repr}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time | Decimal):
+        return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+        return value.name or ""
+    if isinstance(value, str | int | float | bool | list | dict) or value is None:
+        return value
+    return str(value)
+
+
+def _field_values(instance: models.Model) -> dict[str, Any]:
+    masked = getattr(instance, "audit_masked_fields", ())
+    values = {}
+    for f in instance._meta.concrete_fields:
+        value = _plain(getattr(instance, f.attname))
+        if f.attname in masked and value:
+            value = "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:12]
+        values[f.attname] = value
+    return values
+
+
+def _entries(instances: list[models.Model], action: str, changes: list[dict]) -> list[AuditEntry]:
+    context = current_context()
+    actor = context.actor
+    actor_label = actor.get_username() if actor is not None else context.via
+    entries = []
+    for instance, change in zip(instances, changes, strict=True):
+        owner = context.on_behalf_of_id
+        if owner is None and hasattr(instance, "audit_organisation_id"):
+            owner = instance.audit_organisation_id()
+        entries.append(
+            AuditEntry(
+                actor=actor, actor_label=actor_label, on_behalf_of_id=owner, via=context.via,
+                label=context.label, request_id=context.request_id, action=action,
+                content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+                object_id=str(instance.pk), object_repr=str(instance)[:300], changes=change,
+            )
+        )
+    return entries
+
+
+def _write(entries: list[AuditEntry], using: str) -> None:
+    if entries:
+        AuditEntry.objects.using(using).bulk_create(entries)
+
+
+def audit_deletion(objs: Any, using: str) -> None:
+    """Write an entry for every audited row a deletion will remove, cascades included."""
+    collector = Collector(using=using, origin=objs)
+    collector.collect(objs)
+    for model, instances in collector.data.items():
+        if issubclass(model, AuditedModel) and instances:
+            rows = list(instances)
+            _write(_entries(rows, AuditEntry.Action.DELETE, [_field_values(r) for r in rows]), using)
+    for qs in collector.fast_deletes:
+        if issubclass(qs.model, AuditedModel):
+            rows = list(qs)
+            _write(_entries(rows, AuditEntry.Action.DELETE, [_field_values(r) for r in rows]), using)
+
+
+class AuditedQuerySet(models.QuerySet):
+    """Bulk paths write audit entries too; none of them skips the log."""
+
+    def update(self, **kwargs: Any) -> int:
+        rows = list(self._chain())
+        count = super().update(**kwargs)
+        change = {key: _plain(value) for key, value in kwargs.items()}
+        _write(_entries(rows, AuditEntry.Action.UPDATE, [change] * len(rows)), self.db)
+        return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        audit_deletion(list(self._chain()), self.db)
+        return super().delete()
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+        created = super().bulk_create(objs, *args, **kwargs)
+        rows = [obj for obj in created if obj.pk is not None]
+        _write(_entries(rows, AuditEntry.Action.CREATE, [_field_values(r) for r in rows]), self.db)
+        return created
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        objs = list(objs)
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        changes = [{name: _plain(getattr(obj, name)) for name in fields} for obj in objs]
+        _write(_entries(objs, AuditEntry.Action.UPDATE, changes), self.db)
+        return count
+
+
+class AuditedModel(models.Model):
+    """A model whose every write leaves an `AuditEntry`, whatever path the write takes."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db: str, field_names: Any, values: Any) -> AuditedModel:
+        instance = super().from_db(db, field_names, values)
+        instance._audit_snapshot = _field_values(instance)
+        return instance
+
+    def audit_organisation_id(self) -> int | None:
+        """The organisation a write to this row is made on behalf of, unless the context says."""
+        return None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        current_context()  # fail closed before touching the database
+        before = getattr(self, "_audit_snapshot", None)
+        creating = self._state.adding or before is None
+        super().save(*args, **kwargs)
+        after = _field_values(self)
+        ignored = {"updated_at", "created_at"}
+        if creating:
+            action, change = AuditEntry.Action.CREATE, after
+        else:
+            change = {
+                name: [before.get(name), value]
+                for name, value in after.items()
+                if before.get(name) != value and name not in ignored
+            }
+            if not change:
+                self._audit_snapshot = after
+                return
+            action = AuditEntry.Action.UPDATE
+        _write(_entries([self], action, [change]), kwargs.get("using") or self._state.db or "default")
+        self._audit_snapshot = after
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        audit_deletion([self], using)
+        return super().delete(*args, **kwargs)
+
+
+class Source(AuditedModel):
+    """A document that facts in the registry come from."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    url = models.URLField(_("URL"), blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Not from a real document: made up for the demo.")
+    )
+
+    class Meta:
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.title}"
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+
+def localized(obj: Any, field: str) -> str:
+    """The value of `<field>_<lang>` for the active language, falling back to Japanese."""
+    lang = (get_language() or "ja")[:2]
+    value = getattr(obj, f"{field}_{lang}", "") or ""
+    return value or getattr(obj, f"{field}_ja", "") or getattr(obj, f"{field}_en", "") or ""
+
+
+def _audit_m2m(sender: Any, instance: models.Model, action: str, pk_set: Any, **kwargs: Any) -> None:
+    """Many-to-many changes on audited models are writes too (the only signal we use: audit plumbing)."""
+    if not isinstance(instance, AuditedModel) or action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    field = next(
+        (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender), sender.__name__
+    )
+    change = {field: {action.removeprefix("post_"): sorted(pk_set or [])}}
+    _write(_entries([instance], AuditEntry.Action.UPDATE, [change]), kwargs.get("using") or "default")
+
+
+models.signals.m2m_changed.connect(_audit_m2m, dispatch_uid="renkei.audit.m2m")

@@ -1,0 +1,61 @@
+"""Template filters used on every page: dates and fiscal years the Japanese way, language links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.urls import translate_url
+from django.utils import formats
+from django.utils.translation import get_language
+
+from renkei.core import jdates
+from renkei.core.models import localized
+
+register = template.Library()
+
+
+def _japanese() -> bool:
+    return (get_language() or "ja").startswith("ja")
+
+
+@register.filter
+def jdate(value: dt.date | dt.datetime | None) -> str:
+    """令和3年3月12日 (2021年) in Japanese, 12 March 2021 in English."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if _japanese():
+        try:
+            return f"{jdates.format_date_ja(value)}（{value.year}年）"
+        except jdates.JapaneseDateError:
+            return jdates.format_date_ja(value, era=False)
+    return formats.date_format(value, "j F Y")
+
+
+@register.filter
+def fy(value: int | dt.date | None) -> str:
+    """A fiscal year: 令和5年度（2023年度） in Japanese, FY2023 (R5) in English."""
+    if value in (None, ""):
+        return ""
+    year = jdates.fiscal_year(value) if isinstance(value, dt.date) else int(value)
+    if _japanese():
+        return f"{jdates.format_fiscal_year(year)}（{year}年度）"
+    return f"FY{year} ({jdates.format_fiscal_year(year, style='short')})"
+
+
+@register.filter
+def loc(obj: Any, field: str) -> str:
+    """`obj|loc:"name"` → the active-language value of name_ja / name_en."""
+    return localized(obj, field)
+
+
+@register.simple_tag(takes_context=True)
+def switch_language_url(context: dict, language: str) -> str:
+    request = context.get("request")
+    if request is None:
+        return "/" if language == "ja" else f"/{language}/"
+    url = translate_url(request.get_full_path(), language)
+    return url

@@ -1,0 +1,134 @@
+"""Access rules for networks: the secretariat keeps a network's records; members read them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+
+from renkei.core import policy
+from renkei.core.policy import Action
+from renkei.networks.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyParticipant,
+    DeclaredCount,
+    Decision,
+    Document,
+    DocumentVersion,
+    Meeting,
+    Membership,
+    Network,
+    NetworkStaff,
+    Post,
+    Tenure,
+)
+from renkei.organisations import policy as organisation_policy
+from renkei.organisations.models import Organisation
+
+
+def staff_network_ids(user: Any) -> set[int]:
+    """Networks whose records the user keeps: named secretariat staff, or an editor at the
+    organisation that currently serves as the network's secretariat."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    cached = getattr(user, "_renkei_staff_networks", None)
+    if cached is not None:
+        return cached
+    ids = set(NetworkStaff.objects.filter(user=user).values_list("network_id", flat=True))
+    editable = organisation_policy.editable_organisation_ids(user)
+    if editable:
+        today = dt.date.today()
+        secretariats = Membership.objects.filter(role=Membership.Role.SECRETARIAT, organisation_id__in=editable)
+        ids |= {m.network_id for m in secretariats if m.is_current(today)}
+    user._renkei_staff_networks = ids
+    return ids
+
+
+def member_network_ids(user: Any) -> set[int]:
+    """Networks the user's organisations currently belong to (any role)."""
+    roles = organisation_policy.organisation_roles(user)
+    if not roles:
+        return set()
+    today = dt.date.today()
+    rows = Membership.objects.filter(organisation_id__in=roles)
+    return {m.network_id for m in rows if m.is_current(today)} | staff_network_ids(user)
+
+
+class NetworkRules:
+    def can(self, user: Any, action: Action, obj: Network) -> bool:
+        if action == Action.VIEW:
+            return True
+        return action == Action.CHANGE and obj.pk in staff_network_ids(user)
+
+    def visible(self, user: Any, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset
+
+
+class NetworkRecordRules:
+    """Public governance records: the network's secretariat writes them."""
+
+    def can(self, user: Any, action: Action, obj: Any) -> bool:
+        if action == Action.VIEW:
+            return True
+        return obj.network_id_for_policy() in staff_network_ids(user)
+
+    def visible(self, user: Any, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset
+
+
+class MeetingRecordRules(NetworkRecordRules):
+    """Meetings are public when marked so; otherwise seen by the network's members and secretariat."""
+
+    def __init__(self, meeting_path: str) -> None:
+        self.meeting_path = meeting_path
+
+    def _meeting(self, obj: Any) -> Meeting:
+        for part in self.meeting_path.split("__") if self.meeting_path else []:
+            obj = getattr(obj, part)
+        return obj
+
+    def can(self, user: Any, action: Action, obj: Any) -> bool:
+        if action == Action.VIEW:
+            meeting = self._meeting(obj)
+            return meeting.is_public or meeting.body.network_id in member_network_ids(user)
+        return super().can(user, action, obj)
+
+    def visible(self, user: Any, queryset: models.QuerySet) -> models.QuerySet:
+        prefix = f"{self.meeting_path}__" if self.meeting_path else ""
+        return queryset.filter(
+            models.Q(**{f"{prefix}is_public": True})
+            | models.Q(**{f"{prefix}body__network_id__in": member_network_ids(user)})
+        )
+
+
+class NetworkStaffRules:
+    """The secretariat sees and manages its own staff list."""
+
+    def can(self, user: Any, action: Action, obj: NetworkStaff) -> bool:
+        return obj.network_id in staff_network_ids(user)
+
+    def visible(self, user: Any, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset.filter(network_id__in=staff_network_ids(user))
+
+
+class OrganisationRulesWithSecretariat(organisation_policy.OrganisationRules):
+    """Secretariat staff may register a new top-level organisation (a prospective member)."""
+
+    def can(self, user: Any, action: Action, obj: Organisation) -> bool:
+        if action == Action.ADD and obj.parent_id is None and staff_network_ids(user):
+            return True
+        return super().can(user, action, obj)
+
+
+def register_rules() -> None:
+    policy.register(Organisation, OrganisationRulesWithSecretariat())
+    policy.register(Network, NetworkRules())
+    policy.register(NetworkStaff, NetworkStaffRules())
+    for model in (Membership, DeclaredCount, Document, DocumentVersion, Body, BodyParticipant, Post, Tenure):
+        policy.register(model, NetworkRecordRules())
+    policy.register(Meeting, MeetingRecordRules(""))
+    for model in (AgendaItem, Attendance, Decision):
+        policy.register(model, MeetingRecordRules("meeting"))

@@ -1,0 +1,127 @@
+"""Reads of networks and their governance, always filtered by the policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from renkei.core import policy
+from renkei.networks.models import (
+    Body,
+    BodyParticipant,
+    DeclaredCount,
+    Document,
+    DocumentVersion,
+    Meeting,
+    Membership,
+    Network,
+    Post,
+    Tenure,
+)
+from renkei.organisations.models import Organisation
+
+
+def _current_member_filter(prefix: str = "memberships__") -> Q:
+    today = dt.date.today()
+    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": today})) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+    )
+
+
+def network_list(*, user: Any) -> QuerySet[Network]:
+    member_filter = Q(memberships__role=Membership.Role.MEMBER) & _current_member_filter()
+    return (
+        policy.visible(user, Network.objects.all())
+        .annotate(member_count=Count("memberships", filter=member_filter, distinct=True))
+        .prefetch_related("sources", Prefetch("declared_counts", queryset=DeclaredCount.objects.order_by("sort_order")))
+        .order_by("founded_on", "pk")
+    )
+
+
+def network_get(*, user: Any, key: str) -> Network:
+    return network_list(user=user).get(key=key)
+
+
+def membership_list(
+    *, user: Any, network: str | None = None, organisation: str | None = None, role: str | None = None,
+    current: bool | None = None,
+) -> QuerySet[Membership]:
+    qs = policy.visible(user, Membership.objects.all())
+    if network:
+        qs = qs.filter(network__key=network)
+    if organisation:
+        qs = qs.filter(organisation__key=organisation)
+    if role:
+        qs = qs.filter(role=role)
+    if current is True:
+        qs = qs.filter(_current_member_filter(prefix=""))
+    return qs.select_related("network", "organisation", "on_behalf_of", "source").order_by(
+        "network__founded_on", "network_id", "role", "organisation__name_kana", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class NetworkPage:
+    """Everything the network page shows, loaded in a fixed number of queries."""
+
+    network: Network
+    memberships: list[Membership]
+    bodies: list[Body]
+    documents: list[Document]
+    meetings: list[Meeting]
+    kind_counts: list[tuple[str, int]]
+
+
+def network_page(*, user: Any, key: str) -> NetworkPage:
+    network = network_get(user=user, key=key)
+    memberships = list(
+        membership_list(user=user, network=key).select_related("organisation__parent")
+    )
+    tenures = Tenure.objects.select_related("person", "on_behalf_of").order_by("-start_date")
+    bodies = list(
+        policy.visible(user, Body.objects.filter(network=network))
+        .select_related("reports_to_body", "reports_to_post", "hosted_by", "source")
+        .prefetch_related(
+            Prefetch("posts", queryset=Post.objects.prefetch_related(Prefetch("tenures", queryset=tenures))),
+            Prefetch("participants", queryset=BodyParticipant.objects.select_related("organisation")),
+        )
+    )
+    documents = list(
+        policy.visible(user, Document.objects.filter(network=network)).prefetch_related(
+            Prefetch("versions", queryset=DocumentVersion.objects.select_related("source").order_by("-number"))
+        )
+    )
+    meetings = list(
+        policy.visible(user, Meeting.objects.filter(body__network=network))
+        .select_related("body")
+        .prefetch_related("agenda_items", "decisions", "attendances__organisation")
+    )
+    kinds: dict[str, int] = {}
+    for membership in memberships:
+        if membership.role == Membership.Role.MEMBER:
+            label = Organisation.Kind(membership.organisation.kind).label
+            kinds[str(label)] = kinds.get(str(label), 0) + 1
+    return NetworkPage(
+        network=network, memberships=memberships, bodies=bodies, documents=documents, meetings=meetings,
+        kind_counts=sorted(kinds.items(), key=lambda item: -item[1]),
+    )
+
+
+def organisation_memberships(*, user: Any, organisation: Organisation) -> list[Membership]:
+    ids = [organisation.pk, *(unit.pk for unit in organisation.units.all())]
+    return list(
+        policy.visible(user, Membership.objects.filter(organisation_id__in=ids))
+        .select_related("network", "organisation", "source")
+        .order_by("network__founded_on", "pk")
+    )
+
+
+def organisation_body_participations(*, user: Any, organisation: Organisation) -> list[BodyParticipant]:
+    return list(
+        policy.visible(user, BodyParticipant.objects.filter(organisation=organisation)).select_related(
+            "body__network"
+        )
+    )

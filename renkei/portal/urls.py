@@ -1,0 +1,11 @@
+from django.urls import path
+
+from renkei.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("networks/<slug:key>/", views.network_detail, name="network-detail"),
+    path("organisations/", views.organisation_list, name="organisation-list"),
+    path("organisations/<str:key>/", views.organisation_detail, name="organisation-detail"),
+]

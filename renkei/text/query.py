@@ -1,0 +1,232 @@
+"""Search queries: model, parser, term expansion and renderers for SQLite FTS5 and PostgreSQL.
+
+Contract for back-ends. A :class:`Query` is an AND of ``include`` groups minus documents that match
+any ``exclude`` group. A :class:`Group` (one query word or phrase) matches if ANY alternative
+matches; an alternative matches if ALL its terms are in the document's :func:`index_terms`.
+A :class:`Term` with ``prefix=True`` matches any index term starting with it.
+
+* No positive group means "no text filter": exclusions then apply to all documents, and a query
+  with neither (empty, or only punctuation) filters nothing. :attr:`Query.is_empty` says so.
+* A Japanese run of one character needs its unigram, of two or more all its bigrams (never a false
+  negative against :func:`contains_normalised`); a Sudachi alternative (normalized forms of the
+  content words) is ORed in for runs of 3+ characters or when Sudachi changes a form, so
+  シュミレーション finds シミュレーション and データの分析 finds データ分析.
+* Other words (ASCII etc.) match whole index words; runs of 3+ characters are prefix terms
+  (``pyth`` finds ``python``), shorter ones are exact (``ai`` does not find ``aichi``). So for
+  them the oracle is "substring starting at a word start" (and ending at a word end if < 3 chars).
+* A phrase (``"データ 分析"``, 「データ分析」, “…”) is one group: all its terms, adjacency not required.
+* ``-word`` / ``－word`` excludes; ``a OR b`` (upper-case OR) merges two positive words into one group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from renkei.text.normalise import normalise
+from renkei.text.tokens import BIGRAM_SUFFIX, UNIGRAM_SUFFIX, content_forms, runs
+
+__all__ = [
+    "Group",
+    "Query",
+    "Term",
+    "matches",
+    "parse_query",
+    "query_terms",
+    "to_fts5",
+    "to_fts5_exclusions",
+    "to_tsquery",
+    "word_group",
+]
+
+PREFIX_MIN = 3  # non-Japanese runs at least this long are prefix terms
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """OR of alternatives, each an AND of terms; ``text`` is the normalised source, for display."""
+
+    alternatives: tuple[tuple[Term, ...], ...]
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    include: tuple[Group, ...] = ()
+    exclude: tuple[Group, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the query constrains nothing (no text filter at all)."""
+        return not self.include and not self.exclude
+
+
+# --- term expansion -------------------------------------------------------------------------------
+
+
+def _word(run: str) -> Term:
+    return Term(run, prefix=len(run) >= PREFIX_MIN)
+
+
+def _surface_alternative(norm: str) -> tuple[Term, ...]:
+    terms: list[Term] = []
+    for is_jp, run in runs(norm):
+        if not is_jp:
+            terms.append(_word(run))
+        elif len(run) == 1:
+            terms.append(Term(run + UNIGRAM_SUFFIX))
+        else:
+            terms.extend(Term(run[i - 1 : i + 1] + BIGRAM_SUFFIX) for i in range(1, len(run)))
+    return tuple(dict.fromkeys(terms))
+
+
+def _sudachi_alternative(norm: str) -> tuple[Term, ...]:
+    forms = content_forms(norm)
+    long_jp = any(is_jp and len(run) >= 3 for is_jp, run in runs(norm))
+    if not long_jp and all(surface == form for surface, form in forms):
+        return ()
+    terms = (Term(run) if is_jp else _word(run) for _, form in forms for is_jp, run in runs(form))
+    return tuple(dict.fromkeys(terms))
+
+
+def _prune(alternatives: Iterable[tuple[Term, ...]]) -> tuple[tuple[Term, ...], ...]:
+    """Drop empty and duplicate alternatives and those implied by a smaller one (a superset of terms)."""
+    alts = sorted({a for a in alternatives if a}, key=len)
+    kept: list[tuple[Term, ...]] = []
+    for alt in alts:
+        if not any(set(k) <= set(alt) for k in kept):
+            kept.append(alt)
+    order = {a: i for i, a in enumerate(dict.fromkeys(alternatives))}
+    return tuple(sorted(kept, key=order.__getitem__))
+
+
+def word_group(text: str) -> Group | None:
+    """The group for one word or phrase, or None if it yields no terms (e.g. only punctuation)."""
+    norm = normalise(text)
+    alternatives = _prune((_surface_alternative(norm), _sudachi_alternative(norm)))
+    return Group(alternatives, norm) if alternatives else None
+
+
+def query_terms(text: str) -> tuple[Group, ...]:
+    """One group per whitespace-separated word of ``text`` (no operators); all must match."""
+    return tuple(g for word in normalise(text).split(" ") if (g := word_group(word)))
+
+
+def matches(query: Query, terms: Iterable[str]) -> bool:
+    """Evaluate ``query`` against a document's index terms in Python (reference semantics)."""
+    have = set(terms)
+
+    def term_ok(t: Term) -> bool:
+        return t.text in have or (t.prefix and any(h.startswith(t.text) for h in have))
+
+    def group_ok(g: Group) -> bool:
+        return any(all(term_ok(t) for t in alt) for alt in g.alternatives)
+
+    return all(map(group_ok, query.include)) and not any(map(group_ok, query.exclude))
+
+
+# --- parser ---------------------------------------------------------------------------------------
+
+_QUOTES = {'"': '"', "＂": "＂", "“": "”", "”": "”", "「": "」", "『": "』"}
+_CLOSERS = {'"': '"＂', "＂": '"＂', "”": "”“", "」": "」", "』": "』"}
+_MINUS = "-－−"
+
+
+def _items(text: str) -> list[tuple[str, bool, bool]]:
+    """Split raw query text into (text, excluded, quoted) items."""
+    items: list[tuple[str, bool, bool]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        neg = text[i] in _MINUS and i + 1 < n and not text[i + 1].isspace() and text[i + 1] not in _MINUS
+        i += neg
+        if text[i] in _QUOTES:
+            closers = _CLOSERS[_QUOTES[text[i]]]
+            j = next((k for k in range(i + 1, n) if text[k] in closers), n)
+            items.append((text[i + 1 : j], neg, True))
+            i = j + 1
+        else:
+            j = next((k for k in range(i, n) if text[k].isspace()), n)
+            items.append((text[i:j], neg, False))
+            i = j
+    return items
+
+
+def parse_query(text: str) -> Query:
+    """Parse user input: words, phrases, ``-`` exclusions, ``OR`` between positive words."""
+    include: list[Group] = []
+    exclude: list[Group] = []
+    pending_or = False
+    for raw, neg, quoted in _items(text):
+        if not quoted and not neg and raw in ("OR", "ＯＲ") and include and not pending_or:
+            pending_or = True
+            continue
+        group = word_group(raw)
+        if group is None:
+            continue
+        if neg:
+            exclude.append(group)
+        elif pending_or:
+            last = include[-1]
+            include[-1] = Group(_prune(last.alternatives + group.alternatives), f"{last.text} OR {group.text}")
+        else:
+            include.append(group)
+        pending_or = False
+    if pending_or:  # trailing OR: it was a word after all
+        include.extend(g for g in [word_group("OR")] if g)
+    return Query(tuple(include), tuple(exclude))
+
+
+# --- renderers ------------------------------------------------------------------------------------
+
+
+def _join(parts: Sequence[str], op: str) -> str:
+    return parts[0] if len(parts) == 1 else "(" + f" {op} ".join(parts) + ")"
+
+
+def _fts5_term(t: Term) -> str:
+    return '"' + t.text.replace('"', '""') + '"' + ("*" if t.prefix else "")
+
+
+def _fts5_groups(groups: Sequence[Group], op: str) -> str:
+    return _join([_join([_join([_fts5_term(t) for t in a], "AND") for a in g.alternatives], "OR")
+                  for g in groups], op)
+
+
+def to_fts5(query: Query) -> str:
+    """FTS5 MATCH expression for the positive part (with NOT for exclusions); "" if no positive part."""
+    if not query.include:
+        return ""
+    expr = _fts5_groups(query.include, "AND")
+    return f"{expr} NOT {_fts5_groups(query.exclude, 'OR')}" if query.exclude else expr
+
+
+def to_fts5_exclusions(query: Query) -> str:
+    """FTS5 MATCH expression matching any excluded group ("" if none), for
+    ``rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)`` when :func:`to_fts5` is empty."""
+    return _fts5_groups(query.exclude, "OR") if query.exclude else ""
+
+
+def _ts_term(t: Term) -> str:
+    return "'" + t.text.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if t.prefix else "")
+
+
+def _ts_groups(groups: Sequence[Group], op: str) -> str:
+    return _join([_join([_join([_ts_term(t) for t in a], "&") for a in g.alternatives], "|")
+                  for g in groups], op)
+
+
+def to_tsquery(query: Query) -> str:
+    """Text for ``to_tsquery('simple', %s)``; "" when the query is empty (no text filter)."""
+    parts = [_ts_groups(query.include, "&")] if query.include else []
+    if query.exclude:
+        parts.append("!" + _ts_groups(query.exclude, "|"))
+    return " & ".join(parts)
