@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "renkei.accounts",
     "renkei.organisations",
     "renkei.networks",
+    "renkei.taxonomy",
+    "renkei.catalog",
     "renkei.portal",
     "renkei.demo",
 ]

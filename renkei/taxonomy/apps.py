@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TaxonomyConfig(AppConfig):
+    name = "renkei.taxonomy"
+    label = "taxonomy"
+    verbose_name = _("Fields and skills")
+
+    def ready(self) -> None:
+        from renkei.core import policy
+        from renkei.taxonomy.models import Concept, Scheme
+
+        policy.register(Scheme, policy.PublicReadOnly())
+        policy.register(Concept, policy.PublicReadOnly())
