@@ -144,6 +144,7 @@ USE_TZ = True
 
 # --- Static and uploaded files -------------------------------------------------------------------
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it, even when serving from finders
 MEDIA_URL = "media/"

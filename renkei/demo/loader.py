@@ -132,7 +132,9 @@ class _Loader:
         text_fields = ("name_ja", "name_en", "short_name_ja", "short_name_en", "description_ja",
                        "description_en", "founded_note", "website")
         values: dict[str, Any] = {k: row.get(k, "") for k in text_fields}
-        values.update(kind=row["kind"], founded_on=row.get("founded_on"))
+        values.update(
+            kind=row["kind"], founded_on=row.get("founded_on"), founded_precision=row.get("founded_precision", "day")
+        )
         network = self.upsert(Network, {"key": row["key"]}, values)
         self.link_sources(network, row.get("sources", []))
         for count in row.get("declared_count", []):

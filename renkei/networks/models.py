@@ -28,6 +28,10 @@ class Network(AuditedModel):
     description_ja = models.TextField(_("description (Japanese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    founded_precision = models.CharField(
+        _("precision of the founding date"), max_length=5, choices=[("day", _("day")), ("month", _("month"))],
+        default="day", help_text=_("'month' when the source gives only the month."),
+    )
     founded_note = models.CharField(_("founding date as stated"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="+", verbose_name=_("sources"))

@@ -59,7 +59,7 @@ def membership_list(
     if current is True:
         qs = qs.filter(_current_member_filter(prefix=""))
     return qs.select_related("network", "organisation", "on_behalf_of", "source").order_by(
-        "network__founded_on", "network_id", "role", "organisation__name_kana", "pk"
+        "network__founded_on", "network_id", "role", "pk"
     )
 
 

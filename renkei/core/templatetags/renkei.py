@@ -36,6 +36,26 @@ def jdate(value: dt.date | dt.datetime | None) -> str:
 
 
 @register.filter
+def jmonth(value: dt.date | None) -> str:
+    """A month: 令和4年10月（2022年） in Japanese, October 2022 in English."""
+    if not value:
+        return ""
+    if _japanese():
+        era, year = jdates.era_for_date(value)
+        year_text = "元" if year == 1 else str(year)
+        return f"{era.name_ja}{year_text}年{value.month}月（{value.year}年）"
+    return formats.date_format(value, "F Y")
+
+
+@register.filter
+def founded(network: Any) -> str:
+    """The founding date at the precision the source gives."""
+    if network.founded_precision == "month":
+        return jmonth(network.founded_on)
+    return jdate(network.founded_on)
+
+
+@register.filter
 def fy(value: int | dt.date | None) -> str:
     """A fiscal year: 令和5年度（2023年度） in Japanese, FY2023 (R5) in English."""
     if value in (None, ""):
