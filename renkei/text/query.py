@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from renkei.text.normalise import normalise
-from renkei.text.tokens import BIGRAM_SUFFIX, UNIGRAM_SUFFIX, content_forms, runs
+from renkei.text.tokens import UNIGRAM_SUFFIX, bigrams, content_forms, runs
 
 __all__ = [
     "Group",
@@ -82,7 +82,7 @@ def _surface_alternative(norm: str) -> tuple[Term, ...]:
         elif len(run) == 1:
             terms.append(Term(run + UNIGRAM_SUFFIX))
         else:
-            terms.extend(Term(run[i - 1 : i + 1] + BIGRAM_SUFFIX) for i in range(1, len(run)))
+            terms.extend(map(Term, bigrams(run)))
     return tuple(dict.fromkeys(terms))
 
 
@@ -95,7 +95,7 @@ def _sudachi_alternative(norm: str) -> tuple[Term, ...]:
     return tuple(dict.fromkeys(terms))
 
 
-def _prune(alternatives: Iterable[tuple[Term, ...]]) -> tuple[tuple[Term, ...], ...]:
+def _prune(alternatives: Sequence[tuple[Term, ...]]) -> tuple[tuple[Term, ...], ...]:
     """Drop empty and duplicate alternatives and those implied by a smaller one (a superset of terms)."""
     alts = sorted({a for a in alternatives if a}, key=len)
     kept: list[tuple[Term, ...]] = []
@@ -176,7 +176,9 @@ def parse_query(text: str) -> Query:
             exclude.append(group)
         elif pending_or:
             last = include[-1]
-            include[-1] = Group(_prune(last.alternatives + group.alternatives), f"{last.text} OR {group.text}")
+            include[-1] = Group(
+                _prune(last.alternatives + group.alternatives), f"{last.text} OR {group.text}"
+            )
         else:
             include.append(group)
         pending_or = False
@@ -197,8 +199,9 @@ def _fts5_term(t: Term) -> str:
 
 
 def _fts5_groups(groups: Sequence[Group], op: str) -> str:
-    return _join([_join([_join([_fts5_term(t) for t in a], "AND") for a in g.alternatives], "OR")
-                  for g in groups], op)
+    return _join(
+        [_join([_join([_fts5_term(t) for t in a], "AND") for a in g.alternatives], "OR") for g in groups], op
+    )
 
 
 def to_fts5(query: Query) -> str:
@@ -220,8 +223,9 @@ def _ts_term(t: Term) -> str:
 
 
 def _ts_groups(groups: Sequence[Group], op: str) -> str:
-    return _join([_join([_join([_ts_term(t) for t in a], "&") for a in g.alternatives], "|")
-                  for g in groups], op)
+    return _join(
+        [_join([_join([_ts_term(t) for t in a], "&") for a in g.alternatives], "|") for g in groups], op
+    )
 
 
 def to_tsquery(query: Query) -> str:

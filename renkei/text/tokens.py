@@ -3,11 +3,12 @@
 Term encoding (one space-separated FTS column, SQLite FTS5 ``unicode61`` or PostgreSQL
 ``to_tsvector('simple', ...)``):
 
-* word terms: Sudachi split-mode-A ``normalized_form`` of content words and every run of word
-  characters in the normalised text, cut into *script-homogeneous* runs: either only Japanese
-  characters (``シミュレーション``) or only other word characters (``python``, ``dx``, ``2024``);
-* Japanese bigram: two Japanese characters + ``"b"`` (``品質b``); unigram: one Japanese character
-  + ``"u"`` (``農u``).
+* word terms, always *script-homogeneous*: runs of non-Japanese word characters of the normalised
+  text (``python``, ``dx``, ``2024``) and the Japanese runs of Sudachi split-mode-A
+  ``normalized_form`` of content words (``シミュレーション`` for シュミレーション), plus the
+  runs of any form Sudachi changed (``30`` for 三十);
+* Japanese bigram: two Japanese characters + ``"b"`` (``品質b``), for every pair in the normalised
+  text and in changed Sudachi forms; unigram: one Japanese character + ``"u"`` (``農u``).
 
 Gram terms mix Japanese and ASCII, word terms never do, so the two can never collide, and gram
 terms start with a Japanese character, so an ASCII prefix query (``"b"*``) never reaches them.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 from renkei.text.normalise import normalise
@@ -26,13 +28,11 @@ from renkei.text.normalise import normalise
 __all__ = [
     "BIGRAM_SUFFIX",
     "UNIGRAM_SUFFIX",
-    "bigram_term",
+    "bigrams",
     "content_forms",
     "index_terms",
-    "jp_runs",
     "runs",
     "terms_for_matching",
-    "unigram_term",
 ]
 
 BIGRAM_SUFFIX = "b"
@@ -53,7 +53,7 @@ _RUN = re.compile(f"([{JP_CHARS}]+)|((?:(?![{JP_CHARS}])[^\\W_])+)")
 
 _DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
 _CHUNK = 12_000  # Sudachi rejects inputs over 49,149 UTF-8 bytes; 12,000 chars x 4 bytes is below.
-_CUT = re.compile(r"[ 。、.,!?!?]")
+_CUT = re.compile(r"[ 。、.,!?]")
 
 _lock = threading.Lock()
 _local = threading.local()
@@ -61,22 +61,15 @@ _dictionary: Any = None
 _drop_ids: frozenset[int] = frozenset()
 
 
-def unigram_term(char: str) -> str:
-    return char + UNIGRAM_SUFFIX
-
-
-def bigram_term(pair: str) -> str:
-    return pair + BIGRAM_SUFFIX
+def bigrams(run: str) -> list[str]:
+    """Bigram terms of a run of Japanese characters (empty for one character)."""
+    return [a + b + BIGRAM_SUFFIX for a, b in pairwise(run)]
 
 
 def runs(text: str) -> Iterator[tuple[bool, str]]:
     """(is_japanese, run) for each script-homogeneous run of word characters in ``text``."""
     for m in _RUN.finditer(text):
         yield (True, m[1]) if m[1] else (False, m[2])
-
-
-def jp_runs(text: str) -> list[str]:
-    return _JP_RUN.findall(text)
 
 
 def _load() -> Any:
@@ -106,7 +99,7 @@ def _tokenize(text: str) -> Any:
         from sudachipy import SplitMode
 
         d = _load()
-        tok = _local.tokenizer = d.tokenizer(mode=SplitMode.A, fields={"pos", "normalized_form"})
+        tok = _local.tokenizer = d.tokenizer(mode=SplitMode.A)
         _local.out = tok.tokenize("")
     return tok.tokenize(text, out=_local.out)
 
@@ -118,10 +111,6 @@ def _chunks(text: str) -> Iterator[str]:
         text = text[cut:]
     if text:
         yield text
-
-
-def _fold(form: str) -> str:
-    return form.lower() if form.isascii() and " " not in form else normalise(form)
 
 
 def content_forms(normalised: str) -> list[tuple[str, str]]:
@@ -136,9 +125,11 @@ def content_forms(normalised: str) -> list[tuple[str, str]]:
     for chunk in _chunks(normalised):
         for m in _tokenize(chunk):
             if m.part_of_speech_id() not in drop:
-                surface, form = m.surface(), _fold(m.normalized_form())
-                if form != surface and _JP_CHAR.search(form) and not _JP_CHAR.search(surface):
-                    form = surface
+                surface, form = m.surface(), m.normalized_form()
+                if form != surface:  # rare: fold it; the surface comes from normalised text already
+                    form = normalise(form)
+                    if _JP_CHAR.search(form) and not _JP_CHAR.search(surface):
+                        form = surface
                 out.append((surface, form))
     return out
 
@@ -152,22 +143,18 @@ def index_terms(text: str) -> list[str]:
     """Terms to store for a document, in the encoding above; duplicates kept (term frequency)."""
     norm = normalise(text)
     terms: list[str] = []
-    add = terms.append
     for is_jp, run in runs(norm):  # surface: non-Japanese words, Japanese unigrams and bigrams
-        if not is_jp:
-            add(run)
-            continue
-        add(run[0] + UNIGRAM_SUFFIX)
-        for i in range(1, len(run)):
-            add(run[i] + UNIGRAM_SUFFIX)
-            add(run[i - 1 : i + 1] + BIGRAM_SUFFIX)
+        if is_jp:
+            terms.extend([c + UNIGRAM_SUFFIX for c in run])
+            terms.extend(bigrams(run))
+        else:
+            terms.append(run)
     for surface, form in content_forms(norm):  # Sudachi: Japanese words always, others if changed
-        variant = form != surface
+        if form == surface:
+            terms.extend(_JP_RUN.findall(form))
+            continue
         for is_jp, run in runs(form):
+            terms.append(run)
             if is_jp:
-                add(run)
-                if variant:
-                    terms.extend(run[i - 1 : i + 1] + BIGRAM_SUFFIX for i in range(1, len(run)))
-            elif variant:
-                add(run)
+                terms.extend(bigrams(run))
     return terms

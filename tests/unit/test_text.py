@@ -34,8 +34,10 @@ from renkei.text.tokens import JP_CHARS, runs
 def fts5_db(docs: list[str]) -> sqlite3.Connection:
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE t USING fts5(body, tokenize='unicode61 remove_diacritics 0')")
-    db.executemany("INSERT INTO t(rowid, body) VALUES (?, ?)",
-                   [(i, " ".join(index_terms(d))) for i, d in enumerate(docs)])
+    db.executemany(
+        "INSERT INTO t(rowid, body) VALUES (?, ?)",
+        [(i, " ".join(index_terms(d))) for i, d in enumerate(docs)],
+    )
     return db
 
 
@@ -64,20 +66,23 @@ def found(query_text: str, doc: str) -> bool:
 # --- normalise -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("ＤＸ推進", "dx推進"),
-    ("Data  Science\n", "data science"),
-    ("データ\u3000分析", "データ 分析"),
-    ("ｻｰﾊﾞ", "サーバ"),
-    ("サーバ－", "サーバー"),
-    ("サーバ−管理", "サーバー管理"),
-    ("コンピュータ―", "コンピューター"),
-    ("データ――それは", "データ――それは"),  # prose dash kept
-    ("a－b", "a-b"),
-    ("品\u200b質", "品質"),
-    ("①２３", "123"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ＤＸ推進", "dx推進"),
+        ("Data  Science\n", "data science"),
+        ("データ\u3000分析", "データ 分析"),
+        ("ｻｰﾊﾞ", "サーバ"),
+        ("サーバ－", "サーバー"),
+        ("サーバ−管理", "サーバー管理"),
+        ("コンピュータ―", "コンピューター"),
+        ("データ――それは", "データ――それは"),  # prose dash kept
+        ("a－b", "a-b"),
+        ("品\u200b質", "品質"),
+        ("①２３", "123"),
+        ("", ""),
+    ],
+)
 def test_normalise(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
 
@@ -110,7 +115,18 @@ def test_english_words_not_transliterated() -> None:
 
 def test_terms_for_matching() -> None:
     assert terms_for_matching("シュミレーションとサーバの品質をＤＸで行いました。") == [
-        "シミュレーション", "サーバー", "品質", "dx", "行う"]
+        "シミュレーション",
+        "サーバー",
+        "品質",
+        "dx",
+        "行う",
+    ]
+
+
+def test_dictionary_loaded_once() -> None:
+    from renkei.text import tokens
+
+    assert tokens._load() is tokens._load()
 
 
 def test_long_text_is_chunked() -> None:
@@ -125,7 +141,7 @@ def test_threads_have_own_tokenizers() -> None:
         try:
             for _ in range(50):
                 assert "シミュレーション" in index_terms("シュミレーション演習" * 20)
-        except BaseException as e:  # noqa: BLE001
+        except BaseException as e:
             errors.append(e)
 
     threads = [threading.Thread(target=work) for _ in range(4)]
@@ -206,7 +222,8 @@ def test_exclusion_only_and_empty_queries() -> None:
     assert fts5_search(db, parse_query("-入門")) == {1}
     assert fts5_search(db, parse_query("")) == {0, 1}
     assert fts5_search(db, parse_query("・・・ !!")) == {0, 1}
-    assert parse_query("").is_empty and parse_query("  ・ ").is_empty
+    assert parse_query("").is_empty
+    assert parse_query("  ・ ").is_empty
     assert not parse_query("-入門").is_empty
 
 
@@ -217,24 +234,27 @@ def _texts(q: Query) -> tuple[list[str], list[str]]:
     return [g.text for g in q.include], [g.text for g in q.exclude]
 
 
-@pytest.mark.parametrize(("raw", "include", "exclude"), [
-    ("データ 分析", ["データ", "分析"], []),
-    ("データ\u3000分析", ["データ", "分析"], []),
-    ('"データ 分析" 入門', ["データ 分析", "入門"], []),
-    ("＂データ 分析＂", ["データ 分析"], []),
-    ("“データ 分析”", ["データ 分析"], []),
-    ("「データ 分析」 -『入門 講座』", ["データ 分析"], ["入門 講座"]),
-    ('"unterminated phrase', ["unterminated phrase"], []),
-    ("データ -入門 －基礎", ["データ"], ["入門", "基礎"]),
-    ("a - b", ["a", "b"], []),  # lone dash is not an operator
-    ("サーバ－", ["サーバー"], []),  # full-width dash after katakana is a long vowel
-    ("a OR b c", ["a OR b", "c"], []),
-    ("OR a", ["or", "a"], []),
-    ("a OR", ["a", "or"], []),
-    ("a or b", ["a", "or", "b"], []),
-    ("", [], []),
-    ('"" ・', [], []),
-])
+@pytest.mark.parametrize(
+    ("raw", "include", "exclude"),
+    [
+        ("データ 分析", ["データ", "分析"], []),
+        ("データ\u3000分析", ["データ", "分析"], []),
+        ('"データ 分析" 入門', ["データ 分析", "入門"], []),
+        ("＂データ 分析＂", ["データ 分析"], []),
+        ("“データ 分析”", ["データ 分析"], []),
+        ("「データ 分析」 -『入門 講座』", ["データ 分析"], ["入門 講座"]),
+        ('"unterminated phrase', ["unterminated phrase"], []),
+        ("データ -入門 －基礎", ["データ"], ["入門", "基礎"]),
+        ("a - b", ["a", "b"], []),  # lone dash is not an operator
+        ("サーバ－", ["サーバー"], []),  # full-width dash after katakana is a long vowel
+        ("a OR b c", ["a OR b", "c"], []),
+        ("OR a", ["or", "a"], []),
+        ("a OR", ["a", "or"], []),
+        ("a or b", ["a", "or", "b"], []),
+        ("", [], []),
+        ('"" ・', [], []),
+    ],
+)
 def test_parse_query(raw: str, include: list[str], exclude: list[str]) -> None:
     assert _texts(parse_query(raw)) == (include, exclude)
 
@@ -246,8 +266,10 @@ def test_query_terms_shapes() -> None:
     assert two.alternatives == ((Term("品質b"),),)
     (three,) = query_terms("シュミレーション")
     assert (Term("シミュレーション"),) in three.alternatives
-    assert query_terms("pyth ai") == (Group(((Term("pyth", prefix=True),),), "pyth"),
-                                      Group(((Term("ai"),),), "ai"))
+    assert query_terms("pyth ai") == (
+        Group(((Term("pyth", prefix=True),),), "pyth"),
+        Group(((Term("ai"),),), "ai"),
+    )
     assert query_terms(" ・ ") == ()
 
 
@@ -268,8 +290,9 @@ def test_render_exclusion_only_and_empty() -> None:
 
 
 def test_render_escaping() -> None:
-    nasty = Query((Group(((Term('a"b'), Term("it's", prefix=True)), (Term("x\\y"),))),),
-                  (Group(((Term("AND"),),)),))
+    nasty = Query(
+        (Group(((Term('a"b'), Term("it's", prefix=True)), (Term("x\\y"),))),), (Group(((Term("AND"),),)),)
+    )
     assert to_fts5(nasty) == '(("a""b" AND "it\'s"*) OR "x\\y") NOT "AND"'
     assert to_tsquery(nasty) == "(('a\"b' & 'it''s':*) | 'x\\\\y') & !'AND'"
 
@@ -277,16 +300,20 @@ def test_render_escaping() -> None:
 @pytest.mark.parametrize("raw", ["AND OR NOT NEAR", "( ) * ' ^ : + -", 'NEAR(a b) col:x "AND"', "a* ^b"])
 def test_operator_words_and_symbols_render_safely(raw: str) -> None:
     db = fts5_db(["and or not near", "near a b col x"])
-    expected = {i for i, d in enumerate(["and or not near", "near a b col x"])
-                if matches(parse_query(raw), index_terms(d))}
+    expected = {
+        i
+        for i, d in enumerate(["and or not near", "near a b col x"])
+        if matches(parse_query(raw), index_terms(d))
+    }
     assert fts5_search(db, parse_query(raw)) == expected  # no FTS5 syntax error, same answer
     assert all(t.text.isalnum() for g in parse_query(raw).include for a in g.alternatives for t in a)
 
 
 def test_escaped_fts5_expression_is_valid() -> None:
     db = fts5_db(["x y"])  # "x\\y" is the phrase "x y" for unicode61
-    nasty = Query((Group(((Term('a"b'), Term("it's", prefix=True)), (Term("x\\y"),))),),
-                  (Group(((Term("AND"),),)),))
+    nasty = Query(
+        (Group(((Term('a"b'), Term("it's", prefix=True)), (Term("x\\y"),))),), (Group(((Term("AND"),),)),)
+    )
     assert db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (to_fts5(nasty),)).fetchone() == (1,)
 
 
@@ -338,8 +365,10 @@ def test_no_false_negatives(case: tuple[str, str]) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.text(alphabet=ALPHABET + "-\"「」 ", max_size=20), min_size=1, max_size=5),
-       st.text(alphabet=ALPHABET + "-\"「」'*()OR ", max_size=12))
+@given(
+    st.lists(st.text(alphabet=ALPHABET + '-"「」 ', max_size=20), min_size=1, max_size=5),
+    st.text(alphabet=ALPHABET + "-\"「」'*()OR ", max_size=12),
+)
 def test_fts5_agrees_with_python(docs: list[str], raw: str) -> None:
     q = parse_query(raw)
     expected = {i for i, d in enumerate(docs) if matches(q, index_terms(d))}
@@ -353,8 +382,9 @@ def test_fts5_agrees_with_python(docs: list[str], raw: str) -> None:
 def pg() -> Iterator[object]:
     psycopg = pytest.importorskip("psycopg")
     try:
-        conn = psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", connect_timeout=2,
-                               autocommit=True)
+        conn = psycopg.connect(
+            "host=127.0.0.1 user=postgres dbname=postgres", connect_timeout=2, autocommit=True
+        )
     except psycopg.OperationalError:
         pytest.skip("PostgreSQL not reachable")
     with conn:
