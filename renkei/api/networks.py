@@ -1,4 +1,3 @@
-
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate

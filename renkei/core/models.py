@@ -29,7 +29,11 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("when (UTC)"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("who"),
     )
     actor_label = models.CharField(_("who (as recorded)"), max_length=200, blank=True)
@@ -85,10 +89,17 @@ def _entries(instances: list[models.Model], action: str, changes: list[dict]) ->
             owner = instance.audit_organisation_id()
         entries.append(
             AuditEntry(
-                actor=actor, actor_label=actor_label, on_behalf_of_id=owner, via=context.via,
-                label=context.label, request_id=context.request_id, action=action,
+                actor=actor,
+                actor_label=actor_label,
+                on_behalf_of_id=owner,
+                via=context.via,
+                label=context.label,
+                request_id=context.request_id,
+                action=action,
                 content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
-                object_id=str(instance.pk), object_repr=str(instance)[:300], changes=change,
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:300],
+                changes=change,
             )
         )
     return entries
@@ -152,16 +163,6 @@ class AuditedModel(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db: str, field_names: Any, values: Any) -> AuditedModel:
-        instance = super().from_db(db, field_names, values)
-        instance._audit_snapshot = _field_values(instance)
-        return instance
-
-    def audit_organisation_id(self) -> int | None:
-        """The organisation a write to this row is made on behalf of, unless the context says."""
-        return None
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         current_context()  # fail closed before touching the database
         before = getattr(self, "_audit_snapshot", None)
@@ -188,6 +189,16 @@ class AuditedModel(models.Model):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         audit_deletion([self], using)
         return super().delete(*args, **kwargs)
+
+    def audit_organisation_id(self) -> int | None:
+        """The organisation a write to this row is made on behalf of, unless the context says."""
+        return None
+
+    @classmethod
+    def from_db(cls, db: str, field_names: Any, values: Any) -> AuditedModel:
+        instance = super().from_db(db, field_names, values)
+        instance._audit_snapshot = _field_values(instance)
+        return instance
 
 
 class Source(AuditedModel):

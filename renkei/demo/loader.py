@@ -104,13 +104,26 @@ class _Loader:
             group = self.organisations[row["key"]]
             for order, member_key in enumerate(row.get("components", [])):
                 self.upsert(
-                    GroupComponent, {"group": group, "member": self.organisations[member_key]}, {"sort_order": order}
+                    GroupComponent,
+                    {"group": group, "member": self.organisations[member_key]},
+                    {"sort_order": order},
                 )
 
     def _organisation(self, row: dict[str, Any]) -> Organisation:
         text_fields = (
-            "name_ja", "name_en", "name_kana", "short_name_ja", "short_name_en", "code", "prefecture",
-            "municipality_code", "address_ja", "location_note", "website", "note_ja", "note_en",
+            "name_ja",
+            "name_en",
+            "name_kana",
+            "short_name_ja",
+            "short_name_en",
+            "code",
+            "prefecture",
+            "municipality_code",
+            "address_ja",
+            "location_note",
+            "website",
+            "note_ja",
+            "note_en",
         )
         values: dict[str, Any] = {k: row.get(k, "") for k in text_fields}
         values["kind"] = row["kind"]
@@ -129,11 +142,21 @@ class _Loader:
             self._network(row)
 
     def _network(self, row: dict[str, Any]) -> None:
-        text_fields = ("name_ja", "name_en", "short_name_ja", "short_name_en", "description_ja",
-                       "description_en", "founded_note", "website")
+        text_fields = (
+            "name_ja",
+            "name_en",
+            "short_name_ja",
+            "short_name_en",
+            "description_ja",
+            "description_en",
+            "founded_note",
+            "website",
+        )
         values: dict[str, Any] = {k: row.get(k, "") for k in text_fields}
         values.update(
-            kind=row["kind"], founded_on=row.get("founded_on"), founded_precision=row.get("founded_precision", "day")
+            kind=row["kind"],
+            founded_on=row.get("founded_on"),
+            founded_precision=row.get("founded_precision", "day"),
         )
         network = self.upsert(Network, {"key": row["key"]}, values)
         self.link_sources(network, row.get("sources", []))
@@ -142,8 +165,11 @@ class _Loader:
                 DeclaredCount,
                 {"network": network, "subject": count["subject"]},
                 {
-                    "label_ja": count["label_ja"], "label_en": count.get("label_en", ""), "value": count["value"],
-                    "as_of": count.get("as_of"), "sort_order": count.get("sort_order", 0),
+                    "label_ja": count["label_ja"],
+                    "label_en": count.get("label_en", ""),
+                    "value": count["value"],
+                    "as_of": count.get("as_of"),
+                    "sort_order": count.get("sort_order", 0),
                     "source": self.sources.get(count.get("source", "")),
                 },
             )
@@ -151,12 +177,17 @@ class _Loader:
             for organisation in self._organisation_list(membership):
                 self.upsert(
                     Membership,
-                    {"network": network, "organisation": organisation, "role": membership["role"],
-                     "start_date": membership.get("start_date")},
+                    {
+                        "network": network,
+                        "organisation": organisation,
+                        "role": membership["role"],
+                        "start_date": membership.get("start_date"),
+                    },
                     {
                         "category_ja": membership.get("category_ja", ""),
                         "category_en": membership.get("category_en", ""),
-                        "note_ja": membership.get("note_ja", ""), "note_en": membership.get("note_en", ""),
+                        "note_ja": membership.get("note_ja", ""),
+                        "note_en": membership.get("note_en", ""),
                         "source": self.sources.get(membership.get("source", "")),
                     },
                 )
@@ -167,11 +198,17 @@ class _Loader:
                 Body,
                 {"network": network, "key": body_row["key"]},
                 {
-                    "kind": body_row["kind"], "name_ja": body_row["name_ja"], "name_en": body_row.get("name_en", ""),
-                    "purpose_ja": body_row.get("purpose_ja", ""), "purpose_en": body_row.get("purpose_en", ""),
-                    "hosted_by": self.organisations[body_row["hosted_by"]] if body_row.get("hosted_by") else None,
+                    "kind": body_row["kind"],
+                    "name_ja": body_row["name_ja"],
+                    "name_en": body_row.get("name_en", ""),
+                    "purpose_ja": body_row.get("purpose_ja", ""),
+                    "purpose_en": body_row.get("purpose_en", ""),
+                    "hosted_by": self.organisations[body_row["hosted_by"]]
+                    if body_row.get("hosted_by")
+                    else None,
                     "is_provisional_name": body_row.get("is_provisional_name", False),
-                    "source": self.sources.get(body_row.get("source", "")), "sort_order": order,
+                    "source": self.sources.get(body_row.get("source", "")),
+                    "sort_order": order,
                 },
             )
             if body_row.get("reports_to_post"):
@@ -179,11 +216,19 @@ class _Loader:
             for post_order, post_row in enumerate(body_row.get("post", [])):
                 post_values = {
                     key: post_row.get(key, "")
-                    for key in ("role", "label_en", "selection", "duties_ja", "duties_en", "seats_note_ja",
-                                "seats_note_en")
+                    for key in (
+                        "role",
+                        "label_en",
+                        "selection",
+                        "duties_ja",
+                        "duties_en",
+                        "seats_note_ja",
+                        "seats_note_en",
+                    )
                 }
                 post_values.update(
-                    seats=post_row.get("seats"), sort_order=post_order,
+                    seats=post_row.get("seats"),
+                    sort_order=post_order,
                     source=self.sources.get(post_row.get("source", "")),
                 )
                 post = self.upsert(Post, {"body": body, "label_ja": post_row["label_ja"]}, post_values)
@@ -194,9 +239,11 @@ class _Loader:
                         BodyParticipant,
                         {"body": body, "organisation": organisation},
                         {
-                            "role": part["role"], "responsibilities_ja": part.get("responsibilities_ja", ""),
+                            "role": part["role"],
+                            "responsibilities_ja": part.get("responsibilities_ja", ""),
                             "responsibilities_en": part.get("responsibilities_en", ""),
-                            "sort_order": part_order, "source": self.sources.get(body_row.get("source", "")),
+                            "sort_order": part_order,
+                            "source": self.sources.get(body_row.get("source", "")),
                         },
                     )
         for body, label in pending_reports:
@@ -212,8 +259,10 @@ class _Loader:
                     DocumentVersion,
                     {"document": document, "number": version["number"]},
                     {
-                        "adopted_on": version.get("adopted_on"), "effective_from": version.get("effective_from"),
-                        "text_ja": version.get("text_ja", "").strip(), "text_en": version.get("text_en", "").strip(),
+                        "adopted_on": version.get("adopted_on"),
+                        "effective_from": version.get("effective_from"),
+                        "text_ja": version.get("text_ja", "").strip(),
+                        "text_en": version.get("text_en", "").strip(),
                         "change_summary": version.get("change_summary", ""),
                         "source": self.sources.get(version.get("source", "")),
                     },
@@ -222,8 +271,11 @@ class _Loader:
     def _organisation_list(self, row: dict[str, Any]) -> list[Organisation]:
         if parent_key := row.get("all_municipalities_of"):
             parent = self.organisations[parent_key]
-            return [o for o in self.organisations.values()
-                    if o.parent_id == parent.pk and o.kind == Organisation.Kind.MUNICIPALITY]
+            return [
+                o
+                for o in self.organisations.values()
+                if o.parent_id == parent.pk and o.kind == Organisation.Kind.MUNICIPALITY
+            ]
         keys = row.get("organisations") or [row["organisation"]]
         return [self.organisations[key] for key in keys]
 

@@ -7,8 +7,8 @@ from renkei.networks.models import (
     Attendance,
     Body,
     BodyParticipant,
-    DeclaredCount,
     Decision,
+    DeclaredCount,
     Document,
     DocumentVersion,
     Meeting,
@@ -124,7 +124,20 @@ class MeetingAdmin(PolicyAdmin):
     date_hierarchy = "held_on"
     inlines = [AgendaItemInline, AttendanceInline, DecisionInline]
     fieldsets = [
-        (None, {"fields": ["body", "title_ja", "title_en", "held_on", "location_ja", "location_en", "is_public"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "body",
+                    "title_ja",
+                    "title_en",
+                    "held_on",
+                    "location_ja",
+                    "location_en",
+                    "is_public",
+                ]
+            },
+        ),
         (_("Minutes"), {"fields": ["minutes_ja", "minutes_en", "source"]}),
     ]
 

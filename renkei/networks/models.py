@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.models import AuditedModel, Source, localized
@@ -29,8 +30,11 @@ class Network(AuditedModel):
     description_en = models.TextField(_("description (English)"), blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     founded_precision = models.CharField(
-        _("precision of the founding date"), max_length=5, choices=[("day", _("day")), ("month", _("month"))],
-        default="day", help_text=_("'month' when the source gives only the month."),
+        _("precision of the founding date"),
+        max_length=5,
+        choices=[("day", _("day")), ("month", _("month"))],
+        default="day",
+        help_text=_("'month' when the source gives only the month."),
     )
     founded_note = models.CharField(_("founding date as stated"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -64,9 +68,14 @@ class Network(AuditedModel):
 class NetworkStaff(AuditedModel):
     """A user who works for a network's secretariat and may maintain its records."""
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="staff", verbose_name=_("network"))
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="staff", verbose_name=_("network")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_roles", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="network_roles",
+        verbose_name=_("user"),
     )
 
     class Meta:
@@ -94,13 +103,19 @@ class Membership(NetworkRecord):
         SECRETARIAT = "secretariat", _("secretariat")
         OBSERVER = "observer", _("observer")
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network"))
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network")
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organisation")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     on_behalf_of = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("on behalf of"),
     )
     category_ja = models.CharField(_("category (Japanese)"), max_length=100, blank=True)
@@ -108,19 +123,27 @@ class Membership(NetworkRecord):
     start_date = models.DateField(_("since"), null=True, blank=True)
     end_date = models.DateField(_("until"), null=True, blank=True)
     admitted_by = models.ForeignKey(
-        "Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "Decision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("admitted by decision"),
     )
     note_ja = models.CharField(_("note (Japanese)"), max_length=300, blank=True)
     note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source"))
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
+    )
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["network", "role", "start_date", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["network", "organisation", "role", "start_date"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["network", "organisation", "role", "start_date"], name="membership_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
                 | models.Q(start_date__isnull=True)
@@ -141,7 +164,7 @@ class Membership(NetworkRecord):
         return localized(self, "note")
 
     def is_current(self, on: dt.date | None = None) -> bool:
-        on = on or dt.date.today()
+        on = on or timezone.localdate()
         started = self.start_date is None or self.start_date <= on
         return started and (self.end_date is None or on <= self.end_date)
 
@@ -158,7 +181,9 @@ class DeclaredCount(NetworkRecord):
     value = models.PositiveIntegerField(_("count"))
     as_of = models.DateField(_("as of"), null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source"))
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
+    )
 
     class Meta:
         verbose_name = _("declared count")
@@ -183,7 +208,9 @@ class Document(NetworkRecord):
         AGREEMENT = "agreement", _("agreement")
         OTHER = "other", _("other")
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="documents", verbose_name=_("network"))
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="documents", verbose_name=_("network")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.BYLAWS)
     title_ja = models.CharField(_("title (Japanese)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -202,12 +229,14 @@ class Document(NetworkRecord):
         return localized(self, "title")
 
     def version_in_effect(self, on: dt.date | None = None) -> DocumentVersion | None:
-        on = on or dt.date.today()
+        on = on or timezone.localdate()
         return self.versions.filter(effective_from__lte=on).order_by("-effective_from", "-number").first()
 
 
 class DocumentVersion(AuditedModel):
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("document"))
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("document")
+    )
     number = models.PositiveSmallIntegerField(_("version"))
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     effective_from = models.DateField(_("in effect from"), null=True, blank=True)
@@ -215,7 +244,9 @@ class DocumentVersion(AuditedModel):
     text_en = models.TextField(_("text (English)"), blank=True)
     file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
     change_summary = models.CharField(_("what changed"), max_length=300, blank=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source"))
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
+    )
 
     class Meta:
         verbose_name = _("document version")
@@ -244,7 +275,9 @@ class Body(NetworkRecord):
         SECRETARIAT = "secretariat", _("secretariat")
         COMMITTEE = "committee", _("committee")
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="bodies", verbose_name=_("network"))
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="bodies", verbose_name=_("network")
+    )
     key = models.SlugField(_("key"), max_length=80)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name_ja = models.CharField(_("name (Japanese)"), max_length=300)
@@ -252,20 +285,34 @@ class Body(NetworkRecord):
     purpose_ja = models.TextField(_("purpose (Japanese)"), blank=True)
     purpose_en = models.TextField(_("purpose (English)"), blank=True)
     reports_to_body = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reporting_bodies",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reporting_bodies",
         verbose_name=_("reports to (body)"),
     )
     reports_to_post = models.ForeignKey(
-        "Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="reporting_bodies",
+        "Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reporting_bodies",
         verbose_name=_("reports to (post)"),
     )
     hosted_by = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="hosted_bodies",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_bodies",
         verbose_name=_("hosted by"),
     )
     established_on = models.DateField(_("established on"), null=True, blank=True)
     is_provisional_name = models.BooleanField(_("provisional name (仮称)"), default=False)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source"))
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -294,21 +341,30 @@ class BodyParticipant(AuditedModel):
         PARTICIPANT = "participant", _("participating organisation")
         MEMBER = "member", _("member")
 
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="participants", verbose_name=_("body"))
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="participants", verbose_name=_("body")
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="body_participations", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="body_participations",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     responsibilities_ja = models.CharField(_("responsibilities (Japanese)"), max_length=300, blank=True)
     responsibilities_en = models.CharField(_("responsibilities (English)"), max_length=300, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source"))
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
+    )
 
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["body", "sort_order", "id"]
-        constraints = [models.UniqueConstraint(fields=["body", "organisation"], name="body_participant_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "organisation"], name="body_participant_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()})"
@@ -346,7 +402,9 @@ class Post(AuditedModel):
     seats = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True)
     seats_note_ja = models.CharField(_("who fills the seats (Japanese)"), max_length=200, blank=True)
     seats_note_en = models.CharField(_("who fills the seats (English)"), max_length=200, blank=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source"))
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -379,7 +437,12 @@ class Tenure(AuditedModel):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="tenures", verbose_name=_("post"))
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="tenures", verbose_name=_("person")
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tenures",
+        verbose_name=_("person"),
     )
     on_behalf_of = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="tenures", verbose_name=_("on behalf of")
@@ -387,7 +450,11 @@ class Tenure(AuditedModel):
     start_date = models.DateField(_("term from"), null=True, blank=True)
     end_date = models.DateField(_("term until"), null=True, blank=True)
     selected_by = models.ForeignKey(
-        "Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "Decision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("filled by decision"),
     )
 
@@ -414,7 +481,9 @@ class Meeting(AuditedModel):
     is_public = models.BooleanField(_("public"), default=False)
     minutes_ja = models.TextField(_("minutes (Japanese)"), blank=True)
     minutes_en = models.TextField(_("minutes (English)"), blank=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source"))
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -437,7 +506,9 @@ class Meeting(AuditedModel):
 
 
 class Attendance(AuditedModel):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("organisation")
     )
@@ -456,7 +527,9 @@ class Attendance(AuditedModel):
 
 
 class AgendaItem(AuditedModel):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     title_ja = models.CharField(_("title (Japanese)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -487,9 +560,15 @@ class Decision(AuditedModel):
         NOTED = "noted", _("noted")
         DEFERRED = "deferred", _("deferred")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("meeting")
+    )
     agenda_item = models.ForeignKey(
-        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
         verbose_name=_("agenda item"),
     )
     text_ja = models.TextField(_("decision (Japanese)"))

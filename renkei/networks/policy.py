@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from renkei.core import policy
 from renkei.core.policy import Action
@@ -14,8 +14,8 @@ from renkei.networks.models import (
     Attendance,
     Body,
     BodyParticipant,
-    DeclaredCount,
     Decision,
+    DeclaredCount,
     Document,
     DocumentVersion,
     Meeting,
@@ -40,8 +40,10 @@ def staff_network_ids(user: Any) -> set[int]:
     ids = set(NetworkStaff.objects.filter(user=user).values_list("network_id", flat=True))
     editable = organisation_policy.editable_organisation_ids(user)
     if editable:
-        today = dt.date.today()
-        secretariats = Membership.objects.filter(role=Membership.Role.SECRETARIAT, organisation_id__in=editable)
+        today = timezone.localdate()
+        secretariats = Membership.objects.filter(
+            role=Membership.Role.SECRETARIAT, organisation_id__in=editable
+        )
         ids |= {m.network_id for m in secretariats if m.is_current(today)}
     user._renkei_staff_networks = ids
     return ids
@@ -52,7 +54,7 @@ def member_network_ids(user: Any) -> set[int]:
     roles = organisation_policy.organisation_roles(user)
     if not roles:
         return set()
-    today = dt.date.today()
+    today = timezone.localdate()
     rows = Membership.objects.filter(organisation_id__in=roles)
     return {m.network_id for m in rows if m.is_current(today)} | staff_network_ids(user)
 

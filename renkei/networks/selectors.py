@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from renkei.core import policy
 from renkei.networks.models import (
@@ -25,7 +25,7 @@ from renkei.organisations.models import Organisation
 
 
 def _current_member_filter(prefix: str = "memberships__") -> Q:
-    today = dt.date.today()
+    today = timezone.localdate()
     return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": today})) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
     )
@@ -36,7 +36,9 @@ def network_list(*, user: Any) -> QuerySet[Network]:
     return (
         policy.visible(user, Network.objects.all())
         .annotate(member_count=Count("memberships", filter=member_filter, distinct=True))
-        .prefetch_related("sources", Prefetch("declared_counts", queryset=DeclaredCount.objects.order_by("sort_order")))
+        .prefetch_related(
+            "sources", Prefetch("declared_counts", queryset=DeclaredCount.objects.order_by("sort_order"))
+        )
         .order_by("founded_on", "pk")
     )
 
@@ -46,7 +48,11 @@ def network_get(*, user: Any, key: str) -> Network:
 
 
 def membership_list(
-    *, user: Any, network: str | None = None, organisation: str | None = None, role: str | None = None,
+    *,
+    user: Any,
+    network: str | None = None,
+    organisation: str | None = None,
+    role: str | None = None,
     current: bool | None = None,
 ) -> QuerySet[Membership]:
     qs = policy.visible(user, Membership.objects.all())
@@ -77,9 +83,7 @@ class NetworkPage:
 
 def network_page(*, user: Any, key: str) -> NetworkPage:
     network = network_get(user=user, key=key)
-    memberships = list(
-        membership_list(user=user, network=key).select_related("organisation__parent")
-    )
+    memberships = list(membership_list(user=user, network=key).select_related("organisation__parent"))
     tenures = Tenure.objects.select_related("person", "on_behalf_of").order_by("-start_date")
     bodies = list(
         policy.visible(user, Body.objects.filter(network=network))
@@ -91,7 +95,9 @@ def network_page(*, user: Any, key: str) -> NetworkPage:
     )
     documents = list(
         policy.visible(user, Document.objects.filter(network=network)).prefetch_related(
-            Prefetch("versions", queryset=DocumentVersion.objects.select_related("source").order_by("-number"))
+            Prefetch(
+                "versions", queryset=DocumentVersion.objects.select_related("source").order_by("-number")
+            )
         )
     )
     meetings = list(
@@ -105,7 +111,11 @@ def network_page(*, user: Any, key: str) -> NetworkPage:
             label = Organisation.Kind(membership.organisation.kind).label
             kinds[str(label)] = kinds.get(str(label), 0) + 1
     return NetworkPage(
-        network=network, memberships=memberships, bodies=bodies, documents=documents, meetings=meetings,
+        network=network,
+        memberships=memberships,
+        bodies=bodies,
+        documents=documents,
+        meetings=meetings,
         kind_counts=sorted(kinds.items(), key=lambda item: -item[1]),
     )
 

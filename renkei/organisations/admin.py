@@ -43,16 +43,37 @@ class HasUnitsFilter(admin.SimpleListFilter):
 class OrganisationAdmin(PolicyAdmin):
     list_display = ["name_ja", "name_en", "code", "kind", "parent", "prefecture", "country"]
     list_filter = ["kind", HasUnitsFilter, "prefecture", "country", "sources"]
-    search_fields = ["name_ja", "name_en", "name_kana", "short_name_ja", "short_name_en", "code", "key",
-                     "identifiers__value"]
+    search_fields = [
+        "name_ja",
+        "name_en",
+        "name_kana",
+        "short_name_ja",
+        "short_name_en",
+        "code",
+        "key",
+        "identifiers__value",
+    ]
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     inlines = [IdentifierInline, UnitInline, ComponentInline]
     fieldsets = [
         (None, {"fields": ["key", "kind", "parent", "code"]}),
         (_("Names"), {"fields": ["name_ja", "name_en", "name_kana", "short_name_ja", "short_name_en"]}),
-        (_("Location"), {"fields": ["country", "prefecture", "municipality_code", "address_ja",
-                                    "latitude", "longitude", "location_note", "website"]}),
+        (
+            _("Location"),
+            {
+                "fields": [
+                    "country",
+                    "prefecture",
+                    "municipality_code",
+                    "address_ja",
+                    "latitude",
+                    "longitude",
+                    "location_note",
+                    "website",
+                ]
+            },
+        ),
         (_("Notes and sources"), {"fields": ["note_ja", "note_en", "sources"]}),
     ]
     filter_horizontal = ["sources"]

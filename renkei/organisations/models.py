@@ -91,16 +91,25 @@ class Organisation(AuditedModel):
     )
     HEI_KINDS = frozenset({Kind.UNIVERSITY, Kind.JUNIOR_COLLEGE, Kind.TECHNICAL_COLLEGE, Kind.OTHER_HEI})
 
-    key = models.SlugField(_("key"), max_length=120, unique=True, help_text=_("Stable identifier used in URLs."))
+    key = models.SlugField(
+        _("key"), max_length=120, unique=True, help_text=_("Stable identifier used in URLs.")
+    )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices, db_index=True)
     name_ja = models.CharField(_("name (Japanese)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     name_kana = models.CharField(_("name (kana)"), max_length=300, blank=True)
     short_name_ja = models.CharField(_("short name (Japanese)"), max_length=100, blank=True)
     short_name_en = models.CharField(_("short name (English)"), max_length=100, blank=True)
-    code = models.CharField(_("short code"), max_length=30, blank=True, help_text=_("e.g. the unit code 法, 医, 工"))
+    code = models.CharField(
+        _("short code"), max_length=30, blank=True, help_text=_("e.g. the unit code 法, 医, 工")
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="units", verbose_name=_("parent")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("parent"),
     )
     country = models.CharField(_("country"), max_length=2, blank=True, default="JP")
     prefecture = models.CharField(_("prefecture"), max_length=2, choices=Prefecture.choices, blank=True)
@@ -222,7 +231,11 @@ class Person(AuditedModel):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="people",
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
         verbose_name=_("organisation"),
     )
     title_ja = models.CharField(_("title (Japanese)"), max_length=200, blank=True)
@@ -253,7 +266,10 @@ class Affiliation(AuditedModel):
         ADMIN = "admin", _("administrator")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliations", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+        verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="affiliations", verbose_name=_("organisation")

@@ -62,7 +62,9 @@ class OrganisationRules:
 class OwnedByOrganisation:
     """Rows that belong to one organisation: its editors (or admins) write, everyone reads."""
 
-    def __init__(self, owner_field: str, *, min_role: str = Affiliation.Role.EDITOR, private: bool = False) -> None:
+    def __init__(
+        self, owner_field: str, *, min_role: str = Affiliation.Role.EDITOR, private: bool = False
+    ) -> None:
         self.owner_field = owner_field
         self.min_rank = RANK[min_role]
         self.private = private
@@ -77,7 +79,9 @@ class OwnedByOrganisation:
         if not self.private:
             return queryset
         allowed = [pk for pk, rank in organisation_roles(user).items() if rank >= self.min_rank]
-        mine = models.Q(user_id=user.pk) if user is not None and user.is_authenticated else models.Q(pk__in=[])
+        mine = (
+            models.Q(user_id=user.pk) if user is not None and user.is_authenticated else models.Q(pk__in=[])
+        )
         return queryset.filter(models.Q(**{f"{self.owner_field}_id__in": allowed}) | mine)
 
     @staticmethod
@@ -90,4 +94,6 @@ def register_rules() -> None:
     policy.register(Identifier, OwnedByOrganisation("organisation"))
     policy.register(GroupComponent, OwnedByOrganisation("group"))
     policy.register(Person, OwnedByOrganisation("organisation"))
-    policy.register(Affiliation, OwnedByOrganisation("organisation", min_role=Affiliation.Role.ADMIN, private=True))
+    policy.register(
+        Affiliation, OwnedByOrganisation("organisation", min_role=Affiliation.Role.ADMIN, private=True)
+    )

@@ -11,8 +11,13 @@ from renkei.organisations.models import GroupComponent, Organisation
 
 
 def organisation_list(
-    *, user: Any, kind: str | None = None, prefecture: str | None = None, country: str | None = None,
-    parent: str | None = None, q: str | None = None,
+    *,
+    user: Any,
+    kind: str | None = None,
+    prefecture: str | None = None,
+    country: str | None = None,
+    parent: str | None = None,
+    q: str | None = None,
 ) -> QuerySet[Organisation]:
     qs = policy.visible(user, Organisation.objects.all())
     if kind:
@@ -26,18 +31,30 @@ def organisation_list(
     if q:
         q = q.strip()
         qs = qs.filter(
-            Q(name_ja__icontains=q) | Q(name_en__icontains=q) | Q(name_kana__icontains=q) | Q(code=q)
-            | Q(short_name_ja__icontains=q) | Q(short_name_en__icontains=q)
+            Q(name_ja__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(name_kana__icontains=q)
+            | Q(code=q)
+            | Q(short_name_ja__icontains=q)
+            | Q(short_name_en__icontains=q)
         )
-    return qs.select_related("parent").prefetch_related("identifiers", "sources").order_by("kind", "name_kana", "pk")
+    return (
+        qs.select_related("parent")
+        .prefetch_related("identifiers", "sources")
+        .order_by("kind", "name_kana", "pk")
+    )
 
 
 def organisation_get(*, user: Any, key: str) -> Organisation:
-    qs = policy.visible(user, Organisation.objects.all()).select_related("parent").prefetch_related(
-        "identifiers",
-        "sources",
-        Prefetch("units", queryset=Organisation.objects.order_by("pk")),
-        Prefetch("components", queryset=GroupComponent.objects.select_related("member")),
-        Prefetch("groups", queryset=GroupComponent.objects.select_related("group")),
+    qs = (
+        policy.visible(user, Organisation.objects.all())
+        .select_related("parent")
+        .prefetch_related(
+            "identifiers",
+            "sources",
+            Prefetch("units", queryset=Organisation.objects.order_by("pk")),
+            Prefetch("components", queryset=GroupComponent.objects.select_related("member")),
+            Prefetch("groups", queryset=GroupComponent.objects.select_related("group")),
+        )
     )
     return qs.get(key=key)

@@ -46,7 +46,9 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404 from exc
     context = {
         "organisation": organisation,
-        "memberships": network_selectors.organisation_memberships(user=request.user, organisation=organisation),
+        "memberships": network_selectors.organisation_memberships(
+            user=request.user, organisation=organisation
+        ),
         "participations": network_selectors.organisation_body_participations(
             user=request.user, organisation=organisation
         ),

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         port = options["port"]
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Renkei portal: http://127.0.0.1:{port}/   (English: /en/)"))
-        self.stdout.write(f"Admin: http://127.0.0.1:{port}/admin/   user '{ADMIN_USERNAME}'  password {password}")
+        self.stdout.write(
+            f"Admin: http://127.0.0.1:{port}/admin/   user '{ADMIN_USERNAME}'  password {password}"
+        )
         self.stdout.write("")
         if not options["no_serve"]:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
@@ -45,7 +47,9 @@ class Command(BaseCommand):
         with audit_context(via=Via.COMMAND, label="demo admin"), transaction.atomic():
             user = User.objects.filter(username=ADMIN_USERNAME).first()
             if user is None:
-                User.objects.create_superuser(ADMIN_USERNAME, email="", password=password, display_name="Demo admin")
+                User.objects.create_superuser(
+                    ADMIN_USERNAME, email="", password=password, display_name="Demo admin"
+                )
             else:
                 user.set_password(password)
                 user.save()

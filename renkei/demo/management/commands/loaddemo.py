@@ -12,6 +12,8 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(f"  {line}")
         if report.writes:
-            self.stdout.write(self.style.SUCCESS(_("Demo data loaded: %(n)d rows written.") % {"n": report.writes}))
+            self.stdout.write(
+                self.style.SUCCESS(_("Demo data loaded: %(n)d rows written.") % {"n": report.writes})
+            )
         else:
             self.stdout.write(self.style.SUCCESS(_("Demo data already up to date: nothing written.")))
