@@ -25,7 +25,9 @@ class PolicyAdminMixin:
         return request.user.is_active and request.user.is_staff
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request) and (obj is None or policy.can(request.user, Action.VIEW, obj))
+        return self.has_module_permission(request) and (
+            obj is None or policy.can(request.user, Action.VIEW, obj)
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if not self.has_module_permission(request):
