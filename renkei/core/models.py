@@ -146,7 +146,9 @@ class AuditedQuerySet(models.QuerySet):
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         objs = list(objs)
-        count = super().bulk_update(objs, fields, *args, **kwargs)
+        # Django's bulk_update goes through QuerySet.update(); run it on a plain queryset so each
+        # row is logged once, with its field values rather than the CASE expression.
+        count = models.QuerySet(self.model, using=self.db).bulk_update(objs, fields, *args, **kwargs)
         changes = [{name: _plain(getattr(obj, name)) for name in fields} for obj in objs]
         _write(_entries(objs, AuditEntry.Action.UPDATE, changes), self.db)
         return count

@@ -28,6 +28,7 @@ from renkei.networks.models import (
     Post,
 )
 from renkei.organisations.models import GroupComponent, Identifier, Organisation
+from renkei.taxonomy.services import taxonomy_load_starter
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 ORGANISATION_FILES = ("organisations.toml", "municipalities.toml")
@@ -303,4 +304,8 @@ def load_demo() -> LoadReport:
         loader.load_sources()
         loader.load_organisations()
         loader.load_networks()
+        taxonomy = taxonomy_load_starter()
+        loader.report.created["Concept"] += taxonomy.created
+        loader.report.updated["Concept"] += taxonomy.updated + int(taxonomy.scheme_written)
+        loader.report.unchanged["Concept"] += taxonomy.unchanged
     return loader.report

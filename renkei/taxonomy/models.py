@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +43,9 @@ class Concept(AuditedModel):
         KNOWLEDGE = "knowledge", _("knowledge")
         CURRICULUM_UNIT = "curriculum_unit", _("model-curriculum unit")
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="concepts", verbose_name=_("taxonomy"))
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="concepts", verbose_name=_("taxonomy")
+    )
     code = models.CharField(_("code"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     label_ja = models.CharField(_("label (Japanese)"), max_length=300, blank=True)
@@ -52,9 +55,22 @@ class Concept(AuditedModel):
     description_ja = models.TextField(_("description (Japanese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("broader")
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("broader"),
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
+    auto_tag = models.BooleanField(
+        _("tag automatically"),
+        default=True,
+        help_text=_(
+            "Look for this concept's labels and synonyms in free text. Off for grouping nodes "
+            "(the sections of an MDASH level, ESCO skill groups) and for labels too vague to match."
+        ),
+    )
 
     class Meta:
         verbose_name = _("concept")
@@ -69,5 +85,24 @@ class Concept(AuditedModel):
     def label(self) -> str:
         return localized(self, "label")
 
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.parent.scheme_id != self.scheme_id:
+            raise ValidationError({"parent": _("The broader concept must be in the same taxonomy.")})
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A concept cannot be broader than itself.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
     def synonyms(self) -> list[str]:
         return [s.strip() for s in f"{self.synonyms_ja}\n{self.synonyms_en}".splitlines() if s.strip()]
+
+    def terms(self) -> list[str]:
+        """Labels then synonyms, without blanks or repeats: what the tagger looks for."""
+        return list(
+            dict.fromkeys(t for t in [self.label_ja.strip(), self.label_en.strip(), *self.synonyms()] if t)
+        )
