@@ -15,8 +15,13 @@ from renkei.core.models import AuditEntry, Source
 from renkei.core.policy import Action
 
 
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class PolicyAdminMixin:
     """Admin permissions come from `renkei.core.policy`, not from Django's model permissions."""
+
+    formfield_overrides = URL_FIELDS
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         return policy.visible(request.user, super().get_queryset(request))
@@ -101,6 +106,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["code", "title_ja", "publisher", "published_on", "is_sample"]
     list_filter = ["is_sample", "publisher"]
     search_fields = ["code", "title_ja", "title_en", "publisher"]

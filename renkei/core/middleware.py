@@ -13,7 +13,7 @@ class AuditContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
-        if path.startswith("/admin/"):
+        if path.startswith(("/admin/", "/en/admin/", "/ja/admin/")):
             via = Via.ADMIN
         elif path.startswith("/api/"):
             via = Via.API

@@ -67,15 +67,20 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _masked(instance: Any, name: str, value: Any) -> Any:
+    if name in getattr(instance, "audit_masked_fields", ()) and value:
+        return "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:12]
+    return value
+
+
 def _field_values(instance: models.Model) -> dict[str, Any]:
-    masked = getattr(instance, "audit_masked_fields", ())
-    values = {}
-    for f in instance._meta.concrete_fields:
-        value = _plain(getattr(instance, f.attname))
-        if f.attname in masked and value:
-            value = "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:12]
-        values[f.attname] = value
-    return values
+    """The loaded concrete field values (deferred fields are left out, never fetched)."""
+    deferred = instance.get_deferred_fields()
+    return {
+        f.attname: _masked(instance, f.attname, _plain(getattr(instance, f.attname)))
+        for f in instance._meta.concrete_fields
+        if f.attname not in deferred
+    }
 
 
 def _entries(instances: list[models.Model], action: str, changes: list[dict]) -> list[AuditEntry]:
@@ -128,28 +133,32 @@ class AuditedQuerySet(models.QuerySet):
     """Bulk paths write audit entries too; none of them skips the log."""
 
     def update(self, **kwargs: Any) -> int:
+        current_context()  # fail closed before touching the database
         rows = list(self._chain())
         count = super().update(**kwargs)
-        change = {key: _plain(value) for key, value in kwargs.items()}
-        _write(_entries(rows, AuditEntry.Action.UPDATE, [change] * len(rows)), self.db)
+        changes = [{key: _masked(row, key, _plain(value)) for key, value in kwargs.items()} for row in rows]
+        _write(_entries(rows, AuditEntry.Action.UPDATE, changes), self.db)
         return count
 
     def delete(self) -> tuple[int, dict[str, int]]:
+        current_context()
         audit_deletion(list(self._chain()), self.db)
         return super().delete()
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+        current_context()
         created = super().bulk_create(objs, *args, **kwargs)
         rows = [obj for obj in created if obj.pk is not None]
         _write(_entries(rows, AuditEntry.Action.CREATE, [_field_values(r) for r in rows]), self.db)
         return created
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        current_context()
         objs = list(objs)
         # Django's bulk_update goes through QuerySet.update(); run it on a plain queryset so each
         # row is logged once, with its field values rather than the CASE expression.
         count = models.QuerySet(self.model, using=self.db).bulk_update(objs, fields, *args, **kwargs)
-        changes = [{name: _plain(getattr(obj, name)) for name in fields} for obj in objs]
+        changes = [{name: _masked(obj, name, _plain(getattr(obj, name))) for name in fields} for obj in objs]
         _write(_entries(objs, AuditEntry.Action.UPDATE, changes), self.db)
         return count
 
@@ -178,7 +187,7 @@ class AuditedModel(models.Model):
             change = {
                 name: [before.get(name), value]
                 for name, value in after.items()
-                if before.get(name) != value and name not in ignored
+                if name in before and before[name] != value and name not in ignored
             }
             if not change:
                 self._audit_snapshot = after
@@ -201,6 +210,10 @@ class AuditedModel(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._audit_snapshot = _field_values(instance)
         return instance
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._audit_snapshot = {**getattr(self, "_audit_snapshot", {}), **_field_values(self)}
 
 
 class Source(AuditedModel):

@@ -87,6 +87,7 @@ class _Loader:
         present = set(obj.sources.values_list("pk", flat=True))
         if missing := wanted - present:
             obj.sources.add(*missing)
+            self.report.updated[f"{type(obj).__name__}.sources"] += 1
 
     # --- loaders ---------------------------------------------------------------------------------
     def load_sources(self) -> None:

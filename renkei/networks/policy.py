@@ -51,12 +51,13 @@ def staff_network_ids(user: Any) -> set[int]:
 
 def member_network_ids(user: Any) -> set[int]:
     """Networks the user's organisations currently belong to (any role)."""
+    ids = set(staff_network_ids(user))
     roles = organisation_policy.organisation_roles(user)
-    if not roles:
-        return set()
-    today = timezone.localdate()
-    rows = Membership.objects.filter(organisation_id__in=roles)
-    return {m.network_id for m in rows if m.is_current(today)} | staff_network_ids(user)
+    if roles:
+        today = timezone.localdate()
+        rows = Membership.objects.filter(organisation_id__in=roles)
+        ids |= {m.network_id for m in rows if m.is_current(today)}
+    return ids
 
 
 class NetworkRules:

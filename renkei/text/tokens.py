@@ -48,8 +48,12 @@ JP_CHARS = (
 )
 _JP_RUN = re.compile(f"[{JP_CHARS}]+")
 _JP_CHAR = re.compile(f"[{JP_CHARS}]")
-# A run is Japanese-only or word-characters-only (letters/digits of any other script, no "_").
-_RUN = re.compile(f"([{JP_CHARS}]+)|((?:(?![{JP_CHARS}])[^\\W_])+)")
+# Letters and digits of the other scripts we index: Latin (with its extensions), Greek, Cyrillic and
+# Hangul. Their categories are the same in SQLite's Unicode 6.1 tables and in Python's, so every word
+# stays one FTS5 token; letters of other scripts are treated as separators (not searchable).
+WORD_CHARS = "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u1100-\u11ff\uac00-\ud7a3"
+# A run is Japanese-only or word-characters-only (letters/digits only: no "_", no symbols).
+_RUN = re.compile(f"([{JP_CHARS}]+)|((?:(?=[^\\W_])[{WORD_CHARS}])+)")
 
 _DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
 _CHUNK = 12_000  # Sudachi rejects inputs over 49,149 UTF-8 bytes; 12,000 chars x 4 bytes is below.

@@ -1,0 +1,62 @@
+"""The import pipeline: CSV and .xlsx files → a plan (dry run) → one all-or-nothing, audited commit.
+
+    spec = get_importer("organisations")
+    plan = plan_import(spec, data, filename="orgs.csv", user=None)   # raises ImportRejected
+    print(plan.counts, plan.writes)                                   # what would change
+    apply_plan(plan, actor=user, via=Via.WEB)                         # writes exactly that
+
+An importer is an `ImportSpec` subclass in an app's `importers` module, registered with `@register`.
+See docs/decisions/0004-import-pipeline.md.
+"""
+
+from renkei.core.importing.engine import (
+    CREATE,
+    UNCHANGED,
+    UPDATE,
+    ApplyResult,
+    Plan,
+    RowChange,
+    apply_plan,
+    plan_import,
+    plan_table,
+    read_stored,
+)
+from renkei.core.importing.limits import Limits
+from renkei.core.importing.problems import CellError, ImportRejected, Msg, Problem, Problems
+from renkei.core.importing.spec import (
+    Column,
+    ImportSpec,
+    Ref,
+    RowContext,
+    field_column,
+    get_importer,
+    importers,
+    register,
+)
+
+__all__ = [
+    "CREATE",
+    "UNCHANGED",
+    "UPDATE",
+    "ApplyResult",
+    "CellError",
+    "Column",
+    "ImportRejected",
+    "ImportSpec",
+    "Limits",
+    "Msg",
+    "Plan",
+    "Problem",
+    "Problems",
+    "Ref",
+    "RowChange",
+    "RowContext",
+    "apply_plan",
+    "field_column",
+    "get_importer",
+    "importers",
+    "plan_import",
+    "plan_table",
+    "read_stored",
+    "register",
+]

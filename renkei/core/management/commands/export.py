@@ -1,0 +1,44 @@
+"""`renkei export <importer> [--format csv|xlsx] -o FILE`: everything stored, in the importer's columns."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from renkei.core.exporting import export
+from renkei.core.importing import get_importer, importers
+
+
+class Command(BaseCommand):
+    help = "Export rows as CSV (UTF-8 with BOM) or Excel (.xlsx), in the columns the importer reads back."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("importer", help="What to export, e.g. organisations or programs.")
+        parser.add_argument(
+            "--format", choices=["csv", "xlsx"], help="Default: from the file name, else csv."
+        )
+        parser.add_argument(
+            "-o", "--output", default="-", help="The file to write ('-' for standard output)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        available = importers()
+        if options["importer"] not in available:
+            raise CommandError(f"Unknown export: {options['importer']} (available: {', '.join(available)})")
+        spec = get_importer(options["importer"])
+        output = options["output"]
+        fmt = options["format"] or ("xlsx" if output.lower().endswith(".xlsx") else "csv")
+        queryset = spec.model._default_manager.all()
+        if output == "-":
+            if fmt == "xlsx" and sys.stdout.isatty():
+                raise CommandError("Refusing to write a binary .xlsx to a terminal; use -o FILE.")
+            stream = getattr(self.stdout, "_out", sys.stdout)
+            export(spec, queryset, getattr(stream, "buffer", stream), fmt=fmt)
+            return
+        path = Path(output)
+        with path.open("wb") as handle:
+            export(spec, queryset, handle, fmt=fmt)
+        self.stderr.write(f"{queryset.count():,} → {path} ({fmt})")

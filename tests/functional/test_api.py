@@ -1,0 +1,244 @@
+"""The v1 REST API through the Django test client, and its OpenAPI snapshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from factories import MembershipFactory, NetworkFactory
+
+from renkei.networks.models import Membership, Network
+from renkei.organisations.models import Organisation
+
+SNAPSHOT = Path(__file__).resolve().parent / "snapshots" / "openapi.json"
+PROBLEM = "application/problem+json"
+
+
+def get(client, url: str, **params: object) -> dict:
+    response = client.get(url, params)
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+# --- organisations ---------------------------------------------------------------------------------------
+
+
+def test_organisations_are_paginated(client, demo_loaded):
+    # given
+    total = Organisation.objects.count()
+    # when
+    first = get(client, "/api/v1/organisations")
+    window = get(client, "/api/v1/organisations", limit=5, offset=5)
+    # then
+    assert first["count"] == total
+    assert len(first["items"]) == min(total, 100)
+    assert window["count"] == total
+    assert [o["key"] for o in window["items"]] == [o["key"] for o in first["items"][5:10]]
+
+
+def test_organisations_carry_both_languages_identifiers_and_sources(client, demo_loaded):
+    items = get(client, "/api/v1/organisations", q="東北大学")["items"]
+    tohoku = next(o for o in items if o["key"] == "tohoku-u")
+    assert (tohoku["name_ja"], tohoku["name_en"]) == ("東北大学", "Tohoku University")
+    assert tohoku["kind"] == "university"
+    assert tohoku["parent"] is None
+    assert tohoku["prefecture"] == "04"
+    assert {"scheme": "mext", "value": "F104110100856"} in tohoku["identifiers"]
+    assert "000" in tohoku["sources"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "municipality"}, lambda: Organisation.objects.filter(kind="municipality")),
+        ({"prefecture": "06"}, lambda: Organisation.objects.filter(prefecture="06")),
+        (
+            {"kind": "university", "prefecture": "06"},
+            lambda: Organisation.objects.filter(kind="university", prefecture="06"),
+        ),
+        ({"q": "IPMU"}, lambda: Organisation.objects.filter(key="utokyo.ipmu")),
+        ({"q": "とうほく"}, lambda: Organisation.objects.filter(name_kana__contains="とうほく")),
+        ({"parent": "utokyo"}, lambda: Organisation.objects.filter(parent__key="utokyo")),
+        ({"country": "fr"}, lambda: Organisation.objects.filter(country="FR")),
+        ({"kind": "no-such-kind"}, lambda: Organisation.objects.none()),
+    ],
+    ids=lambda value: "-".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else "",
+)
+def test_organisation_filters(client, demo_loaded, params, expected):
+    # when
+    body = get(client, "/api/v1/organisations", limit=1000, **params)
+    # then
+    keys = set(expected().values_list("key", flat=True))
+    assert body["count"] == len(keys)
+    assert {o["key"] for o in body["items"]} == keys
+    assert params.get("kind") == "no-such-kind" or keys  # every filter but the last matches something
+
+
+def test_municipality_filter_returns_the_35_of_yamagata(client, demo_loaded):
+    body = get(client, "/api/v1/organisations", kind="municipality", prefecture="06")
+    assert body["count"] == 35
+    assert {o["parent"] for o in body["items"]} == {"yamagata-pref"}
+
+
+def test_an_organisation_in_detail(client, demo_loaded):
+    # when
+    utokyo = get(client, "/api/v1/organisations/utokyo")
+    paris = get(client, "/api/v1/organisations/paris-group")
+    # then
+    assert utokyo["name_en"] == "The University of Tokyo"
+    codes = {unit["code"] for unit in utokyo["units"]}
+    assert {"法", "医", "工", "東文研", "IPMU", "IRCN", "IFI", "病院"} <= codes
+    assert len(utokyo["units"]) == Organisation.objects.filter(parent__key="utokyo").count()
+    assert [c["key"] for c in paris["components"]] == [
+        "polytechnique",
+        "enpc",
+        "ens-paris-saclay",
+        "ens-psl",
+        "cnrs",
+        "u-bordeaux",
+    ]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/organisations/no-such-org", "/api/v1/networks/no-such-network"])
+def test_unknown_keys_are_problem_details(client, demo_loaded, url):
+    # when
+    response = client.get(url)
+    # then
+    assert response.status_code == 404
+    assert response["Content-Type"] == PROBLEM
+    problem = response.json()
+    assert problem["type"] == "about:blank"
+    assert problem["title"] == "Not Found"
+    assert problem["status"] == 404
+    assert problem["detail"]
+
+
+# --- networks and memberships -----------------------------------------------------------------------------
+
+
+def test_networks_list(client, demo_loaded):
+    # when
+    body = get(client, "/api/v1/networks")
+    # then
+    assert body["count"] == Network.objects.count() == 4
+    by_key = {n["key"]: n for n in body["items"]}
+    alliance = by_key["tohoku-sosei-alliance"]
+    assert alliance["name_ja"] == "東北創成国立大学アライアンス"
+    assert alliance["founded_on"] == "2021-03-12"
+    assert alliance["member_count"] == 8
+    assert alliance["sources"] == ["000"]
+    assert by_key["yamagata-platform"]["member_count"] == 46  # named members; the secretariat is not counted
+
+
+def test_a_network_in_detail(client, demo_loaded):
+    # when
+    platform = get(client, "/api/v1/networks/yamagata-platform")
+    # then
+    assert platform["kind"] == "platform"
+    assert [(c["subject"], c["value"]) for c in platform["declared_counts"]] == [
+        ("members", 59),
+        ("heis", 13),
+        ("prefecture", 1),
+        ("municipalities", 35),
+        ("associations", 10),
+    ]
+    assert platform["declared_counts"][0]["as_of"] == "2023-05-11"
+
+
+def test_memberships_of_a_network(client, demo_loaded):
+    # when
+    body = get(client, "/api/v1/memberships", network="yamagata-platform", current="true")
+    # then
+    assert body["count"] == Membership.objects.filter(network__key="yamagata-platform").count() == 47
+    assert {m["network"] for m in body["items"]} == {"yamagata-platform"}
+    kinds = [
+        m["organisation"]["key"]
+        for m in body["items"]
+        if m["organisation"]["key"].startswith("yamagata-pref.")
+    ]
+    assert len(kinds) == 35
+    secretariat = [m for m in body["items"] if m["role"] == "secretariat"]
+    assert [m["organisation"]["key"] for m in secretariat] == ["yamagata-u"]
+    assert {m["source"] for m in body["items"]} == {"002"}
+
+
+def test_current_memberships_leave_out_ended_and_future_ones(client, db):
+    # given
+    network = NetworkFactory(key="n")
+    today = timezone.localdate()
+    MembershipFactory(network=network, organisation__key="current")
+    MembershipFactory(network=network, organisation__key="ended", end_date=today - dt.timedelta(days=1))
+    MembershipFactory(network=network, organisation__key="future", start_date=today + dt.timedelta(days=1))
+    MembershipFactory(organisation__key="elsewhere")
+    # when
+    current = get(client, "/api/v1/memberships", network="n", current="true")
+    every = get(client, "/api/v1/memberships", network="n")
+    # then
+    assert [m["organisation"]["key"] for m in current["items"]] == ["current"]
+    assert {m["organisation"]["key"] for m in every["items"]} == {"current", "ended", "future"}
+    ended = next(m for m in every["items"] if m["organisation"]["key"] == "ended")
+    assert ended["end_date"] == (today - dt.timedelta(days=1)).isoformat()
+
+
+def test_memberships_of_an_organisation(client, demo_loaded):
+    body = get(client, "/api/v1/memberships", organisation="tohoku-u")
+    assert sorted((m["network"], m["role"]) for m in body["items"]) == [
+        ("tohoku-sosei-alliance", "member"),
+        ("tohoku-sosei-alliance", "secretariat"),
+    ]
+
+
+# --- query counts -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/api/v1/organisations", 4),
+        ("/api/v1/organisations/utokyo", 6),
+        ("/api/v1/networks", 4),
+        ("/api/v1/memberships?network=yamagata-platform", 2),
+    ],
+)
+def test_api_query_counts_are_pinned(client, demo_loaded, django_assert_max_num_queries, url, queries):
+    with django_assert_max_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+# --- OpenAPI ---------------------------------------------------------------------------------------------------
+
+
+def test_openapi_matches_the_snapshot(client, db):
+    """A change to the public API must be deliberate: run with UPDATE_SNAPSHOTS=1 to accept it."""
+    # when
+    response = client.get("/api/v1/openapi.json")
+    # then
+    assert response.status_code == 200
+    current = response.json()
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
+        SNAPSHOT.write_text(json.dumps(current, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+        pytest.fail(
+            f"OpenAPI snapshot updated: {SNAPSHOT}; check the diff, then run again without UPDATE_SNAPSHOTS"
+        )
+    assert SNAPSHOT.exists(), f"no snapshot at {SNAPSHOT}: run with UPDATE_SNAPSHOTS=1 to write it"
+    assert current == json.loads(SNAPSHOT.read_text()), (
+        "the OpenAPI schema changed: if intended, run with UPDATE_SNAPSHOTS=1 and commit the new snapshot"
+    )
+
+
+def test_openapi_documents_the_v1_endpoints(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {
+        "/api/v1/organisations",
+        "/api/v1/organisations/{key}",
+        "/api/v1/networks",
+        "/api/v1/networks/{key}",
+        "/api/v1/memberships",
+    } <= set(paths)

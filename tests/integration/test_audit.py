@@ -1,0 +1,540 @@
+"""Every write path leaves an AuditEntry; writes outside an audit context fail closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone, translation
+from factories import (
+    AffiliationFactory,
+    BodyFactory,
+    DeclaredCountFactory,
+    IdentifierFactory,
+    MeetingFactory,
+    MembershipFactory,
+    NetworkFactory,
+    NetworkStaffFactory,
+    OrganisationFactory,
+    PostFactory,
+    SourceFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+from renkei.accounts.models import User
+from renkei.core.audit import AuditContextMissing, Via, audit_context
+from renkei.core.models import AuditEntry, Source
+from renkei.networks.models import Body, DeclaredCount, Meeting, Membership, Network, NetworkStaff, Post
+from renkei.organisations.models import Affiliation, Identifier, Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def entries_for(obj: models.Model) -> models.QuerySet[AuditEntry]:
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    return AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).order_by("id")
+
+
+def entries_after(last_id: int) -> models.QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(id__gt=last_id).order_by("id")
+
+
+def last_entry_id() -> int:
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def logged(entries: models.QuerySet[AuditEntry]) -> set[tuple[str, str, str]]:
+    """(model, object id, action) of each entry."""
+    return {(e.content_type.model_class().__name__, e.object_id, e.action) for e in entries}
+
+
+# --- who, when, through which path, on whose behalf ------------------------------------------------------
+
+
+def test_create_records_actor_via_utc_time_and_on_behalf_of(owner_org):
+    # given
+    user = UserFactory(username="editor-a")
+    before = timezone.now()
+    # when
+    with audit_context(via=Via.WEB, actor=user, on_behalf_of=owner_org, label="add identifier") as context:
+        identifier = IdentifierFactory(organisation=owner_org, scheme=Identifier.Scheme.ROR, value="0abc")
+    # then
+    [entry] = entries_for(identifier)
+    assert entry.action == AuditEntry.Action.CREATE
+    assert entry.actor == user
+    assert entry.actor_label == "editor-a"
+    assert entry.via == Via.WEB
+    assert entry.label == "add identifier"
+    assert entry.request_id == context.request_id
+    assert entry.on_behalf_of_id == owner_org.pk
+    assert entry.at.utcoffset() == dt.timedelta(0)
+    assert before <= entry.at <= timezone.now()
+    assert entry.changes["scheme"] == "ror"
+    assert entry.changes["value"] == "0abc"
+    assert entry.changes["organisation_id"] == owner_org.pk
+
+
+def test_without_an_actor_the_entry_names_the_path(owner_org):
+    [entry] = entries_for(owner_org)
+    assert entry.actor is None
+    assert entry.actor_label == Via.TEST
+    assert entry.via == Via.TEST
+    assert entry.label == "test"
+
+
+def test_an_anonymous_actor_is_recorded_as_no_one(anonymous):
+    with audit_context(via=Via.WEB, actor=anonymous):
+        organisation = OrganisationFactory()
+    [entry] = entries_for(organisation)
+    assert entry.actor is None
+    assert entry.actor_label == Via.WEB
+
+
+def test_on_behalf_of_defaults_to_the_root_organisation(owner_org):
+    # when
+    unit = UnitFactory(parent=owner_org)
+    grandchild = UnitFactory(parent=unit, kind=Organisation.Kind.CENTRE)
+    identifier = IdentifierFactory(organisation=grandchild)
+    # then
+    for obj in (owner_org, unit, grandchild, identifier):
+        assert entries_for(obj).get().on_behalf_of_id == owner_org.pk
+
+
+def test_update_records_only_the_fields_that_changed(owner_org):
+    # given
+    organisation = Organisation.objects.get(pk=owner_org.pk)
+    # when
+    organisation.name_en = "Renamed University"
+    organisation.prefecture = "06"
+    organisation.save()
+    # then
+    entry = entries_for(organisation).last()
+    assert entry.action == AuditEntry.Action.UPDATE
+    assert entry.changes == {"name_en": ["Owner University", "Renamed University"], "prefecture": ["", "06"]}
+
+
+def test_saving_an_unchanged_row_writes_no_entry(owner_org):
+    # given
+    last = last_entry_id()
+    # when: the same instance again, and a fresh copy from the database
+    owner_org.save()
+    Organisation.objects.get(pk=owner_org.pk).save()
+    # then
+    assert not entries_after(last).exists()
+
+
+def test_successive_saves_diff_against_the_previous_save(owner_org):
+    owner_org.name_en = "One"
+    owner_org.save()
+    owner_org.name_en = "Two"
+    owner_org.save()
+    assert [e.changes for e in entries_for(owner_org).filter(action="update")] == [
+        {"name_en": ["Owner University", "One"]},
+        {"name_en": ["One", "Two"]},
+    ]
+
+
+def test_a_refreshed_row_saved_unchanged_writes_no_entry(owner_org):
+    # given: another path changes the row under a loaded instance, which then refreshes
+    organisation = Organisation.objects.get(pk=owner_org.pk)
+    Organisation.objects.filter(pk=owner_org.pk).update(name_en="Changed elsewhere")
+    organisation.refresh_from_db()
+    last = last_entry_id()
+    # when
+    organisation.save()
+    # then
+    assert not entries_after(last).exists()
+
+
+# --- deletions, cascades included -----------------------------------------------------------------------
+
+
+def test_delete_records_the_row_as_it_was(owner_unit):
+    # given
+    pk = owner_unit.pk
+    # when
+    with translation.override("ja"):
+        owner_unit.delete()
+    # then
+    entry = AuditEntry.objects.get(object_id=str(pk), action=AuditEntry.Action.DELETE)
+    assert entry.content_type.model_class() is Organisation
+    assert entry.changes["key"] == "owner-u.law"
+    assert entry.object_repr == "法学部"
+    assert entry.on_behalf_of_id == owner_unit.parent_id
+
+
+
+def test_deleting_a_network_logs_every_audited_row_the_cascade_removes():
+    # given
+    network = NetworkFactory()
+    rows = {
+        Network: network,
+        Membership: MembershipFactory(network=network),
+        Body: (body := BodyFactory(network=network)),
+        Post: PostFactory(body=body),
+        Meeting: MeetingFactory(body=body),
+        NetworkStaff: NetworkStaffFactory(network=network),
+        DeclaredCount: DeclaredCountFactory(network=network),
+    }
+    expected = {(model.__name__, str(obj.pk), "delete") for model, obj in rows.items()}
+    last = last_entry_id()
+    # when
+    network.delete()
+    # then
+    assert logged(entries_after(last)) == expected
+
+
+def test_an_audited_row_loads_with_deferred_fields(owner_org):
+    organisation = Organisation.objects.only("key").get(pk=owner_org.pk)
+    assert organisation.name_ja == "所有大学"
+
+
+def test_deleting_an_organisation_logs_its_identifiers_and_affiliations(db):
+    # given
+    organisation = OrganisationFactory()
+    identifier = IdentifierFactory(organisation=organisation)
+    affiliation = AffiliationFactory(organisation=organisation)
+    pk = organisation.pk
+    last = last_entry_id()
+    # when
+    organisation.delete()
+    # then
+    assert logged(entries_after(last)) == {
+        ("Organisation", str(pk), "delete"),
+        ("Identifier", str(identifier.pk), "delete"),
+        ("Affiliation", str(affiliation.pk), "delete"),
+    }
+
+
+# --- bulk paths -------------------------------------------------------------------------------------------
+
+
+def test_queryset_update_logs_each_row(db):
+    # given
+    first, second = OrganisationFactory(), OrganisationFactory()
+    untouched = OrganisationFactory()
+    last = last_entry_id()
+    # when
+    count = Organisation.objects.filter(pk__in=[first.pk, second.pk]).update(note_ja="更新")
+    # then
+    assert count == 2
+    entries = list(entries_after(last))
+    assert logged(entries) == {
+        ("Organisation", str(first.pk), "update"),
+        ("Organisation", str(second.pk), "update"),
+    }
+    assert all(e.changes == {"note_ja": "更新"} and e.via == Via.TEST for e in entries)
+    assert not entries_for(untouched).filter(action="update").exists()
+
+
+def test_queryset_delete_logs_rows_and_cascades(db):
+    # given
+    organisations = [OrganisationFactory(), OrganisationFactory()]
+    identifiers = [IdentifierFactory(organisation=o) for o in organisations]
+    last = last_entry_id()
+    # when
+    Organisation.objects.filter(pk__in=[o.pk for o in organisations]).delete()
+    # then
+    assert logged(entries_after(last)) == {
+        *(("Organisation", str(o.pk), "delete") for o in organisations),
+        *(("Identifier", str(i.pk), "delete") for i in identifiers),
+    }
+
+
+def test_bulk_create_logs_each_created_row(owner_org):
+    # given
+    last = last_entry_id()
+    # when
+    created = Identifier.objects.bulk_create(
+        [Identifier(organisation=owner_org, scheme="other", value=f"bulk-{n}") for n in range(3)]
+    )
+    # then
+    entries = list(entries_after(last))
+    assert logged(entries) == {("Identifier", str(i.pk), "create") for i in created}
+    assert {e.changes["value"] for e in entries} == {"bulk-0", "bulk-1", "bulk-2"}
+    assert {e.on_behalf_of_id for e in entries} == {owner_org.pk}
+
+
+def test_bulk_update_logs_the_updated_fields(db):
+    # given
+    organisations = [OrganisationFactory(), OrganisationFactory()]
+    for n, organisation in enumerate(organisations):
+        organisation.code = f"C{n}"
+    last = last_entry_id()
+    # when
+    Organisation.objects.bulk_update(organisations, ["code"])
+    # then
+    entries = list(entries_after(last))
+    assert sorted(((e.object_id, e.action, e.changes) for e in entries), key=lambda row: row[0]) == [
+        (str(organisations[0].pk), "update", {"code": "C0"}),
+        (str(organisations[1].pk), "update", {"code": "C1"}),
+    ]
+
+
+def test_many_to_many_add_and_remove_are_logged(owner_org):
+    # given
+    first, second = SourceFactory(), SourceFactory()
+    last = last_entry_id()
+    # when
+    owner_org.sources.add(first, second)
+    owner_org.sources.remove(first)
+    # then
+    entries = list(entries_after(last))
+    assert [(e.object_id, e.action, e.changes) for e in entries] == [
+        (str(owner_org.pk), "update", {"sources": {"add": sorted([first.pk, second.pk])}}),
+        (str(owner_org.pk), "update", {"sources": {"remove": [first.pk]}}),
+    ]
+    assert all(e.content_type.model_class() is Organisation for e in entries)
+
+
+# --- passwords ----------------------------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+@pytest.fixture
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def assert_no_secret(entries: list[AuditEntry], *secrets: str) -> None:
+    dumped = json.dumps([e.changes for e in entries], ensure_ascii=False)
+    for secret in secrets:
+        assert secret not in dumped
+
+
+def test_the_password_is_masked_on_create_and_on_change(fast_hasher):
+    # when
+    user = User.objects.create_user("alice", password=PASSWORD)
+    first_hash = user.password
+    user.set_password(PASSWORD + "!")
+    user.save()
+    # then
+    created, changed = entries_for(user)
+    assert created.changes["password"].startswith("sha256:")
+    assert [value.startswith("sha256:") for value in changed.changes["password"]] == [True, True]
+    assert_no_secret([created, changed], PASSWORD, first_hash, user.password)
+
+
+def test_the_password_is_masked_on_queryset_update(fast_hasher):
+    # given
+    user = UserFactory()
+    new_hash = make_password(PASSWORD)
+    last = last_entry_id()
+    # when
+    User.objects.filter(pk=user.pk).update(password=new_hash)
+    # then
+    assert_no_secret(list(entries_after(last)), PASSWORD, new_hash)
+
+
+def test_the_password_is_masked_on_bulk_update(fast_hasher):
+    # given
+    user = UserFactory()
+    user.password = make_password(PASSWORD)
+    last = last_entry_id()
+    # when
+    User.objects.bulk_update([user], ["password"])
+    # then
+    assert_no_secret(list(entries_after(last)), PASSWORD, user.password)
+
+
+# --- fail closed: no context, no write ------------------------------------------------------------------
+
+
+def table_state() -> dict[str, list[dict[str, Any]]]:
+    """The rows of every table the write paths below touch (and of the audit log)."""
+    tables = [Organisation, Identifier, Organisation.sources.through, AuditEntry]
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in tables}
+
+
+def _save_changed(org: Organisation) -> None:
+    org.name_en = "changed"
+    org.save()
+
+
+def _bulk_update(org: Organisation) -> None:
+    org.name_en = "changed"
+    Organisation.objects.bulk_update([org], ["name_en"])
+
+
+def _write_paths() -> dict[str, Callable[[Organisation], Any]]:
+    """Every way to write an audited table; each gets the organisation A with one linked source."""
+    return {
+        "save new": lambda org: OrganisationFactory.build().save(),
+        "manager create": lambda org: Organisation.objects.create(
+            key="new-u", kind="university", name_ja="新"
+        ),
+        "save changed": _save_changed,
+        "delete": lambda org: org.delete(),
+        "queryset update": lambda org: Organisation.objects.filter(pk=org.pk).update(name_en="changed"),
+        "queryset delete": lambda org: Organisation.objects.filter(pk=org.pk).delete(),
+        "bulk_create": lambda org: Identifier.objects.bulk_create(
+            [Identifier(organisation=org, scheme="other", value="x")]
+        ),
+        "bulk_update": _bulk_update,
+        "m2m add": lambda org: org.sources.add(Source.objects.get(code="spare")),
+        "m2m remove": lambda org: org.sources.remove(*org.sources.all()),
+    }
+
+
+# Transactional: the writes run in autocommit mode, as in a script, so a write that is not undone stays.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", list(_write_paths()))
+def test_a_write_outside_an_audit_context_raises_and_changes_nothing(owner_org, no_audit_context, path):
+    # given
+    owner_org.sources.add(SourceFactory())
+    SourceFactory(code="spare")
+    organisation = Organisation.objects.get(pk=owner_org.pk)
+    before = table_state()
+    # when
+    with pytest.raises(AuditContextMissing):
+        no_audit_context(_write_paths()[path], organisation)
+    # then
+    assert table_state() == before
+
+
+def test_no_audit_context_really_has_no_context(no_audit_context):
+    from renkei.core.audit import current_context
+
+    assert current_context().via == Via.TEST
+    with pytest.raises(AuditContextMissing):
+        no_audit_context(current_context)
+
+
+# --- the admin writes through the same log ---------------------------------------------------------------
+
+
+def test_admin_forms_raise_no_deprecation_warning(client, superuser, owner_org):
+    client.force_login(superuser)
+    assert client.get(f"/admin/organisations/organisation/{owner_org.pk}/change/").status_code == 200
+
+
+@pytest.fixture
+def staff_owner(owner):
+    owner.is_staff = True
+    owner.save()
+    return owner
+
+
+def admin_change_data(organisation: Organisation, **changes: str) -> dict[str, str]:
+    fields = [
+        "key",
+        "kind",
+        "code",
+        "name_ja",
+        "name_en",
+        "name_kana",
+        "short_name_ja",
+        "short_name_en",
+        "country",
+        "prefecture",
+        "municipality_code",
+        "address_ja",
+        "location_note",
+        "website",
+        "note_ja",
+        "note_en",
+    ]
+    data = {name: getattr(organisation, name) for name in fields}
+    data.update(parent="", latitude="", longitude="", _save="Save")
+    for prefix in ("identifiers", "units", "components"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data.update(changes)
+    return data
+
+
+def test_an_admin_change_is_logged_via_admin_as_the_signed_in_user(client, staff_owner, owner_org):
+    # given
+    client.force_login(staff_owner)
+    last = last_entry_id()
+    # when
+    response = client.post(
+        f"/admin/organisations/organisation/{owner_org.pk}/change/",
+        admin_change_data(owner_org, name_en="Owner University (renamed)"),
+    )
+    # then
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = entries_after(last).get(action=AuditEntry.Action.UPDATE)
+    assert entry.object_id == str(owner_org.pk)
+    assert entry.via == Via.ADMIN
+    assert entry.actor == staff_owner
+    assert entry.actor_label == "owner"
+    assert entry.on_behalf_of_id == owner_org.pk
+    assert entry.changes == {"name_en": ["Owner University", "Owner University (renamed)"]}
+
+
+def test_an_admin_change_in_english_is_logged_via_admin(client, staff_owner, owner_org):
+    client.force_login(staff_owner)
+    last = last_entry_id()
+    response = client.post(
+        f"/en/admin/organisations/organisation/{owner_org.pk}/change/",
+        admin_change_data(owner_org, name_en="Renamed in English"),
+    )
+    assert response.status_code == 302
+    assert entries_after(last).get(action=AuditEntry.Action.UPDATE).via == Via.ADMIN
+
+
+def test_the_admin_refuses_a_change_to_another_universitys_record(client, staff_owner, other_org):
+    # given
+    client.force_login(staff_owner)
+    last = last_entry_id()
+    before = table_state()
+    # when
+    response = client.post(
+        f"/admin/organisations/organisation/{other_org.pk}/change/",
+        admin_change_data(other_org, name_en="Hijacked"),
+    )
+    # then
+    assert response.status_code == 403
+    assert Organisation.objects.get(pk=other_org.pk).name_en == "Other University"
+    assert not entries_after(last).exists()
+    assert table_state() == before
+
+
+def test_the_admin_refuses_to_add_a_top_level_organisation_for_an_editor(client, staff_owner):
+    # given
+    client.force_login(staff_owner)
+    count = Organisation.objects.count()
+    new = Organisation(key="rogue-u", kind="university", name_ja="不正大学", country="JP")
+    # when
+    response = client.post("/admin/organisations/organisation/add/", admin_change_data(new))
+    # then
+    assert response.status_code == 403
+    assert Organisation.objects.count() == count
+    assert not Organisation.objects.filter(key="rogue-u").exists()
+
+
+def test_the_audit_log_is_read_only_in_the_admin(client, superuser, owner_org):
+    client.force_login(superuser)
+    entry = entries_for(owner_org).get()
+    assert client.get(f"/admin/core/auditentry/{entry.pk}/change/").status_code == 200
+    assert client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_superuser_is_recorded_as_the_actor_of_an_affiliation_they_grant(client, superuser, owner_org):
+    # given
+    client.force_login(superuser)
+    user = UserFactory(username="new-editor")
+    last = last_entry_id()
+    # when
+    response = client.post(
+        "/admin/organisations/affiliation/add/",
+        {"user": user.pk, "organisation": owner_org.pk, "role": "editor", "_save": "Save"},
+    )
+    # then
+    assert response.status_code == 302
+    affiliation = Affiliation.objects.get(user=user)
+    entry = entries_after(last).get()
+    assert (entry.object_id, entry.action, entry.via, entry.actor) == (
+        str(affiliation.pk),
+        "create",
+        Via.ADMIN,
+        superuser,
+    )

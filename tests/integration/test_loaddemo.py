@@ -1,0 +1,243 @@
+"""The demo registry: idempotent and audited loading, and the facts of the four source documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from renkei.core.audit import Via
+from renkei.core.models import AuditEntry
+from renkei.demo.loader import load_demo
+from renkei.networks.models import Body, BodyParticipant, DeclaredCount, Document, Membership, Network, Post
+from renkei.organisations.models import Organisation
+
+ALLIANCE = "tohoku-sosei-alliance"
+FOUNDED = dt.date(2021, 3, 12)
+
+
+# --- loading ---------------------------------------------------------------------------------------------
+
+
+def test_the_first_load_is_audited_via_the_command(demo_loaded):
+    # given: the first load (module fixture)
+    entries = AuditEntry.objects.filter(via=Via.COMMAND, label="loaddemo")
+    created = Counter(
+        entry.content_type.model_class().__name__ for entry in entries.filter(action=AuditEntry.Action.CREATE)
+    )
+    # then: one creation entry per row the report counts as created
+    assert demo_loaded.writes > 300
+    registry = ("Source", "Organisation", "Identifier", "GroupComponent", "Network", "Membership", "Body")
+    for name in registry:
+        assert created[name] == demo_loaded.created[name] > 0, name
+    assert not entries.exclude(action__in=[AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE]).exists()
+    assert not entries.filter(actor__isnull=False).exists()
+
+
+def test_loading_twice_writes_nothing_the_second_time(demo_loaded):
+    # given
+    entries = AuditEntry.objects.count()
+    # when
+    report = load_demo()
+    # then
+    assert report.writes == 0
+    assert AuditEntry.objects.count() == entries
+    for name, count in demo_loaded.created.items():  # every row created then is matched now
+        assert report.unchanged[name] >= count, name
+
+
+def test_a_reload_repairs_only_what_differs(demo_loaded):
+    # given: someone edited one fact
+    tohoku = Organisation.objects.get(key="tohoku-u")
+    tohoku.name_en = "Edited"
+    tohoku.save()
+    last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    # when
+    report = load_demo()
+    # then
+    assert report.writes == 1
+    assert +report.updated == {"Organisation": 1}  # (+ drops the zero counts)
+    [entry] = AuditEntry.objects.filter(id__gt=last)
+    assert (entry.object_id, entry.action, entry.via, entry.label) == (
+        str(tohoku.pk),
+        "update",
+        Via.COMMAND,
+        "loaddemo",
+    )
+    assert entry.changes == {"name_en": ["Edited", "Tohoku University"]}
+
+
+def test_a_reload_counts_the_source_links_it_restores(demo_loaded):
+    # given
+    tohoku = Organisation.objects.get(key="tohoku-u")
+    tohoku.sources.clear()
+    # when
+    report = load_demo()
+    # then
+    assert tohoku.sources.exists()
+    assert report.writes >= 1
+
+
+def test_the_loaddemo_command_says_nothing_was_written_on_a_second_run(demo_loaded):
+    # given
+    out = StringIO()
+    # when
+    with translation.override("en"):
+        call_command("loaddemo", stdout=out)
+    # then
+    output = out.getvalue()
+    assert "nothing written" in output
+    assert "created    0" in output
+    assert "rows written" not in output
+
+
+# --- 000: 東北創成国立大学アライアンス ---------------------------------------------------------------------
+
+
+def test_the_alliance_has_eight_members_since_its_founding(demo_loaded):
+    members = Membership.objects.filter(network__key=ALLIANCE, role=Membership.Role.MEMBER)
+    assert sorted(members.values_list("organisation__key", flat=True)) == sorted(
+        [
+            "hirosaki-u",
+            "iwate-u",
+            "tohoku-u",
+            "miyakyo-u",
+            "akita-u",
+            "yamagata-u",
+            "fukushima-u",
+            "niigata-u",
+        ]
+    )
+    assert set(members.values_list("start_date", flat=True)) == {FOUNDED}
+    assert set(members.values_list("end_date", flat=True)) == {None}
+    assert {m.source.code for m in members} == {"000"}
+
+
+def test_tohoku_university_is_the_alliance_secretariat(demo_loaded):
+    network = Network.objects.get(key=ALLIANCE)
+    secretariat = Membership.objects.get(network=network, role=Membership.Role.SECRETARIAT)
+    assert secretariat.organisation.name_ja == "東北大学"
+    assert secretariat.start_date == FOUNDED
+    assert network.secretariat_organisation_ids() == {secretariat.organisation_id}
+    assert network.founded_on == FOUNDED
+
+
+def test_the_alliance_bylaws_version_1_is_in_effect_from_the_founding(demo_loaded):
+    # given
+    bylaws = Document.objects.get(network__key=ALLIANCE, kind=Document.Kind.BYLAWS)
+    # when
+    version = bylaws.version_in_effect(FOUNDED)
+    # then
+    assert version is not None
+    assert version.number == 1
+    assert version.effective_from == FOUNDED
+    assert "第6条" in version.text_ja
+    assert "互選" in version.text_ja
+    assert bylaws.version_in_effect(FOUNDED - dt.timedelta(days=1)) is None
+
+
+def test_the_chair_is_elected_among_the_members(demo_loaded):
+    chair = Post.objects.get(body__network__key=ALLIANCE, body__key="steering-council", role=Post.Role.CHAIR)
+    assert chair.selection == Post.Selection.ELECTED_AMONG_MEMBERS
+    assert chair.label_ja == "議長"
+    assert chair.seats == 1
+
+
+def test_the_liaison_councils_report_to_the_chair(demo_loaded):
+    liaison = Body.objects.get(network__key=ALLIANCE, kind=Body.Kind.LIAISON_COUNCIL)
+    assert liaison.reports_to_post is not None
+    assert liaison.reports_to_post.role == Post.Role.CHAIR
+    assert liaison.reports_to_post.body.key == "steering-council"
+
+
+# --- 002: やまがた社会共創プラットフォーム ------------------------------------------------------------------
+
+
+def test_the_yamagata_platform_declares_its_counts(demo_loaded):
+    counts = dict(
+        DeclaredCount.objects.filter(network__key="yamagata-platform").values_list("subject", "value")
+    )
+    assert counts == {"members": 59, "heis": 13, "prefecture": 1, "municipalities": 35, "associations": 10}
+
+
+def test_the_yamagata_platform_lists_exactly_the_35_municipalities(demo_loaded):
+    memberships = Membership.objects.filter(
+        network__key="yamagata-platform", organisation__kind=Organisation.Kind.MUNICIPALITY
+    )
+    assert memberships.count() == 35
+    assert memberships.values("organisation").distinct().count() == 35
+    assert set(memberships.values_list("organisation__parent__key", flat=True)) == {"yamagata-pref"}
+    assert (
+        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, parent__key="yamagata-pref").count()
+        == 35
+    )
+
+
+def test_the_recurrent_education_division_has_its_participants(demo_loaded):
+    # given
+    division = Body.objects.get(network__key="yamagata-platform", kind=Body.Kind.DIVISION)
+    participants = BodyParticipant.objects.filter(body=division).select_related("organisation")
+    # then
+    secretariat = [p.organisation.key for p in participants if p.role == BodyParticipant.Role.SECRETARIAT]
+    others = [p.organisation.name_ja for p in participants if p.role == BodyParticipant.Role.PARTICIPANT]
+    assert secretariat == ["yamagata-u"]
+    assert len(others) == 16
+    assert "山形県中小企業家同友会" in others
+    assert division.is_provisional_name
+
+
+# --- 003: 東京大学 戦略的パートナーシップ / 大学の国際化促進フォーラム --------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["法", "医", "工", "東文研", "IPMU", "IRCN", "IFI", "病院"])
+def test_utokyo_has_the_units_of_the_legend(demo_loaded, code):
+    unit = Organisation.objects.get(parent__key="utokyo", code=code)
+    assert unit.is_unit
+    assert unit.root_id() == Organisation.objects.get(key="utokyo").pk
+
+
+@pytest.mark.parametrize(
+    ("group", "size"), [("paris-group", 6), ("stockholm-group", 3), ("chile-mexico-group", 5)]
+)
+def test_partner_groups_have_their_components(demo_loaded, group, size):
+    organisation = Organisation.objects.get(key=group)
+    assert organisation.kind == Organisation.Kind.INSTITUTION_GROUP
+    assert organisation.components.count() == size
+
+
+def test_the_paris_group_is_the_grandes_ecoles(demo_loaded):
+    group = Organisation.objects.get(name_ja="パリ・グランゼコール群")
+    assert list(group.components.order_by("sort_order").values_list("member__key", flat=True)) == [
+        "polytechnique",
+        "enpc",
+        "ens-paris-saclay",
+        "ens-psl",
+        "cnrs",
+        "u-bordeaux",
+    ]
+
+
+def test_the_forum_declares_18_universities_and_19_projects(demo_loaded):
+    counts = dict(
+        DeclaredCount.objects.filter(network__key="internationalization-forum").values_list(
+            "subject", "value"
+        )
+    )
+    assert counts["universities"] == 18
+    assert counts["projects"] == 19
+
+
+# --- provenance ----------------------------------------------------------------------------------------------
+
+
+def test_every_organisation_has_a_source(demo_loaded):
+    assert Organisation.objects.count() > 100
+    assert list(Organisation.objects.filter(sources__isnull=True).values_list("key", flat=True)) == []
+
+
+def test_every_network_has_a_source(demo_loaded):
+    assert list(Network.objects.filter(sources__isnull=True).values_list("key", flat=True)) == []
