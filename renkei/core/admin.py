@@ -14,7 +14,6 @@ from renkei.core import policy
 from renkei.core.models import AuditEntry, Source
 from renkei.core.policy import Action
 
-
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 

@@ -373,6 +373,11 @@ class BodyParticipant(AuditedModel):
     def responsibilities(self) -> str:
         return localized(self, "responsibilities")
 
+    @property
+    def role_and_responsibilities(self) -> tuple[str, str]:
+        """What participants share when the page lists them together."""
+        return (self.role, self.responsibilities)
+
     def network_id_for_policy(self) -> int:
         return self.body.network_id
 

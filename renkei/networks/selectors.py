@@ -80,6 +80,11 @@ class NetworkPage:
     meetings: list[Meeting]
     kind_counts: list[tuple[str, int]]
 
+    @property
+    def member_count(self) -> int:
+        """Distinct organisations listed as members (the secretariat row is not a second member)."""
+        return len({m.organisation_id for m in self.memberships if m.role == Membership.Role.MEMBER})
+
 
 def network_page(*, user: Any, key: str) -> NetworkPage:
     network = network_get(user=user, key=key)
@@ -87,7 +92,7 @@ def network_page(*, user: Any, key: str) -> NetworkPage:
     tenures = Tenure.objects.select_related("person", "on_behalf_of").order_by("-start_date")
     bodies = list(
         policy.visible(user, Body.objects.filter(network=network))
-        .select_related("reports_to_body", "reports_to_post", "hosted_by", "source")
+        .select_related("reports_to_body", "reports_to_post", "hosted_by__parent", "source")
         .prefetch_related(
             Prefetch("posts", queryset=Post.objects.prefetch_related(Prefetch("tenures", queryset=tenures))),
             Prefetch("participants", queryset=BodyParticipant.objects.select_related("organisation")),

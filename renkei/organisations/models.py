@@ -151,6 +151,11 @@ class Organisation(AuditedModel):
         return localized(self, "note")
 
     @property
+    def full_name(self) -> str:
+        """The name with its parents, e.g. 東北大学 総務企画部総務課."""
+        return " ".join([*(a.name for a in self.ancestors()), self.name])
+
+    @property
     def is_unit(self) -> bool:
         return self.kind in self.UNIT_KINDS
 

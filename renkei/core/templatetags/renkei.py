@@ -9,6 +9,7 @@ from django import template
 from django.urls import translate_url
 from django.utils import formats
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from renkei.core import jdates
 from renkei.core.models import localized
@@ -70,6 +71,35 @@ def fy(value: int | dt.date | None) -> str:
 def loc(obj: Any, field: str) -> str:
     """`obj|loc:"name"` → the active-language value of name_ja / name_en."""
     return localized(obj, field)
+
+
+COUNTRY_NAMES = {
+    "JP": _("Japan"),
+    "US": _("United States"),
+    "GB": _("United Kingdom"),
+    "DE": _("Germany"),
+    "FR": _("France"),
+    "SE": _("Sweden"),
+    "CH": _("Switzerland"),
+    "CN": _("China"),
+    "KR": _("South Korea"),
+    "TW": _("Taiwan"),
+    "AU": _("Australia"),
+    "VN": _("Viet Nam"),
+    "MM": _("Myanmar"),
+    "CL": _("Chile"),
+    "MX": _("Mexico"),
+    "TH": _("Thailand"),
+    "ID": _("Indonesia"),
+    "IN": _("India"),
+    "CA": _("Canada"),
+}
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """A country's name for the ISO 3166 codes our partners use; other codes are shown as they are."""
+    return str(COUNTRY_NAMES.get((code or "").upper(), code or ""))
 
 
 @register.simple_tag(takes_context=True)
