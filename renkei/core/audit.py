@@ -13,18 +13,23 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 
 class AuditContextMissing(RuntimeError):
     """A write to an audited model happened outside any audit context."""
 
 
-class Via:
-    ADMIN = "admin"
-    WEB = "web"
-    API = "api"
-    COMMAND = "command"
-    TASK = "task"
-    TEST = "test"
+class Via(models.TextChoices):
+    """The path a write came through."""
+
+    ADMIN = "admin", _("admin")
+    WEB = "web", _("web page")
+    API = "api", _("API")
+    COMMAND = "command", _("command")
+    TASK = "task", _("background task")
+    TEST = "test", _("test")
 
 
 @dataclass

@@ -16,7 +16,7 @@ from django.db.models.deletion import Collector
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.audit import current_context
+from renkei.core.audit import Via, current_context
 
 
 class AuditEntry(models.Model):
@@ -38,9 +38,9 @@ class AuditEntry(models.Model):
     )
     actor_label = models.CharField(_("who (as recorded)"), max_length=200, blank=True)
     on_behalf_of_id = models.BigIntegerField(_("on behalf of (organisation id)"), null=True, blank=True)
-    via = models.CharField(_("through"), max_length=20)
+    via = models.CharField(_("through"), max_length=20, choices=Via.choices)
     label = models.CharField(_("operation"), max_length=100, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
     object_id = models.CharField(_("record id"), max_length=64)
@@ -54,7 +54,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.action} {self.object_repr}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.get_action_display()} {self.object_repr}"
 
 
 def _plain(value: Any) -> Any:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.core.models import AuditedModel, Source, localized
 from renkei.organisations.models import Organisation, Person
@@ -339,7 +340,7 @@ class BodyParticipant(AuditedModel):
     class Role(models.TextChoices):
         SECRETARIAT = "secretariat", _("secretariat")
         PARTICIPANT = "participant", _("participating organisation")
-        MEMBER = "member", _("member")
+        MEMBER = "member", pgettext_lazy("body participant", "member")
 
     body = models.ForeignKey(
         Body, on_delete=models.CASCADE, related_name="participants", verbose_name=_("body")
@@ -388,7 +389,7 @@ class Post(AuditedModel):
     class Role(models.TextChoices):
         CHAIR = "chair", _("chair")
         VICE_CHAIR = "vice_chair", _("vice chair")
-        MEMBER = "member", _("member")
+        MEMBER = "member", pgettext_lazy("post", "member")
         REPRESENTATIVE = "representative", _("representative")
         SECRETARY = "secretary", _("secretary")
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.core.admin import PolicyAdmin, PolicyInline
 from renkei.organisations.models import Affiliation, GroupComponent, Identifier, Organisation, Person
@@ -25,7 +26,7 @@ class ComponentInline(PolicyInline):
 
 
 class HasUnitsFilter(admin.SimpleListFilter):
-    title = _("level")
+    title = pgettext_lazy("organisation tree", "level")
     parameter_name = "level"
 
     def lookups(self, request, model_admin):
