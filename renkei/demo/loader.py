@@ -63,30 +63,53 @@ class _Loader:
         self.report = LoadReport()
         self.sources: dict[str, Source] = {}
         self.organisations: dict[str, Organisation] = {}
+        self._rows: dict[tuple, dict[tuple, Any]] = {}
+        self._links: dict[Any, set[tuple[int, int]]] = {}
 
     def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-        """Create the row, or update only the fields that differ."""
+        """Create the row, or update only the fields that differ (existing rows are read once per model)."""
         name = model.__name__
-        obj = model.objects.filter(**lookup).first()
+        key = self._key(model, lookup)
+        existing = self._existing(model, tuple(sorted(lookup)))
+        obj = existing.get(key)
         if obj is None:
             obj = model.objects.create(**lookup, **values)
+            existing[key] = obj
             self.report.created[name] += 1
             return obj
-        changed = [key for key, value in values.items() if _differs(getattr(obj, key), value)]
+        changed = [field for field, value in values.items() if _differs(getattr(obj, field), value)]
         if changed:
-            for key in changed:
-                setattr(obj, key, values[key])
+            for field in changed:
+                setattr(obj, field, values[field])
             obj.save()
             self.report.updated[name] += 1
         else:
             self.report.unchanged[name] += 1
         return obj
 
+    def _existing(self, model: type[models.Model], fields: tuple[str, ...]) -> dict[tuple, Any]:
+        cache_key = (model, fields)
+        if cache_key not in self._rows:
+            self._rows[cache_key] = {
+                tuple(_plain_key(getattr(obj, _attname(model, f))) for f in fields): obj
+                for obj in model.objects.all()
+            }
+        return self._rows[cache_key]
+
+    @staticmethod
+    def _key(model: type[models.Model], lookup: dict[str, Any]) -> tuple:
+        return tuple(_plain_key(lookup[f]) for f in sorted(lookup))
+
     def link_sources(self, obj: Any, codes: list[str]) -> None:
-        wanted = {self.sources[code].pk for code in codes}
-        present = set(obj.sources.values_list("pk", flat=True))
-        if missing := wanted - present:
+        through = type(obj).sources.through
+        if through not in self._links:
+            column = f"{type(obj)._meta.model_name}_id"
+            self._links[through] = set(through.objects.values_list(column, "source_id"))
+        present = self._links[through]
+        missing = {self.sources[code].pk for code in codes} - {s for o, s in present if o == obj.pk}
+        if missing:
             obj.sources.add(*missing)
+            present |= {(obj.pk, source_id) for source_id in missing}
             self.report.updated[f"{type(obj).__name__}.sources"] += 1
 
     # --- loaders ---------------------------------------------------------------------------------
@@ -288,6 +311,14 @@ def _depth(row: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> int:
         depth += 1
         parent = by_key[parent].get("parent")
     return depth
+
+
+def _attname(model: type[models.Model], field: str) -> str:
+    return "pk" if field == "pk" else model._meta.get_field(field).attname
+
+
+def _plain_key(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
 
 
 def _differs(current: Any, wanted: Any) -> bool:

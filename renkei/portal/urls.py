@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renkei.portal import views
+from renkei.portal import import_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,3 +9,5 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<str:key>/", views.organisation_detail, name="organisation-detail"),
 ]
+
+urlpatterns += import_views.urlpatterns
