@@ -10,6 +10,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("programs/", include("renkei.portal.catalog_urls")),
     path("", include("renkei.portal.urls")),
     prefix_default_language=False,
 )

@@ -6,7 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from renkei.api import networks, organisations
+from renkei.api import catalog, networks, organisations
 
 api = NinjaAPI(
     title="Renkei API",
@@ -17,6 +17,7 @@ api = NinjaAPI(
 )
 api.add_router("", organisations.router)
 api.add_router("", networks.router)
+api.add_router("", catalog.router)
 
 
 def _problem(request: HttpRequest, status: int, title: str, detail: str) -> HttpResponse:

@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "renkei.catalog"
     label = "catalog"
     verbose_name = _("Catalog")
+
+    def ready(self) -> None:
+        from renkei.catalog import policy
+
+        policy.register_rules()

@@ -176,7 +176,7 @@ class AuditedModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         current_context()  # fail closed before touching the database
-        before = getattr(self, "_audit_snapshot", None)
+        before = self._audit_before()
         creating = self._state.adding or before is None
         super().save(*args, **kwargs)
         after = _field_values(self)
@@ -208,12 +208,21 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db: str, field_names: Any, values: Any) -> AuditedModel:
         instance = super().from_db(db, field_names, values)
-        instance._audit_snapshot = _field_values(instance)
+        # Keep the loaded values as they are; they are compared (and converted) only if the row is saved.
+        instance._audit_loaded = dict(zip(field_names, values, strict=True))
         return instance
+
+    def _audit_before(self) -> dict[str, Any] | None:
+        if snapshot := getattr(self, "_audit_snapshot", None):
+            return snapshot
+        loaded = getattr(self, "_audit_loaded", None)
+        if loaded is None:
+            return None
+        return {name: _masked(self, name, _plain(value)) for name, value in loaded.items()}
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         super().refresh_from_db(*args, **kwargs)
-        self._audit_snapshot = {**getattr(self, "_audit_snapshot", {}), **_field_values(self)}
+        self._audit_snapshot = {**(self._audit_before() or {}), **_field_values(self)}
 
 
 class Source(AuditedModel):

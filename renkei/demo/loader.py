@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from renkei.catalog.samples import catalog_load_samples
 from renkei.core.audit import Via, audit_context
 from renkei.core.models import Source
 from renkei.networks.models import (
@@ -340,4 +341,11 @@ def load_demo() -> LoadReport:
         loader.report.created["Concept"] += taxonomy.created
         loader.report.updated["Concept"] += taxonomy.updated + int(taxonomy.scheme_written)
         loader.report.unchanged["Concept"] += taxonomy.unchanged
+        samples = catalog_load_samples()
+        for name, count in samples.created.items():
+            loader.report.created[f"{name} (sample)"] += count
+        for name, count in samples.updated.items():
+            loader.report.updated[f"{name} (sample)"] += count
+        for name, count in samples.unchanged.items():
+            loader.report.unchanged[f"{name} (sample)"] += count
     return loader.report

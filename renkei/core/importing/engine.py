@@ -752,7 +752,7 @@ def apply_plan(
     applier = _Applier(plan, progress or _no_progress)
     try:
         with (
-            audit_context(via=via, actor=actor, label=label or f"import {plan.spec.name}"),
+            audit_context(via=via, actor=actor, label=(label or f"import {plan.spec.name}")[:100]),
             transaction.atomic(),
         ):
             applier.run()

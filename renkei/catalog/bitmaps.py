@@ -1,0 +1,186 @@
+"""Facet posting bitmaps: facet counts for any matching set in microseconds, whatever the catalog size.
+
+For every facet value (mode=online, provider=42, field=7, ...) we keep the set of program ids that
+have it as a Python int used as a bitset (bit i = program id i). A search turns its text match into
+one such bitset, and each facet count is then `(matching & value).bit_count()`: a few microseconds
+per value, instead of a GROUP BY over every matching row per facet.
+
+The bitmaps are derived from `ProgramIndex` and the field/skill through tables, cached per process
+and rebuilt when the index token (`SearchState`) changes, i.e. after any re-index. High-cardinality
+facets keep the `TOP_VALUES` most common values; a selected value outside them is loaded on demand.
+See docs/decisions/0003-search-index.md.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, Max
+
+from renkei.catalog.facets import FACETS, SUBSIDY, FacetSpec
+from renkei.catalog.models import Program, ProgramIndex, SearchState, Status
+
+TOP_VALUES = 500  # per facet; a facet list shows the most frequent values anyway
+_lock = threading.Lock()
+_cache: dict[tuple[str, str], FacetBitmaps] = {}
+
+
+def bits_from_ids(ids: Iterable[int]) -> int:
+    """A bitset with bit i set for every id i."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    buffer = bytearray(max(ids) // 8 + 1)
+    for i in ids:
+        buffer[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def ids_from_bits(bits: int) -> list[int]:
+    """The ids of a bitset, ascending (for tests and small sets)."""
+    out, base = [], 0
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    for byte in data:
+        while byte:
+            low = byte & -byte
+            out.append(base + low.bit_length() - 1)
+            byte ^= low
+        base += 8
+    return out
+
+
+def members(bits: int) -> Callable[[int], bool]:
+    """A fast membership test for a bitset (bytes indexing instead of big-int shifts)."""
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    size = len(data)
+    return lambda i: (i >> 3) < size and bool(data[i >> 3] >> (i & 7) & 1)
+
+
+def walk(
+    order: Iterable[int], bits: int, *, offset: int, limit: int, skip: Callable[[int], bool] | None = None
+) -> list[int]:
+    """Ids of `bits` in the order of `order`: the `limit` after the first `offset` (minus `skip`)."""
+    has = members(bits)
+    out: list[int] = []
+    seen = 0
+    for i in order:
+        if has(i) and not (skip and skip(i)):
+            if seen >= offset:
+                out.append(i)
+                if len(out) >= limit:
+                    break
+            seen += 1
+    return out
+
+
+def bits_from_sql(sql: str, params: list[Any]) -> int:
+    """The bitset of the ids a one-column SQL query returns."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return bits_from_ids(row[0] for row in cursor.fetchall())
+
+
+# Orders of the whole index for the non-relevance sorts: a page is read by walking one of them and
+# keeping the ids in the matching bitset.
+ORDERS: dict[str, tuple[Any, ...]] = {
+    "newest": (F("created").desc(), F("program_id").desc()),
+    "start": (F("next_start").asc(nulls_last=True), F("program_id").asc()),
+    "fee": (F("fee_yen").asc(nulls_last=True), F("program_id").asc()),
+    "title_ja": (F("sort_title_ja").asc(), F("program_id").asc()),
+    "title_en": (F("sort_title_en").asc(), F("program_id").asc()),
+}
+
+
+@dataclass
+class FacetBitmaps:
+    token: str
+    universe: int  # every indexed program
+    published: int
+    located: int  # programs with coordinates
+    values: dict[str, dict[str, int]]  # facet key -> raw value -> bitset
+    extra: dict[tuple[str, str], int] = field(default_factory=dict)  # values loaded on demand
+    orders: dict[str, array] = field(default_factory=dict)  # sort -> program ids in that order
+
+    def order(self, sort: str) -> array:
+        """Every indexed program id in the order of `sort`, loaded once per index token."""
+        ids = self.orders.get(sort)
+        if ids is None:
+            rows = ProgramIndex.objects.order_by(*ORDERS[sort]).values_list("program_id", flat=True)
+            ids = self.orders[sort] = array("q", rows)
+        return ids
+
+    def value_bits(self, facet: FacetSpec, raw: str, loader: Any) -> int:
+        bits = self.values.get(facet.key, {}).get(raw)
+        if bits is None:
+            bits = self.extra.get((facet.key, raw))
+            if bits is None:
+                bits = self.extra[(facet.key, raw)] = loader() & self.universe
+        return bits
+
+
+def current_token() -> str:
+    return SearchState.objects.filter(pk=SearchState.PROGRAMS).values_list("token", flat=True).first() or ""
+
+
+def facet_bitmaps() -> FacetBitmaps:
+    """The bitmaps for the current index (one small query when cached, a rebuild after a re-index)."""
+    token = current_token()
+    key = (connection.alias, str(connection.settings_dict.get("NAME")))
+    cached = _cache.get(key)
+    if cached is not None and cached.token == token:
+        return cached
+    with _lock:
+        cached = _cache.get(key)
+        if cached is None or cached.token != token:
+            cached = _cache[key] = _build(token)
+    return cached
+
+
+def _aggregate(column: str, table: str, *, limit: int | None = None) -> list[tuple[Any, str]]:
+    """(value, "id,id,...") for each value of `column`: the database groups, Python only sets bits."""
+    ids = "group_concat(program_id)" if connection.vendor == "sqlite" else "string_agg(program_id::text, ',')"
+    sql = f"SELECT {column}, {ids} FROM {table} GROUP BY {column}"
+    if limit is not None:
+        sql += f" ORDER BY COUNT(*) DESC, {column} LIMIT {int(limit)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def _bits_from_joined(joined: str, size: int) -> int:
+    buffer = bytearray(size)
+    for i in map(int, joined.split(",")):
+        buffer[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def _raw(facet: FacetSpec, value: Any) -> str:
+    if facet is SUBSIDY:
+        return "1" if value else "0"
+    return "" if value is None else str(value)
+
+
+def _build(token: str) -> FacetBitmaps:
+    table = ProgramIndex._meta.db_table
+    size = (Program.objects.aggregate(top=Max("pk"))["top"] or 0) // 8 + 1  # through rows too stay below
+    by_status = _aggregate("status", table)
+    published = next((_bits_from_joined(j, size) for status, j in by_status if status == Status.PUBLISHED), 0)
+    universe = 0
+    for _, joined in by_status:
+        universe |= _bits_from_joined(joined, size)
+    located = next((_bits_from_joined(j, size) for v, j in _aggregate("has_location", table) if v), 0)
+    values: dict[str, dict[str, int]] = {}
+    for facet in FACETS:
+        rows = _aggregate(facet.column, facet.through or table, limit=TOP_VALUES)
+        if facet.through is not None:  # through rows may name programs that are not indexed (yet)
+            values[facet.key] = {_raw(facet, v): _bits_from_joined(j, size) & universe for v, j in rows}
+        else:
+            values[facet.key] = {
+                _raw(facet, v): _bits_from_joined(j, size) for v, j in rows if _raw(facet, v) != ""
+            }
+    return FacetBitmaps(token=token, universe=universe, published=published, located=located, values=values)

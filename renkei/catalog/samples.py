@@ -1,0 +1,542 @@
+"""SAMPLE programs, teaching content and a joint curriculum for the demo: made up, and marked so everywhere.
+
+The providers are the real member institutions of the demo networks (Yamagata's HEIs and the eight
+universities of 東北創成国立大学アライアンス); venues are Yamagata municipalities at the coordinates the
+registry holds. Nothing here is a real offering: titles start with 【サンプル】 / [Sample], every row has
+is_sample=True and the source "sample". Deterministic (seeded) and idempotent (natural keys): a second
+run in the same fiscal year writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone, translation
+
+from renkei.catalog.models import (
+    CurriculumUnit,
+    JointCurriculum,
+    Program,
+    ProgramRun,
+    Status,
+    TeachingContent,
+)
+from renkei.catalog.search import program_index_rebuild
+from renkei.core.audit import AuditContextMissing, Via, audit_context, current_context
+from renkei.core.models import Source
+from renkei.networks.models import Network
+from renkei.organisations.models import Organisation
+from renkei.taxonomy.models import Concept
+
+SEED = 20240401
+SOURCE_CODE = "sample"
+STARTER_SCHEME = "renkei-starter"
+PREFIX_JA, PREFIX_EN = "【サンプル】", "[Sample] "
+YAMAGATA_HEIS = ["yamagata-u", "tuad", "koeki-u", "yamagata-hsu", "yonezawa-nutrition-u", "yamagata-ict"]
+ALLIANCE = [
+    "hirosaki-u",
+    "iwate-u",
+    "tohoku-u",
+    "miyakyo-u",
+    "akita-u",
+    "yamagata-u",
+    "fukushima-u",
+    "niigata-u",
+]
+PROGRAMS_PER_PROVIDER = 24
+
+# (Japanese topic, English topic, words to find fields and skills by label, specialist providers)
+TOPICS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
+    (
+        "データサイエンス",
+        "data science",
+        ("データサイエンス", "データ分析", "統計"),
+        ("yamagata-u", "tohoku-u"),
+    ),
+    ("生成AI活用", "using generative AI", ("AI", "人工知能", "生成AI"), ("yamagata-u", "tohoku-u")),
+    ("DX推進", "leading digital transformation (DX)", ("DX", "デジタル", "経営"), ("koeki-u", "yamagata-u")),
+    ("Pythonプログラミング", "Python programming", ("プログラミング", "Python"), ("yamagata-ict", "iwate-u")),
+    ("統計解析", "statistical analysis", ("統計", "データ分析"), ("yamagata-u", "hirosaki-u")),
+    ("機械学習", "machine learning", ("機械学習", "AI"), ("tohoku-u", "niigata-u")),
+    (
+        "サーバー構築と運用",
+        "setting up and running servers",
+        ("サーバー", "ネットワーク", "情報"),
+        ("yamagata-ict",),
+    ),
+    ("情報セキュリティ", "information security", ("セキュリティ", "情報"), ("yamagata-ict", "akita-u")),
+    ("品質管理", "quality control", ("品質", "生産"), ("yamagata-ict", "yamagata-u")),
+    (
+        "生産管理とカイゼン",
+        "production management and kaizen",
+        ("生産", "品質", "ものづくり"),
+        ("yamagata-ict",),
+    ),
+    ("経営戦略", "business strategy", ("経営", "戦略"), ("koeki-u", "fukushima-u")),
+    ("会計と財務", "accounting and finance", ("会計", "財務", "経営"), ("fukushima-u", "koeki-u")),
+    ("マーケティング", "marketing", ("マーケティング", "経営"), ("koeki-u",)),
+    ("事業承継", "business succession", ("事業承継", "経営"), ("fukushima-u", "koeki-u")),
+    ("起業と創業", "starting a business", ("起業", "創業", "経営"), ("yamagata-u", "tohoku-u")),
+    ("スマート農業", "smart agriculture", ("農業", "IoT"), ("yamagata-u", "hirosaki-u", "iwate-u")),
+    ("食品の衛生管理", "food hygiene management", ("食品", "衛生"), ("yonezawa-nutrition-u",)),
+    ("栄養管理と食育", "nutrition management and food education", ("栄養", "食"), ("yonezawa-nutrition-u",)),
+    ("看護実践", "nursing practice", ("看護", "医療"), ("yamagata-hsu", "hirosaki-u")),
+    ("地域医療と介護", "community medicine and care", ("医療", "介護", "看護"), ("yamagata-hsu", "akita-u")),
+    ("観光まちづくり", "tourism and community development", ("観光", "地域"), ("koeki-u", "tuad")),
+    ("地域デザイン", "regional design", ("デザイン", "地域"), ("tuad",)),
+    ("プロダクトデザイン", "product design", ("デザイン", "ものづくり"), ("tuad",)),
+    ("日本語教育", "teaching Japanese", ("日本語", "教育"), ("miyakyo-u", "yamagata-u")),
+    ("英語コミュニケーション", "English communication", ("英語", "コミュニケーション"), ("miyakyo-u",)),
+    ("防災と減災", "disaster risk reduction", ("防災", "地域"), ("tohoku-u", "iwate-u")),
+    ("環境とエネルギー", "environment and energy", ("環境", "エネルギー"), ("akita-u", "niigata-u")),
+    (
+        "シミュレーション技術",
+        "simulation technology",
+        ("シミュレーション", "工学"),
+        ("tohoku-u", "yamagata-u"),
+    ),
+    ("IoTとセンサー", "IoT and sensors", ("IoT", "センサー", "情報"), ("yamagata-ict", "iwate-u")),
+    ("ものづくり基盤技術", "core manufacturing technology", ("ものづくり", "工学"), ("yamagata-ict",)),
+    ("リーダーシップ", "leadership", ("リーダーシップ", "マネジメント"), ("koeki-u", "tohoku-u")),
+    (
+        "人材育成と組織づくり",
+        "developing people and organisations",
+        ("人材育成", "マネジメント"),
+        ("koeki-u",),
+    ),
+    ("公共政策", "public policy", ("政策", "行政"), ("koeki-u", "fukushima-u")),
+    (
+        "数理・データサイエンス・AI（リテラシーレベル）",
+        "mathematics, data science and AI (literacy level)",
+        ("データサイエンス", "リテラシー", "AI"),
+        tuple(ALLIANCE),
+    ),
+    (
+        "数理・データサイエンス・AI（応用基礎レベル）",
+        "mathematics, data science and AI (applied basic level)",
+        ("データサイエンス", "応用基礎", "AI"),
+        tuple(ALLIANCE),
+    ),
+    (
+        "教員のためのICT活用",
+        "ICT in the classroom for teachers",
+        ("ICT", "教育"),
+        ("miyakyo-u", "yamagata-u"),
+    ),
+]
+FORMS = [
+    ("入門", "Introduction to {}"),
+    ("基礎講座", "Fundamentals of {}"),
+    ("実践講座", "{} in practice"),
+    ("応用セミナー", "Applied seminar: {}"),
+    ("ワークショップ", "Workshop: {}"),
+    ("リスキリング講座", "Reskilling: {}"),
+    ("履修証明プログラム", "Certificate program in {}"),
+    ("オンライン講座", "Online course: {}"),
+]
+MODE_WORDS = {
+    Program.Mode.ONSITE: ("対面", "on site"),
+    Program.Mode.ONLINE: ("オンライン（ライブ）", "online (live)"),
+    Program.Mode.HYBRID: ("ハイブリッド", "hybrid"),
+    Program.Mode.ON_DEMAND: ("オンデマンド", "on demand"),
+}
+AUDIENCE_WORDS = {
+    "working_adults": ("社会人", "working adults"),
+    "students": ("学生", "students"),
+    "general_public": ("一般の方", "the general public"),
+    "professionals": ("専門職", "professionals"),
+    "employers": ("企業の経営者・人事担当者", "employers and HR staff"),
+    "teachers": ("教員", "teachers"),
+}
+CONTENT_TOPICS = [
+    ("データサイエンス概論", "Introduction to data science"),
+    ("データの読み方と可視化", "Reading and visualising data"),
+    ("AIと社会", "AI and society"),
+    ("確率と統計の基礎", "Basics of probability and statistics"),
+    ("データ倫理と個人情報", "Data ethics and personal information"),
+    ("Pythonによるデータ処理", "Data processing in Python"),
+    ("機械学習の基礎", "Basics of machine learning"),
+    ("データ分析演習", "Data analysis exercises"),
+]
+
+
+@dataclass
+class SampleReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+
+    @property
+    def writes(self) -> int:
+        return sum(self.created.values()) + sum(self.updated.values())
+
+    def lines(self) -> list[str]:
+        names = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        return [
+            f"{name:<18} created {self.created[name]:>4}  updated {self.updated[name]:>4}  "
+            f"unchanged {self.unchanged[name]:>4}"
+            for name in names
+        ]
+
+
+def _kind_label(kind: str, language: str) -> str:
+    """The content kind's label in a given language, whatever language is active."""
+    with translation.override(language):
+        return str(TeachingContent.Kind(kind).label)
+
+
+def fiscal_year_start(today: dt.date) -> dt.date:
+    return dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+
+
+def _upsert(
+    model: type[models.Model], report: SampleReport, lookup: dict[str, Any], values: dict[str, Any]
+) -> Any:
+    """Create, update (only what differs) or leave a row; return it."""
+    obj = model.objects.filter(**lookup).first()
+    name = model.__name__
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.save()
+        report.created[name] += 1
+        return obj
+    changed = [key for key, value in values.items() if getattr(obj, key) != value]
+    if changed:
+        for key in changed:
+            setattr(obj, key, values[key])
+        obj.save()
+        report.updated[name] += 1
+    else:
+        report.unchanged[name] += 1
+    return obj
+
+
+def _set_m2m(manager: Any, wanted: list[Any]) -> bool:
+    current = set(manager.values_list("pk", flat=True))
+    if current == {obj.pk for obj in wanted}:
+        return False
+    manager.set(wanted)
+    return True
+
+
+def _pick_concepts(
+    concepts: list[Concept], hints: tuple[str, ...], rng: random.Random, n: int
+) -> list[Concept]:
+    if not concepts:
+        return []
+    matched = [
+        c
+        for c in concepts
+        if any(h.lower() in f"{c.label_ja} {c.label_en} {c.synonyms_ja}".lower() for h in hints)
+    ]
+    chosen = matched[:n]
+    pool = [c for c in concepts if c not in chosen]
+    while len(chosen) < n and pool:
+        chosen.append(pool.pop(rng.randrange(len(pool))))
+    return chosen
+
+
+class _SampleLoader:
+    def __init__(self, today: dt.date) -> None:
+        self.report = SampleReport()
+        self.fy = fiscal_year_start(today)
+        self.touched: set[int] = set()
+        starter = Concept.objects.filter(scheme__key=STARTER_SCHEME).order_by("sort_order", "code", "pk")
+        self.fields = list(starter.filter(kind=Concept.Kind.FIELD))
+        self.skills = list(starter.filter(kind__in=[Concept.Kind.SKILL, Concept.Kind.KNOWLEDGE]))
+        self.units = list(starter.filter(kind=Concept.Kind.CURRICULUM_UNIT))
+        keys = list(dict.fromkeys(YAMAGATA_HEIS + ALLIANCE))
+        by_key = {o.key: o for o in Organisation.objects.filter(key__in=keys)}
+        self.providers = [by_key[k] for k in keys if k in by_key]
+        self.municipalities = list(
+            Organisation.objects.filter(
+                kind=Organisation.Kind.MUNICIPALITY, prefecture="06", latitude__isnull=False
+            )
+            .exclude(municipality_code="")
+            .order_by("municipality_code")
+        )
+        self.networks = {
+            n.key: n for n in Network.objects.filter(key__in=["yamagata-platform", "tohoku-sosei-alliance"])
+        }
+
+    def source(self) -> Source:
+        return _upsert(
+            Source,
+            self.report,
+            {"code": SOURCE_CODE},
+            {
+                "title_ja": "サンプルデータ（デモ用に作成。実在の講座・教材ではありません）",
+                "title_en": "Sample data (made up for the demo; not real programs or materials)",
+                "publisher": "Renkei",
+                "is_sample": True,
+            },
+        )
+
+    def venue(self, provider: Organisation, rng: random.Random) -> Organisation | None:
+        own = next(
+            (m for m in self.municipalities if m.municipality_code == provider.municipality_code), None
+        )
+        if own is not None and rng.random() < 0.55:
+            return own
+        return rng.choice(self.municipalities) if self.municipalities else None
+
+    def program_values(
+        self, provider: Organisation, index: int, rng: random.Random, source: Source
+    ) -> dict[str, Any]:
+        specialist = [t for t in TOPICS if provider.key in t[3]]
+        topic = rng.choice(specialist) if specialist and rng.random() < 0.7 else rng.choice(TOPICS)
+        topic_ja, topic_en, _, _ = topic
+        form_ja, form_en = rng.choice(FORMS)
+        mode = rng.choices(list(Program.Mode), weights=[40, 20, 20, 20])[0]
+        if form_ja == "オンライン講座":
+            mode = rng.choice([Program.Mode.ONLINE, Program.Mode.ON_DEMAND])
+        audiences = rng.sample(list(AUDIENCE_WORDS), k=rng.choice([1, 1, 2]))
+        if "教員" in topic_ja:
+            audiences = ["teachers"]
+        level = rng.choice(["introductory", "introductory", "intermediate", "advanced", ""])
+        if "リテラシー" in topic_ja:
+            level = Program.Level.MDASH_LITERACY
+        elif "応用基礎" in topic_ja:
+            level = Program.Level.MDASH_APPLIED_BASIC
+        kind = {
+            "履修証明プログラム": Program.Kind.CERTIFICATE,
+            "オンライン講座": Program.Kind.ONLINE_COURSE,
+            "応用セミナー": Program.Kind.SEMINAR,
+            "ワークショップ": Program.Kind.SHORT_COURSE,
+        }.get(
+            form_ja,
+            rng.choice([Program.Kind.COURSE, Program.Kind.SHORT_COURSE, Program.Kind.MICRO_CREDENTIAL]),
+        )
+        hours = Decimal(rng.choice([3, 6, 9, 15, 30, 60, 120]))
+        if kind == Program.Kind.CERTIFICATE:
+            hours = Decimal(rng.choice([60, 120]))
+        fee = rng.choices(
+            [
+                0,
+                rng.randrange(1, 11) * 1000,
+                rng.randrange(11, 51) * 1000,
+                rng.randrange(6, 30) * 10000,
+                None,
+            ],
+            weights=[30, 25, 25, 10, 10],
+        )[0]
+        subsidy = bool(fee and fee > 50_000 and hours >= 60 and rng.random() < 0.6)
+        mode_ja, mode_en = MODE_WORDS[mode]
+        who_ja = "・".join(AUDIENCE_WORDS[a][0] for a in audiences)
+        who_en = " and ".join(AUDIENCE_WORDS[a][1] for a in audiences)
+        venue = self.venue(provider, rng) if mode in (Program.Mode.ONSITE, Program.Mode.HYBRID) else None
+        values: dict[str, Any] = {
+            "title_ja": f"{PREFIX_JA}{topic_ja}{form_ja}",
+            "title_en": f"{PREFIX_EN}{form_en.format(topic_en)}",
+            "summary_ja": f"{who_ja}を対象に、{topic_ja}を{mode_ja}で学ぶサンプル講座です。実在の講座ではありません。",
+            "summary_en": f"A sample course on {topic_en} for {who_en}, {mode_en}. Not a real offering.",
+            "description_ja": (
+                f"この講座はデモ用のサンプルデータです。{provider.name_ja}が提供する想定で、{topic_ja}の考え方と"
+                f"事例を学びます。演習では地域の企業や自治体の課題を題材に、グループで解決策をまとめます。"
+                f"受講後は職場で{topic_ja}を活用できることを目指します。"
+            ),
+            "description_en": (
+                f"This course is sample data for the demo, imagined as offered by {provider.name_en or provider.name_ja}."
+                f" Participants learn the ideas and cases of {topic_en} and work in groups on problems of local"
+                " companies and municipalities."
+            ),
+            "kind": kind,
+            "audiences": audiences,
+            "level": level,
+            "mode": mode,
+            "language": Program.Language.JA_EN if rng.random() < 0.1 else Program.Language.JA,
+            "venue_name_ja": f"{venue.name_ja} 会場（サンプル）" if venue else "",
+            "venue_name_en": f"{venue.name_en or venue.name_ja} venue (sample)" if venue else "",
+            "venue_address_ja": f"山形県{venue.name_ja}" if venue else "",
+            "prefecture": venue.prefecture if venue else "",
+            "municipality_code": venue.municipality_code if venue else "",
+            "latitude": _jitter(venue.latitude, rng) if venue else None,
+            "longitude": _jitter(venue.longitude, rng) if venue else None,
+            "fee_yen": fee,
+            "capacity": rng.choice([None, 20, 30, 40, 100]),
+            "hours_total": hours,
+            "subsidy_kyouiku_kunren": subsidy,
+            "subsidy_note_ja": "教育訓練給付制度の対象講座（サンプル）" if subsidy else "",
+            "subsidy_note_en": "Designated for the education and training benefit (sample)"
+            if subsidy
+            else "",
+            "url": "",
+            "contact_email": "",
+            "contact_phone": "",
+            "status": Status.DRAFT if rng.random() < 0.04 else Status.PUBLISHED,
+            "is_sample": True,
+            "source": source,
+        }
+        values["_hints"] = topic[2]
+        values["_runs"] = self.runs(mode, rng)
+        return values
+
+    def runs(self, mode: str, rng: random.Random) -> list[dict[str, Any]]:
+        if mode == Program.Mode.ON_DEMAND and rng.random() < 0.5:
+            return []
+        runs = []
+        for _ in range(rng.choice([1, 1, 2, 3])):
+            start = self.fy + dt.timedelta(days=rng.randrange(0, 540))
+            sessions = rng.choice([1, 1, 3, 5, 8, 15])
+            runs.append(
+                {
+                    "starts_on": start,
+                    "ends_on": start + dt.timedelta(days=7 * (sessions - 1)),
+                    "application_deadline": start - dt.timedelta(days=rng.choice([7, 14, 30])),
+                    "sessions": sessions,
+                    "hours": Decimal(sessions * rng.choice([1, 2, 3])),
+                    "note_ja": "",
+                    "note_en": "",
+                }
+            )
+        return sorted(runs, key=lambda r: r["starts_on"])
+
+    def programs(self, source: Source) -> list[Program]:
+        programs = []
+        for provider in self.providers:
+            rng = random.Random(f"{SEED}:{provider.key}")
+            network = self.networks.get(
+                "tohoku-sosei-alliance" if provider.key in ALLIANCE else "yamagata-platform"
+            )
+            for index in range(1, PROGRAMS_PER_PROVIDER + 1):
+                values = self.program_values(provider, index, rng, source)
+                hints, runs = values.pop("_hints"), values.pop("_runs")
+                fields = _pick_concepts(self.fields, hints, rng, 1)
+                skills = _pick_concepts(self.skills, hints, rng, rng.choice([2, 3]))
+                before = dict(self.report.created), dict(self.report.updated)
+                program = _upsert(
+                    Program, self.report, {"provider": provider, "code": f"SAMPLE-{index:03d}"}, values
+                )
+                changed = (dict(self.report.created), dict(self.report.updated)) != before
+                changed |= _set_m2m(program.fields, fields)
+                changed |= _set_m2m(program.skills, skills)
+                changed |= _set_m2m(program.shared_with, [network] if network else [])
+                changed |= self.sync_runs(program, runs)
+                if changed:
+                    self.touched.add(program.pk)
+                programs.append(program)
+        return programs
+
+    def sync_runs(self, program: Program, runs: list[dict[str, Any]]) -> bool:
+        existing = {run.starts_on: run for run in program.runs.all()}
+        wanted = {run["starts_on"]: run for run in runs}
+        changed = False
+        for starts_on, run in existing.items():
+            if starts_on not in wanted:
+                run.delete()
+                changed = True
+        for starts_on, values in wanted.items():
+            before = self.report.writes
+            _upsert(
+                ProgramRun,
+                self.report,
+                {"program": program, "starts_on": starts_on},
+                {k: v for k, v in values.items() if k != "starts_on"},
+            )
+            changed |= self.report.writes != before
+        return changed
+
+    def contents(self, source: Source) -> list[TeachingContent]:
+        contents = []
+        for provider in [p for p in self.providers if p.key in ALLIANCE]:
+            rng = random.Random(f"{SEED}:content:{provider.key}")
+            for index, (topic_ja, topic_en) in enumerate(rng.sample(CONTENT_TOPICS, k=4), start=1):
+                kind = rng.choice(list(TeachingContent.Kind))
+                content = _upsert(
+                    TeachingContent,
+                    self.report,
+                    {"provider": provider, "code": f"SAMPLE-C{index:02d}"},
+                    {
+                        "title_ja": f"{PREFIX_JA}{topic_ja}（{_kind_label(kind, 'ja')}）",
+                        "title_en": f"{PREFIX_EN}{topic_en} ({_kind_label(kind, 'en')})",
+                        "summary_ja": f"数理・データサイエンス・AI教育の共有教材のサンプルです（{provider.name_ja}作成の想定）。",
+                        "summary_en": "A sample of teaching material shared for mathematics, data science and AI education.",
+                        "kind": kind,
+                        "licence": rng.choice(
+                            [
+                                TeachingContent.Licence.CC_BY,
+                                TeachingContent.Licence.CC_BY_NC,
+                                TeachingContent.Licence.CC_BY_NC_SA,
+                                TeachingContent.Licence.MEMBERS_ONLY,
+                            ]
+                        ),
+                        "url": "",
+                        "status": Status.PUBLISHED,
+                        "is_sample": True,
+                        "source": source,
+                    },
+                )
+                units = _pick_concepts(self.units, (topic_ja[:4],), rng, 1)
+                _set_m2m(content.mdash_units, units)
+                contents.append(content)
+        return contents
+
+    def curriculum(self, source: Source, programs: list[Program], contents: list[TeachingContent]) -> None:
+        network = self.networks.get("tohoku-sosei-alliance")
+        if network is None or not self.units:
+            return
+        curriculum = _upsert(
+            JointCurriculum,
+            self.report,
+            {"network": network, "key": "mdash-sample"},
+            {
+                "title_ja": f"{PREFIX_JA}数理・データサイエンス・AI 共同カリキュラム",
+                "title_en": f"{PREFIX_EN}Joint curriculum in mathematics, data science and AI",
+                "description_ja": "加盟大学が共有する教材と講座をモデルカリキュラムの単元に対応づけたサンプルです。",
+                "description_en": "A sample mapping the members' shared material and courses to model-curriculum units.",
+                "is_sample": True,
+                "source": source,
+            },
+        )
+        mdash = [
+            p
+            for p in programs
+            if p.level in (Program.Level.MDASH_LITERACY, Program.Level.MDASH_APPLIED_BASIC)
+        ]
+        rng = random.Random(f"{SEED}:curriculum")
+        by_unit: dict[int, list[TeachingContent]] = {}
+        for content in contents:
+            for concept_id in content.mdash_units.values_list("pk", flat=True):
+                by_unit.setdefault(concept_id, []).append(content)
+        for order, concept in enumerate(self.units, start=1):
+            unit = _upsert(
+                CurriculumUnit, self.report, {"curriculum": curriculum, "concept": concept}, {"order": order}
+            )
+            _set_m2m(unit.programs, rng.sample(mdash, k=min(2, len(mdash))))
+            _set_m2m(unit.contents, by_unit.get(concept.pk, []))
+
+
+def _jitter(value: Decimal | None, rng: random.Random) -> Decimal | None:
+    """Spread markers of one municipality a little (±0.01°) so they do not sit on one point."""
+    if value is None:
+        return None
+    return (value + Decimal(rng.randrange(-100, 101)) / Decimal(10000)).quantize(Decimal("0.000001"))
+
+
+def catalog_load_samples(*, today: dt.date | None = None) -> SampleReport:
+    """Create or refresh the SAMPLE catalog (a few hundred programs); idempotent within a fiscal year."""
+    try:
+        current_context()
+        context: Any = nullcontext()
+    except AuditContextMissing:
+        context = audit_context(via=Via.COMMAND, label="catalog samples")
+    loader = _SampleLoader(today or timezone.localdate())
+    with context, transaction.atomic():
+        source = loader.source()
+        programs = loader.programs(source)
+        contents = loader.contents(source)
+        loader.curriculum(source, programs, contents)
+        indexed = set(
+            Program.objects.filter(search_index__isnull=False, source=source).values_list("pk", flat=True)
+        )
+        missing = {p.pk for p in programs} - indexed
+        if loader.touched | missing:
+            program_index_rebuild(programs=sorted(loader.touched | missing), today=today)
+    return loader.report

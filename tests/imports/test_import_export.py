@@ -1,0 +1,121 @@
+"""Exports: CSV with BOM and .xlsx, formula cells escaped, and an export imports back unchanged."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from import_files import ORG_HEADER, PROGRAM_HEADER, csv_bytes, org_row, program_row
+
+from renkei.core.exporting import escape_formula, export
+from renkei.core.importing import CREATE, UNCHANGED, UPDATE, apply_plan, get_importer, plan_import
+from renkei.organisations.models import Organisation
+
+INJECTIONS = {
+    "f-eq": '=HYPERLINK("http://evil.example","click")',
+    "f-plus": "+1+1",
+    "f-minus": "-2+3+cmd|' /C calc'!A0",
+    "f-at": "@SUM(1,2)",
+    "f-tab": "\tindented",
+    "f-fw-eq": "＝１＋１",
+    "f-fw-plus": "＋1",
+    "f-fw-minus": "－1",
+    "f-fw-at": "＠mention",
+}
+
+
+@pytest.mark.parametrize("text", [*INJECTIONS.values(), "\r=1+1"])
+def test_formula_starts_are_escaped(text: str) -> None:
+    assert escape_formula(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["東北大学", "-12.5", "+81", "12", "", "a=b", "'already"])
+def test_other_text_and_plain_numbers_are_left_alone(text: str) -> None:
+    assert escape_formula(text) == text
+
+
+def _import(name: str, data: bytes, filename: str = "f.csv") -> Any:
+    plan = plan_import(get_importer(name), data, filename=filename)
+    apply_plan(plan)
+    return plan
+
+
+def _export(name: str, fmt: str) -> bytes:
+    spec = get_importer(name)
+    buffer = io.BytesIO()
+    export(spec, spec.model.objects.all(), buffer, fmt=fmt)
+    return buffer.getvalue()
+
+
+def test_formula_injection_is_accepted_as_text_and_exported_escaped(db: None) -> None:
+    # given: an import whose names are formulas
+    _import(
+        "organisations",
+        csv_bytes([ORG_HEADER] + [org_row(key, name_ja=text) for key, text in INJECTIONS.items()]),
+    )
+    # then: stored as text, exactly
+    assert Organisation.objects.get(key="f-eq").name_ja == INJECTIONS["f-eq"]
+    # and: the CSV export is UTF-8 with BOM and escapes them
+    data = _export("organisations", "csv")
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = {r[0]: r for r in csv.reader(io.StringIO(data.decode("utf-8-sig")))}
+    header = rows.pop("key")
+    names = {key: row[header.index("name_ja")] for key, row in rows.items()}
+    stored = {key: text.strip() for key, text in INJECTIONS.items()}  # imports strip surrounding blanks
+    assert names == {key: escape_formula(text) for key, text in stored.items()}
+    assert sum(name.startswith("'") for name in names.values()) == len(INJECTIONS) - 1
+    # and: the .xlsx export holds them as text cells with the apostrophe, never as formulas
+    book = openpyxl.load_workbook(io.BytesIO(_export("organisations", "xlsx")))
+    sheet = book.active
+    column = [c.value for c in sheet[1]].index("name_ja") + 1
+    cells = {
+        sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=column)
+        for r in range(2, sheet.max_row + 1)
+    }
+    for key, text in stored.items():
+        assert cells[key].data_type == "s"
+        assert cells[key].value == escape_formula(text)
+
+
+def test_a_csv_export_imports_back_unchanged(catalog_base: Any) -> None:
+    _import("organisations", csv_bytes([ORG_HEADER, org_row("geo-u", latitude="-33.45", longitude="-70.66",
+                                                           name_ja="髙①ｶﾅ", name_en="=1+1")]))  # fmt: skip
+    _import(
+        "programs", csv_bytes([PROGRAM_HEADER, program_row("DS101"), program_row("DS102", fee_yen="無料")])
+    )
+    for name in ("organisations", "programs"):
+        plan = plan_import(get_importer(name), _export(name, "csv"), filename=f"{name}.csv")
+        assert plan.counts[CREATE] == plan.counts[UPDATE] == 0, plan.writes
+        assert plan.counts[UNCHANGED] > 0
+
+
+def test_an_xlsx_export_imports_back_unchanged(catalog_base: Any) -> None:
+    _import(
+        "programs",
+        csv_bytes([PROGRAM_HEADER, program_row("DS101"), program_row("DS102", subsidy_kyouiku_kunren="")]),
+    )
+    _import(
+        "program_runs",
+        csv_bytes([["program", "starts_on", "hours"], ["tohoku-u/DS101", "令和8年4月1日", "7.5"]]),
+    )
+    for name in ("organisations", "programs", "program_runs"):
+        plan = plan_import(get_importer(name), _export(name, "xlsx"), filename=f"{name}.xlsx")
+        assert plan.counts[CREATE] == plan.counts[UPDATE] == 0, plan.writes
+
+
+def test_the_export_command_writes_csv_and_xlsx(catalog_base: Any, tmp_path: Path) -> None:
+    _import("programs", csv_bytes([PROGRAM_HEADER, program_row("DS101")]))
+    csv_path, xlsx_path = tmp_path / "programs.csv", tmp_path / "programs.xlsx"
+    call_command("export", "programs", "--format", "csv", "-o", str(csv_path), stderr=io.StringIO())
+    call_command("export", "programs", "-o", str(xlsx_path), stderr=io.StringIO())
+    text = csv_path.read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("provider,code,unit,title_ja")
+    assert "tohoku-u,DS101,tohoku-u.eng,データサイエンス入門" in text
+    sheet = openpyxl.load_workbook(xlsx_path, read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:2] == ("tohoku-u", "DS101")

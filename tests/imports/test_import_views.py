@@ -1,0 +1,142 @@
+"""The upload page: preview, confirm, problems in the page's language, progress, and downloads."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from import_files import ORG_HEADER, csv_bytes, org_row
+
+from renkei.core.audit import Via
+from renkei.core.importing import jobs
+from renkei.core.models import AuditEntry
+from renkei.organisations.models import Organisation
+
+
+def upload(client: Any, data: bytes, *, name: str = "orgs.csv", importer: str = "organisations",
+           encoding: str = "", prefix: str = "") -> Any:  # fmt: skip
+    return client.post(
+        prefix + reverse("portal:import-start"),
+        {"importer": importer, "file": SimpleUploadedFile(name, data), "encoding": encoding},
+    )
+
+
+def job_id_of(response: Any) -> str:
+    return response["Location"].rstrip("/").split("/")[-1]
+
+
+def test_anonymous_users_are_sent_to_sign_in(client: Any) -> None:
+    response = client.get(reverse("portal:import-start"))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_only_editors_may_import(client: Any, outsider: Any, viewer: Any) -> None:
+    for user in (outsider, viewer):
+        client.force_login(user)
+        assert client.get(reverse("portal:import-start")).status_code == 403
+
+
+def test_preview_then_confirm_writes_exactly_the_preview(client: Any, owner: Any, owner_org: Any) -> None:
+    # given
+    client.force_login(owner)
+    page = client.get(reverse("portal:import-start"))
+    assert page.status_code == 200
+    assert "organisations" in page.content.decode()
+    data = csv_bytes([["key", "name_en", "note_ja"], ["owner-u", "Owner University of Tests", "備考です"]])
+    # when: uploaded
+    response = upload(client, data)
+    assert response.status_code == 302
+    job_id = job_id_of(response)
+    # then: the preview shows the change, and nothing is written yet
+    preview = client.get(response["Location"])
+    html = preview.content.decode()
+    assert "Owner University of Tests" in html
+    assert "備考です" in html
+    assert Organisation.objects.get(key="owner-u").name_en == "Owner University"
+    assert jobs.get_job(job_id)["counts"] == {"create": 0, "update": 1, "unchanged": 0}
+    # when: confirmed
+    done = client.post(reverse("portal:import-confirm", args=[job_id]), follow=True)
+    # then
+    assert done.status_code == 200
+    stored = Organisation.objects.get(key="owner-u")
+    assert (stored.name_en, stored.note_ja) == ("Owner University of Tests", "備考です")
+    entry = AuditEntry.objects.filter(object_id=str(stored.pk), action="update").latest("id")
+    assert (entry.via, entry.actor_id) == (Via.WEB, owner.pk)
+    assert jobs.get_job(job_id)["status"] == "done"
+    assert not jobs.job_dir(job_id).exists()
+
+
+def test_a_refused_file_lists_its_problems_in_the_page_language(
+    client: Any, owner: Any, owner_org: Any
+) -> None:
+    client.force_login(owner)
+    data = csv_bytes([ORG_HEADER, org_row("owner-u", kind="castle"), org_row("other-u")])
+    response = upload(client, data)
+    ja = client.get(response["Location"]).content.decode()
+    assert "2行目「kind」列" in ja
+    assert "3行目「key」列" in ja  # not allowed to create a top-level organisation
+    en = client.get("/en" + response["Location"]).content.decode()
+    assert "Row 2, column “kind”" in en
+    assert "nothing was written" in en
+
+
+def test_the_encoding_select_is_used(client: Any, owner: Any, owner_org: Any) -> None:
+    client.force_login(owner)
+    data = csv_bytes([["key", "name_ja"], ["owner-u", "東北大学工学部"]], encoding="euc_jp")
+    refused = jobs.get_job(job_id_of(upload(client, data)))
+    assert refused["status"] == "rejected"
+    accepted = jobs.get_job(job_id_of(upload(client, data, encoding="euc_jp")))
+    assert accepted["status"] == "preview"
+
+
+def test_progress_fragment_polls_until_the_job_has_finished(client: Any, owner: Any, owner_org: Any) -> None:
+    client.force_login(owner)
+    job_id = job_id_of(upload(client, csv_bytes([["key", "name_en"], ["owner-u", "X"]])))
+    jobs.update_job(job_id, status="running", phase="check", done=50, total=200)
+    running = client.get(reverse("portal:import-job-status", args=[job_id]), HTTP_HX_REQUEST="true")
+    body = running.content.decode()
+    assert 'hx-trigger="every 1s"' in body
+    assert 'value="25"' in body
+    assert "HX-Refresh" not in running
+    page = client.get(reverse("portal:import-job", args=[job_id])).content.decode()
+    assert "htmx" in page
+    jobs.update_job(job_id, status="preview")
+    finished = client.get(reverse("portal:import-job-status", args=[job_id]), HTTP_HX_REQUEST="true")
+    assert finished["HX-Refresh"] == "true"
+
+
+def test_another_users_job_is_not_found(client: Any, owner: Any, org_admin: Any, owner_org: Any) -> None:
+    client.force_login(owner)
+    job_id = job_id_of(upload(client, csv_bytes([["key", "name_en"], ["owner-u", "X"]])))
+    client.force_login(org_admin)
+    assert client.get(reverse("portal:import-job", args=[job_id])).status_code == 404
+    assert client.post(reverse("portal:import-confirm", args=[job_id])).status_code == 404
+
+
+def test_confirming_after_the_data_changed_writes_nothing(client: Any, owner: Any, owner_org: Any) -> None:
+    client.force_login(owner)
+    job_id = job_id_of(upload(client, csv_bytes([["key", "name_en"], ["owner-u", "From the file"]])))
+    Organisation.objects.filter(key="owner-u").update(name_en="Someone else")
+    client.post(reverse("portal:import-confirm", args=[job_id]))
+    job = jobs.get_job(job_id)
+    assert job["status"] == "rejected"
+    assert Organisation.objects.get(key="owner-u").name_en == "Someone else"
+    assert "アップロード" in job["problems"][0]["ja"]
+
+
+def test_export_downloads(client: Any, owner_org: Any) -> None:
+    response = client.get(reverse("portal:export", args=["organisations", "csv"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="renkei-organisations-')
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbfkey,kind,name_ja")
+    assert "所有大学".encode() in body
+    xlsx = client.get(reverse("portal:export", args=["organisations", "xlsx"]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True)
+    assert next(book.worksheets[0].iter_rows(values_only=True))[0] == "key"
+    assert client.get(reverse("portal:export", args=["castles", "csv"])).status_code == 404
+    assert client.get(reverse("portal:export", args=["organisations", "pdf"])).status_code == 404
