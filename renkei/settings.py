@@ -5,6 +5,7 @@ Production differs from the demo only by environment values (RENKEI_*, DATABASE_
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import secrets
 from pathlib import Path
@@ -144,6 +145,7 @@ TIME_ZONE = "Asia/Tokyo"
 USE_TZ = True
 
 # --- Static and uploaded files -------------------------------------------------------------------
+mimetypes.add_type("application/geo+json", ".geojson")
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 STATIC_ROOT = DATA_DIR / "static"

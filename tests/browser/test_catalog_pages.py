@@ -61,6 +61,8 @@ def test_the_map_shows_programs_and_outlines_without_internet(
     page.goto(f"{base_url}/programs/map/")
     # then: markers (single programs or clusters) and provider markers appear over the shipped outlines
     expect(page.locator(".cluster-marker, path.leaflet-interactive").first).to_be_visible()
+    assert page.locator("path.land").count() >= 47  # prefecture outlines shipped with Renkei
+    assert "国土数値情報" in page.locator(".leaflet-control-attribution").inner_text()
     assert page.locator(".provider-marker").count() > 0
     expect(page.locator("#map-status")).not_to_be_empty()
     screenshot(page, "catalog-map-ja")
