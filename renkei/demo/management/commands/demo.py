@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from renkei.core.audit import Via, audit_context
 
@@ -22,14 +23,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("Database ready.")
+        self.stdout.write(_("Database ready."))
         call_command("loaddemo", stdout=self.stdout)
         password = self._ensure_admin()
         port = options["port"]
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Renkei portal: http://127.0.0.1:{port}/   (English: /en/)"))
+        url = f"http://127.0.0.1:{port}/"
+        self.stdout.write(self.style.SUCCESS(_("Renkei portal: %(url)s   (English: %(url)sen/)") % {"url": url}))
         self.stdout.write(
-            f"Admin: http://127.0.0.1:{port}/admin/   user '{ADMIN_USERNAME}'  password {password}"
+            _("Admin: %(url)sadmin/   user '%(user)s'  password %(password)s")
+            % {"url": url, "user": ADMIN_USERNAME, "password": password}
         )
         self.stdout.write("")
         if not options["no_serve"]:
