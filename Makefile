@@ -8,7 +8,7 @@ RENKEI := $(VENV)/bin/renkei
 PORT ?= 8000
 export PORT
 
-.PHONY: demo test install browser lint contracts check messages clean
+.PHONY: demo test install browser lint contracts check messages bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -44,6 +44,11 @@ contracts: install
 
 check: install
 	$(RENKEI) makemigrations --check --dry-run
+
+# Benchmarks (not tests): needs the bench dependency group and, for the PostgreSQL half, a server.
+bench: $(UV)
+	UV_PYTHON=$(PYTHON) $(UV) sync --locked --all-groups --quiet
+	$(VENV)/bin/python -m bench.search --sizes $(or $(SIZES),1000,10000)
 
 messages: install
 	cd renkei && ../$(RENKEI) makemessages -l ja -l en --no-obsolete && ../$(RENKEI) compilemessages
