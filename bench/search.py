@@ -10,7 +10,7 @@ Engines, timed per call of the fixed query mix (after one warm-up call per query
 
 * ours: `renkei.catalog.selectors.program_search` (anonymous user, page 1 of 20 with the programs loaded,
   counts of all 10 facets, disjunctive);
-* match: only our full-text match (`search.backend().match_sql`, every matching id fetched);
+* match: only our full-text match (`search.backend().match_ids`, every matching id fetched);
 * like: one statement LIKE-scanning normalised title/summary/description (a bench table, one OR over
   the three columns per word) with the 10 facet counts by GROUP BY over the matched set, plus the page of
   20 ids (a second statement);
@@ -539,19 +539,8 @@ def report(results: list[dict[str, Any]]) -> str:
             qrows.append([r["db"], q["label"], q["query"] or "∅", facets, p.get("ours"), p.get("match", "–"), p.get("like"),
                           p.get("tantivy", "–"), p.get("tantivy+aggs", "–"), f"{t['ours']} / {t['like']} / {t.get('tantivy', '–')}",
                           "yes" if q["ours_covers_like"] else "NO"])  # fmt: skip
-    headers = [
-        "db",
-        "kind",
-        "query",
-        "facets",
-        "ours",
-        "match",
-        "LIKE",
-        "tantivy",
-        "tantivy+aggs",
-        "totals",
-        "ours ≥ LIKE",
-    ]
+    headers = ["db", "kind", "query", "facets", "ours", "match", "LIKE", "tantivy", "tantivy+aggs", "totals",
+               "ours ≥ LIKE"]  # fmt: skip
     lines.append(markdown(headers, qrows))
     return "\n".join(lines)
 
