@@ -157,7 +157,9 @@ def test_yamagata_platform_shows_declared_counts_municipalities_and_division(
     participants = division.locator("ul.participants > li")
     assert participants.count() == 17
     # participants sharing a role and responsibilities are listed together under them
-    lead = division.locator(".participant-group").filter(has=page.get_by_role("link", name="山形大学", exact=True))
+    lead = division.locator(".participant-group").filter(
+        has=page.get_by_role("link", name="山形大学", exact=True)
+    )
     assert lead.locator("ul.participants > li").count() == 1
     assert "調査／プログラム開発／部門総括" in lead.inner_text()
     names = set(division.locator("ul.participants > li > a").all_inner_texts())

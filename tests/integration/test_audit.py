@@ -170,7 +170,6 @@ def test_delete_records_the_row_as_it_was(owner_unit):
     assert entry.on_behalf_of_id == owner_unit.parent_id
 
 
-
 def test_deleting_a_network_logs_every_audited_row_the_cascade_removes():
     # given
     network = NetworkFactory()
@@ -297,6 +296,7 @@ def test_many_to_many_add_and_remove_are_logged(owner_org):
 # --- passwords ----------------------------------------------------------------------------------------------
 
 PASSWORD = "correct horse battery staple"
+
 
 @pytest.fixture
 def fast_hasher(settings):

@@ -29,7 +29,9 @@ class Command(BaseCommand):
         port = options["port"]
         self.stdout.write("")
         url = f"http://127.0.0.1:{port}/"
-        self.stdout.write(self.style.SUCCESS(_("Renkei portal: %(url)s   (English: %(url)sen/)") % {"url": url}))
+        self.stdout.write(
+            self.style.SUCCESS(_("Renkei portal: %(url)s   (English: %(url)sen/)") % {"url": url})
+        )
         self.stdout.write(
             _("Admin: %(url)sadmin/   user '%(user)s'  password %(password)s")
             % {"url": url, "user": ADMIN_USERNAME, "password": password}
