@@ -10,7 +10,7 @@ Engines, timed per call of the fixed query mix (after one warm-up call per query
 
 * ours: `renkei.catalog.selectors.program_search` (anonymous user, page 1 of 20 with the programs loaded,
   counts of all 10 facets, disjunctive);
-* match: only our full-text match (`search.backend().match_ids`, every matching id fetched);
+* match: only our full-text match (`search.backend().match_bits`, the matching ids as a bitset, listed);
 * like: one statement LIKE-scanning normalised title/summary/description (a bench table, one OR over
   the three columns per word) with the 10 facet counts by GROUP BY over the matched set, plus the page of
   20 ids (a second statement);
@@ -209,11 +209,11 @@ def ours_search(query: str, facets: dict[str, list[str]]) -> int:
 
 def match_ids(query: str) -> set[int]:
     """Our full-text match alone (no visibility, no facets)."""
-    from renkei.catalog import search
+    from renkei.catalog import bitmaps, search
     from renkei.text import parse_query
 
     parsed = parse_query(query)
-    return set(search.backend().match_ids(parsed)) if parsed.include else set()
+    return set(bitmaps.ids_from_bits(search.backend().match_bits(parsed))) if parsed.include else set()
 
 
 # --- tantivy ---------------------------------------------------------------------------------------------

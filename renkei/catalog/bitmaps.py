@@ -13,6 +13,7 @@ See docs/decisions/0003-search-index.md.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from array import array
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import F, Max
+from django.db.models.functions import Length
 
 from renkei.catalog.facets import FACETS, SUBSIDY, FacetSpec
 from renkei.catalog.models import Program, ProgramIndex, SearchState, Status
@@ -41,16 +43,25 @@ def bits_from_ids(ids: Iterable[int]) -> int:
     return int.from_bytes(buffer, "little")
 
 
+def bits_from_joined(joined: str | None) -> int:
+    """The bitset of a comma-separated id list (what group_concat / string_agg return).
+
+    One aggregated string instead of a row per id: for 20k ids, 1 ms of SQLite and 3 ms of Python
+    instead of 15 ms of fetching rows.
+    """
+    if not joined:
+        return 0
+    return bits_from_ids(map(int, joined.split(",")))
+
+
 def ids_from_bits(bits: int) -> list[int]:
-    """The ids of a bitset, ascending (for tests and small sets)."""
-    out, base = [], 0
-    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-    for byte in data:
-        while byte:
-            low = byte & -byte
-            out.append(base + low.bit_length() - 1)
-            byte ^= low
-        base += 8
+    """The ids of a bitset, ascending (the scan for each set bit runs in C: str.find)."""
+    digits = bin(bits)[:1:-1]  # digit i is bit i
+    out: list[int] = []
+    i = digits.find("1")
+    while i != -1:
+        out.append(i)
+        i = digits.find("1", i + 1)
     return out
 
 
@@ -61,15 +72,13 @@ def members(bits: int) -> Callable[[int], bool]:
     return lambda i: (i >> 3) < size and bool(data[i >> 3] >> (i & 7) & 1)
 
 
-def walk(
-    order: Iterable[int], bits: int, *, offset: int, limit: int, skip: Callable[[int], bool] | None = None
-) -> list[int]:
-    """Ids of `bits` in the order of `order`: the `limit` after the first `offset` (minus `skip`)."""
+def walk(order: Iterable[int], bits: int, *, offset: int, limit: int) -> list[int]:
+    """Ids of `bits` in the order of `order`: the `limit` after the first `offset`."""
     has = members(bits)
     out: list[int] = []
     seen = 0
     for i in order:
-        if has(i) and not (skip and skip(i)):
+        if has(i):
             if seen >= offset:
                 out.append(i)
                 if len(out) >= limit:
@@ -85,9 +94,11 @@ def bits_from_sql(sql: str, params: list[Any]) -> int:
         return bits_from_ids(row[0] for row in cursor.fetchall())
 
 
-# Orders of the whole index for the non-relevance sorts: a page is read by walking one of them and
-# keeping the ids in the matching bitset.
+# Orders of the whole index: a page is read by walking one of them and keeping the ids in the
+# matching bitset. "focus" ranks the programs whose title matches a query: shorter titles are about
+# the words more than long ones (what bm25's length normalisation does), then newest first.
 ORDERS: dict[str, tuple[Any, ...]] = {
+    "focus": (Length("sort_title_ja").asc(), F("created").desc(), F("program_id").desc()),
     "newest": (F("created").desc(), F("program_id").desc()),
     "start": (F("next_start").asc(nulls_last=True), F("program_id").asc()),
     "fee": (F("fee_yen").asc(nulls_last=True), F("program_id").asc()),
@@ -105,6 +116,7 @@ class FacetBitmaps:
     values: dict[str, dict[str, int]]  # facet key -> raw value -> bitset
     extra: dict[tuple[str, str], int] = field(default_factory=dict)  # values loaded on demand
     orders: dict[str, array] = field(default_factory=dict)  # sort -> program ids in that order
+    positions: dict[str, array] = field(default_factory=dict)  # sort -> place of each id in that order
 
     def order(self, sort: str) -> array:
         """Every indexed program id in the order of `sort`, loaded once per index token."""
@@ -113,6 +125,36 @@ class FacetBitmaps:
             rows = ProgramIndex.objects.order_by(*ORDERS[sort]).values_list("program_id", flat=True)
             ids = self.orders[sort] = array("q", rows)
         return ids
+
+    def position(self, sort: str) -> array:
+        """For each program id, its place in the order of `sort` (ids not indexed: past the end)."""
+        places = self.positions.get(sort)
+        if places is None:
+            order = self.order(sort)
+            places = array("q", [len(order)]) * (max(order, default=0) + 1)
+            for place, pk in enumerate(order):
+                places[pk] = place
+            self.positions[sort] = places
+        return places
+
+    def take(self, sort: str, bits: int, *, offset: int, limit: int) -> list[int]:
+        """The ids of `bits` in the order of `sort`: the `limit` that follow the first `offset`.
+
+        A dense set is read by walking the order until the page is full (about (offset + limit) *
+        size / matches steps); a sparse one by listing its ids and picking the first ones by place.
+        """
+        matches = bits.bit_count()
+        if offset >= matches or limit <= 0:
+            return []
+        order, wanted = self.order(sort), offset + limit
+        if wanted * len(order) < 2 * matches * matches:
+            return walk(order, bits, offset=offset, limit=limit)
+        places = self.position(sort)
+        beyond = len(places)
+        first = heapq.nsmallest(
+            wanted, ids_from_bits(bits), key=lambda i: places[i] if i < beyond else beyond
+        )
+        return first[offset:]
 
     def value_bits(self, facet: FacetSpec, raw: str, loader: Any) -> int:
         bits = self.values.get(facet.key, {}).get(raw)

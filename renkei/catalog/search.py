@@ -5,8 +5,9 @@ sort keys and (b) three term columns (title, summary, everything else) made by
 `renkei.text.index_terms`, stored in `catalog_program_fts` (SQLite) or `catalog_program_tsv`
 (PostgreSQL). Services call it after every write to a program; `renkei reindex` rebuilds everything.
 
-Reading: `text_filter()` and `ranked_matches()` give the SQL that selects the programs matching a
-parsed query (`renkei.text.parse_query`), for the selectors to combine with facet filters.
+Reading: the back-end turns a parsed query (`renkei.text.parse_query`) into bitsets of program ids
+(`match_bits`, `excluded_bits`, and `focus_bits` for the relevance tiers), one statement each, for the
+selectors to combine with the facet bitmaps (`renkei.catalog.bitmaps`).
 See docs/decisions/0003-search-index.md.
 """
 
@@ -23,13 +24,15 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from renkei.catalog import bitmaps
 from renkei.catalog.models import FeeBand, Program, ProgramIndex, ProgramRun, SearchState
 from renkei.taxonomy.models import Concept
 from renkei.text import Group, Query, Term, index_terms, normalise, to_fts5, to_fts5_exclusions, to_tsquery
 
 FTS_TABLE = "catalog_program_fts"  # SQLite: title, summary, body (matching)
 RANK_TABLE = "catalog_program_rank_fts"  # SQLite: title, summary (ranking)
-TSV_TABLE = "catalog_program_tsv"  # PostgreSQL: document (A title, B summary, D body), rank_vector (A, B)
+TSV_TABLE = "catalog_program_tsv"  # PostgreSQL: document (A title, B summary, D body), rank_vector (A, B),
+# title_vector (A)
 BATCH = 500
 OPTIMIZE_AFTER = 2000  # programs: after re-indexing this many, merge FTS segments / refresh statistics
 
@@ -132,24 +135,26 @@ class _Backend:
     def insert(self, documents: list[IndexDocument]) -> None:
         raise NotImplementedError
 
-    def match_ids(self, query: Query) -> list[int]:
-        """Programs matching the positive part of `query` (its exclusions applied)."""
+    def match_bits(self, query: Query) -> int:
+        """Bitset of the programs matching the positive part of `query` (its exclusions applied)."""
         raise NotImplementedError
 
-    def excluded_ids(self, query: Query) -> list[int]:
-        """Programs matching any excluded group of `query`."""
+    def excluded_bits(self, query: Query) -> int:
+        """Bitset of the programs matching any excluded group of `query`."""
         raise NotImplementedError
 
-    def scores(self, query: Query) -> list[tuple[int, float]]:
-        """(program id, score; lower is better) of the programs whose title and summary alone match the
-        positive part: bm25 / ts_rank over those two short columns, cheap even for common words."""
+    def focus_bits(self, query: Query) -> tuple[int, int]:
+        """Bitsets of the programs whose title alone, and whose title and summary together, match the
+        positive part of `query`: the relevance tiers (short columns, cheap even for common words)."""
         raise NotImplementedError
 
     @staticmethod
-    def _ids(sql: str, params: list[Any]) -> list[int]:
+    def _bits(sql: str, params: list[Any]) -> tuple[int, ...]:
+        """Run a query returning one row of comma-joined id lists; their bitsets."""
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            row = cursor.fetchone()
+        return tuple(map(bitmaps.bits_from_joined, row))
 
 
 class _Sqlite(_Backend):
@@ -181,21 +186,21 @@ class _Sqlite(_Backend):
             for table in (FTS_TABLE, RANK_TABLE):
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
-    def match_ids(self, query: Query) -> list[int]:
-        return self._ids(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [to_fts5(query)])
+    def _matching(self, *lookups: tuple[str, str]) -> tuple[int, ...]:
+        """Bitsets of the rows of each (FTS5 table, MATCH expression), in one statement."""
+        parts = [f"(SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH %s)" for table, _ in lookups]
+        return self._bits("SELECT " + ", ".join(parts), [expression for _, expression in lookups])
 
-    def excluded_ids(self, query: Query) -> list[int]:
-        return self._ids(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [to_fts5_exclusions(query)]
-        )
+    def match_bits(self, query: Query) -> int:
+        return self._matching((FTS_TABLE, to_fts5(query)))[0]
 
-    def scores(self, query: Query) -> list[tuple[int, float]]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid, bm25({RANK_TABLE}, 10.0, 4.0) FROM {RANK_TABLE} WHERE {RANK_TABLE} MATCH %s",
-                [to_fts5(Query(include=query.include))],
-            )
-            return cursor.fetchall()
+    def excluded_bits(self, query: Query) -> int:
+        return self._matching((FTS_TABLE, to_fts5_exclusions(query)))[0]
+
+    def focus_bits(self, query: Query) -> tuple[int, int]:
+        positive = to_fts5(Query(include=query.include))
+        in_title, in_short = self._matching((RANK_TABLE, f"{{title}} : ({positive})"), (RANK_TABLE, positive))
+        return in_title, in_short
 
 
 class _Postgres(_Backend):
@@ -211,8 +216,8 @@ class _Postgres(_Backend):
     def insert(self, documents: list[IndexDocument]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {TSV_TABLE} (program_id, document, rank_vector) SELECT %s, t || s || "
-                "setweight(to_tsvector('simple', %s), 'D'), t || s FROM "
+                f"INSERT INTO {TSV_TABLE} (program_id, document, rank_vector, title_vector) SELECT %s, t || s || "
+                "setweight(to_tsvector('simple', %s), 'D'), t || s, t FROM "
                 "(SELECT setweight(to_tsvector('simple', %s), 'A') t, setweight(to_tsvector('simple', %s), 'B') s) v",
                 [(d.program_id, d.body, d.title, d.summary) for d in documents],
             )
@@ -222,33 +227,36 @@ class _Postgres(_Backend):
             cursor.execute(f"ANALYZE {TSV_TABLE}")
             cursor.execute(f"ANALYZE {ProgramIndex._meta.db_table}")
 
-    def _index_only(self, sql: str, params: list[Any]) -> list[Any]:
-        """Run a lookup through the GIN index. The planner prices a sequential scan of this table by its
-        few heap pages and does not see that every row must be fetched from TOAST and decompressed, so
-        for common words it picks a scan ~50x slower than the index (see ADR 0003)."""
+    def _matching(self, *lookups: tuple[str, str]) -> tuple[int, ...]:
+        """Bitsets of the rows whose (column, tsquery) match, in one statement, through the GIN indexes.
+        The planner prices a sequential scan of this table by its few heap pages and does not see that
+        every row must be fetched from TOAST and decompressed, so for common words it picks a scan ~50x
+        slower than the index (see ADR 0003)."""
+        parts = [
+            f"(SELECT string_agg(program_id::text, ',') FROM {TSV_TABLE} WHERE {column} @@ to_tsquery('simple', %s))"
+            for column, _ in lookups
+        ]
         with connection.cursor() as cursor:
             cursor.execute("SET enable_seqscan = off")
             try:
-                cursor.execute(sql, params)
-                return cursor.fetchall()
+                cursor.execute("SELECT " + ", ".join(parts), [tsquery for _, tsquery in lookups])
+                row = cursor.fetchone()
             finally:
                 # a failed statement aborts the transaction, and aborting it undoes the SET as well
                 with contextlib.suppress(DatabaseError):
                     cursor.execute("RESET enable_seqscan")
+        return tuple(map(bitmaps.bits_from_joined, row))
 
-    def match_ids(self, query: Query) -> list[int]:
-        sql = f"SELECT program_id FROM {TSV_TABLE} WHERE document @@ to_tsquery('simple', %s)"
-        return [row[0] for row in self._index_only(sql, [to_tsquery(query)])]
+    def match_bits(self, query: Query) -> int:
+        return self._matching(("document", to_tsquery(query)))[0]
 
-    def excluded_ids(self, query: Query) -> list[int]:
-        return self.match_ids(Query(include=(_any_of(query.exclude),)))
+    def excluded_bits(self, query: Query) -> int:
+        return self.match_bits(Query(include=(_any_of(query.exclude),)))
 
-    def scores(self, query: Query) -> list[tuple[int, float]]:
-        sql = (
-            f"SELECT program_id, -ts_rank(rank_vector, q) FROM {TSV_TABLE}, to_tsquery('simple', %s) q "
-            "WHERE rank_vector @@ q"
-        )
-        return self._index_only(sql, [to_tsquery(Query(include=query.include))])
+    def focus_bits(self, query: Query) -> tuple[int, int]:
+        positive = to_tsquery(Query(include=query.include))
+        in_title, in_short = self._matching(("title_vector", positive), ("rank_vector", positive))
+        return in_title, in_short
 
 
 def _any_of(groups: Iterable[Group]) -> Group:

@@ -3,8 +3,8 @@
 `program_search` runs in a fixed number of queries whatever the size of the catalog (ADR 0003):
 1. the index token (the facet bitmaps of this process are rebuilt only when it changed);
 2. the ids of the text matches, turned into a bitset; facet counts and the total are bitset ANDs;
-3. for relevance, the bm25 / ts_rank scores of the programs whose title or summary match; other sorts
-   walk a cached order of the index;
+3. for relevance, the programs whose title matches (shorter titles first), then those whose title and
+   summary match, then the rest (newest first); other sorts walk a cached order of the index;
 4. the page's programs with their provider, fields, skills and runs; 5. the labels of facet values.
 """
 
@@ -136,9 +136,9 @@ class _Plan:
 
     def _text_bits(self) -> int:
         if self.query.include:
-            return bitmaps.bits_from_ids(self.engine.match_ids(self.query)) & self.maps.universe
+            return self.engine.match_bits(self.query) & self.maps.universe
         if self.query.exclude:
-            return self.maps.universe & ~bitmaps.bits_from_ids(self.engine.excluded_ids(self.query))
+            return self.maps.universe & ~self.engine.excluded_bits(self.query)
         return self.maps.universe
 
     def _selected_raw(self, facet: FacetSpec) -> list[str]:
@@ -190,24 +190,28 @@ class _Plan:
     # page -------------------------------------------------------------------------------------------
 
     def page_ids(self, *, sort: str, offset: int, limit: int) -> list[int]:
-        if sort != "relevance":
+        if sort == "relevance":
+            # title matches (shorter titles first), then title + summary matches, then the rest
+            in_title, in_short = self.engine.focus_bits(self.query)
+            tiers = (
+                ("focus", self.matching & in_title),
+                ("newest", self.matching & in_short & ~in_title),
+                ("newest", self.matching & ~in_short),
+            )
+        else:
             if sort == "title":
                 sort = "title_en" if (get_language() or "ja")[:2] == "en" else "title_ja"
-            return bitmaps.walk(self.maps.order(sort), self.matching, offset=offset, limit=limit)
-        # relevance: programs whose title or summary match, by bm25 / ts_rank; then the others, newest first
-        has = bitmaps.members(self.matching)
-        ranked = sorted((score, pk) for pk, score in self.engine.scores(self.query) if has(pk))
-        ids = [pk for _, pk in ranked[offset : offset + limit]]
-        if len(ids) < limit:
-            ranked_ids = {pk for _, pk in ranked}
-            rest_offset = max(0, offset - len(ranked))
-            ids += bitmaps.walk(
-                self.maps.order("newest"),
-                self.matching,
-                offset=rest_offset,
-                limit=limit - len(ids),
-                skip=ranked_ids.__contains__,
-            )
+            tiers = ((sort, self.matching),)
+        ids: list[int] = []
+        for order, bits in tiers:
+            size = bits.bit_count()
+            if offset >= size:
+                offset -= size
+                continue
+            ids += self.maps.take(order, bits, offset=offset, limit=limit - len(ids))
+            offset = 0
+            if len(ids) >= limit:
+                break
         return ids
 
 

@@ -207,7 +207,8 @@ def test_search_page_query_count_does_not_grow_with_results(
             municipality_code="06201",
         )
     bitmaps.facet_bitmaps().order("newest")  # built once per index change, not per request
-    # token, text match, title/summary scores, programs, fields, skills, runs, provider/concept/municipality
+    bitmaps.facet_bitmaps().order("focus")
+    # token, text match, title and title+summary matches, programs, fields, skills, runs, provider/concept/municipality
     # labels; on PostgreSQL each index lookup is wrapped in SET/RESET enable_seqscan (ADR 0003)
     expected = 10 + (4 if connection.vendor == "postgresql" else 0)
     with django_assert_num_queries(expected):

@@ -106,6 +106,25 @@ def test_relevance_puts_title_matches_first(owner_org, make_program, search):
     assert [p.code for p in result.items] == ["TITLE", "BODY"]
 
 
+def test_relevance_tiers_title_then_summary_then_the_rest(owner_org, make_program, search):
+    # given programs with the word in a long title, a short title, the summary only and the body only
+    make_program(owner_org, "BODY", title_ja="入門講座", description_ja="統計を扱う")
+    make_program(owner_org, "LONG", title_ja="現場で役立つ統計的品質管理の実践講座")
+    make_program(owner_org, "SUMMARY", title_ja="データ活用", summary_ja="統計の基礎から")
+    make_program(owner_org, "SHORT", title_ja="統計入門")
+    # when / then: short titles are about the word more than long ones; the summary tier comes next
+    assert [p.code for p in search("統計").items] == ["SHORT", "LONG", "SUMMARY", "BODY"]
+    # and each page continues where the previous one stopped, across the tiers
+    pages = [search("統計", page=n, page_size=1).items[0].code for n in (1, 2, 3, 4)]
+    assert pages == ["SHORT", "LONG", "SUMMARY", "BODY"]
+
+
+def test_relevance_with_several_words_needs_all_of_them_in_the_title(owner_org, make_program, search):
+    make_program(owner_org, "HALF", title_ja="統計入門", summary_ja="品質のための")
+    make_program(owner_org, "BOTH", title_ja="品質管理のための統計手法")
+    assert [p.code for p in search("統計 品質").items] == ["BOTH", "HALF"]
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
