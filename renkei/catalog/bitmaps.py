@@ -25,9 +25,11 @@ from django.db.models import F, Max
 from django.db.models.functions import Length
 
 from renkei.catalog.facets import FACETS, SUBSIDY, FacetSpec
-from renkei.catalog.models import Program, ProgramIndex, SearchState, Status
+from renkei.catalog.models import Program, ProgramIndex, SearchChange, SearchState, Status
 
 TOP_VALUES = 500  # per facet; a facet list shows the most frequent values anyway
+PATCH_CHANGES = 50  # at most this many partial re-indexes are patched in; more, and the bitmaps are rebuilt
+PATCH_PROGRAMS = 2000  # ... touching at most this many programs
 _lock = threading.Lock()
 _cache: dict[tuple[str, str], FacetBitmaps] = {}
 
@@ -110,6 +112,8 @@ ORDERS: dict[str, tuple[Any, ...]] = {
 @dataclass
 class FacetBitmaps:
     token: str
+    epoch: str
+    seq: int
     universe: int  # every indexed program
     published: int
     located: int  # programs with coordinates
@@ -165,13 +169,16 @@ class FacetBitmaps:
         return bits
 
 
-def current_token() -> str:
-    return SearchState.objects.filter(pk=SearchState.PROGRAMS).values_list("token", flat=True).first() or ""
+def _state() -> tuple[str, str, int]:
+    """(token, epoch, seq) of the index: one primary-key query."""
+    row = SearchState.objects.filter(pk=SearchState.PROGRAMS).values_list("token", "epoch", "seq").first()
+    return row or ("", "", 0)
 
 
 def facet_bitmaps() -> FacetBitmaps:
-    """The bitmaps for the current index (one small query when cached, a rebuild after a re-index)."""
-    token = current_token()
+    """The bitmaps for the current index: one small query when cached; after partial re-indexes the
+    cached ones are patched with the programs they touched; otherwise rebuilt."""
+    token, epoch, seq = _state()
     key = (connection.alias, str(connection.settings_dict.get("NAME")))
     cached = _cache.get(key)
     if cached is not None and cached.token == token:
@@ -179,8 +186,79 @@ def facet_bitmaps() -> FacetBitmaps:
     with _lock:
         cached = _cache.get(key)
         if cached is None or cached.token != token:
-            cached = _cache[key] = _build(token)
+            patched = _patched(cached, token, epoch, seq) if cached is not None else None
+            cached = _cache[key] = patched or _build(token, epoch, seq)
     return cached
+
+
+def _patched(old: FacetBitmaps, token: str, epoch: str, seq: int) -> FacetBitmaps | None:
+    """`old` brought up to date with the partial re-indexes since it was made, or None when that is not
+    possible: a full re-index came between, `old` saw a state that was rolled back (its token is not in
+    the log), the log no longer has every change, or they touched too many programs."""
+    if not epoch or old.epoch != epoch or not 0 < seq - old.seq <= PATCH_CHANGES:
+        return None
+    changes = list(
+        SearchChange.objects.filter(key=SearchState.PROGRAMS, seq__gte=old.seq, seq__lte=seq)
+        .order_by("seq")
+        .values_list("seq", "token", "program_ids")
+    )
+    known = {s: t for s, t, _ in changes}
+    if old.token != (known.get(old.seq) if old.seq else epoch):
+        return None
+    later = [joined for s, _, joined in changes if s > old.seq]
+    if len(later) != seq - old.seq:
+        return None
+    ids = sorted({int(i) for joined in later for i in joined.split(",") if i})
+    if len(ids) > PATCH_PROGRAMS:
+        return None
+    return _patch(old, ids, token=token, seq=seq)
+
+
+def _patch(old: FacetBitmaps, ids: list[int], *, token: str, seq: int) -> FacetBitmaps:
+    """A new FacetBitmaps (the old one may be in use by other threads): the bits of `ids` cleared
+    everywhere, then set again from their current index rows."""
+    keep = ~bits_from_ids(ids)
+    table = ProgramIndex._meta.db_table
+    columns = ["program_id", "status", "has_location"] + [f.column for f in FACETS if f.through is None]
+    rows = _rows(f"SELECT {', '.join(columns)} FROM {table} WHERE program_id IN ({_marks(ids)})", ids)
+    present = {row[0] for row in rows}
+    universe = (old.universe & keep) | bits_from_ids(present)
+    published = (old.published & keep) | bits_from_ids(r[0] for r in rows if r[1] == Status.PUBLISHED)
+    located = (old.located & keep) | bits_from_ids(r[0] for r in rows if r[2])
+    added: dict[str, dict[str, list[int]]] = {facet.key: {} for facet in FACETS}
+    plain = [f for f in FACETS if f.through is None]
+    for row in rows:
+        for facet, value in zip(plain, row[3:], strict=True):
+            if (raw := _raw(facet, value)) != "":
+                added[facet.key].setdefault(raw, []).append(row[0])
+    for facet in FACETS:
+        if facet.through is not None:
+            sql = (
+                f"SELECT program_id, {facet.column} FROM {facet.through} WHERE program_id IN ({_marks(ids)})"
+            )
+            for pk, value in _rows(sql, ids):
+                if pk in present:
+                    added[facet.key].setdefault(_raw(facet, value), []).append(pk)
+    values: dict[str, dict[str, int]] = {}
+    for facet in FACETS:
+        current = {raw: bits & keep for raw, bits in old.values.get(facet.key, {}).items()}
+        for raw, pks in added[facet.key].items():
+            current[raw] = current.get(raw, 0) | bits_from_ids(pks)
+        values[facet.key] = {raw: bits for raw, bits in current.items() if bits}
+    return FacetBitmaps(
+        token=token, epoch=old.epoch, seq=seq, universe=universe, published=published, located=located,
+        values=values,
+    )  # fmt: skip
+
+
+def _marks(ids: list[int]) -> str:
+    return ",".join(["%s"] * len(ids))
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _aggregate(column: str, table: str, *, limit: int | None = None) -> list[tuple[Any, str]]:
@@ -207,7 +285,7 @@ def _raw(facet: FacetSpec, value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _build(token: str) -> FacetBitmaps:
+def _build(token: str, epoch: str = "", seq: int = 0) -> FacetBitmaps:
     table = ProgramIndex._meta.db_table
     size = (Program.objects.aggregate(top=Max("pk"))["top"] or 0) // 8 + 1  # through rows too stay below
     by_status = _aggregate("status", table)
@@ -225,4 +303,7 @@ def _build(token: str) -> FacetBitmaps:
             values[facet.key] = {
                 _raw(facet, v): _bits_from_joined(j, size) for v, j in rows if _raw(facet, v) != ""
             }
-    return FacetBitmaps(token=token, universe=universe, published=published, located=located, values=values)
+    return FacetBitmaps(
+        token=token, epoch=epoch, seq=seq, universe=universe, published=published, located=located,
+        values=values,
+    )  # fmt: skip

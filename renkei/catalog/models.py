@@ -494,15 +494,38 @@ class ProgramIndex(models.Model):
 
 
 class SearchState(models.Model):
-    """A token that changes with every re-index; per-process caches derived from the index compare it."""
+    """A token that changes with every re-index; per-process caches derived from the index compare it.
+
+    `epoch` changes with every full re-index and `seq` counts the partial ones since; each partial one
+    leaves a `SearchChange` naming its programs, so a process can patch its caches instead of
+    rebuilding them.
+    """
 
     PROGRAMS = "programs"
 
     key = models.CharField(max_length=20, primary_key=True)
     token = models.CharField(max_length=32)
+    epoch = models.CharField(max_length=32, default="")
+    seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         default_permissions = ()
 
     def __str__(self) -> str:
         return f"{self.key}: {self.token}"
+
+
+class SearchChange(models.Model):
+    """The programs one partial re-index touched (derived data, not audited; the last few are kept)."""
+
+    key = models.CharField(max_length=20)
+    seq = models.PositiveBigIntegerField()
+    token = models.CharField(max_length=32)  # the index token this change produced
+    program_ids = models.TextField()  # comma-separated
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["key", "seq"], name="search_change_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} #{self.seq}"

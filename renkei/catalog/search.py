@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from renkei.catalog import bitmaps
-from renkei.catalog.models import FeeBand, Program, ProgramIndex, ProgramRun, SearchState
+from renkei.catalog.models import FeeBand, Program, ProgramIndex, ProgramRun, SearchChange, SearchState
 from renkei.taxonomy.models import Concept
 from renkei.text import Group, Query, Term, index_terms, normalise, to_fts5, to_fts5_exclusions, to_tsquery
 
@@ -325,15 +325,31 @@ def program_index_rebuild(
             count += len(batch)
         if count >= OPTIMIZE_AFTER:
             engine.optimize()
-        _bump_token()
+        _record_change(None if programs is None else ids)
     return count
 
 
-def _bump_token() -> None:
-    """Tell every process that the index changed (their facet bitmaps compare this token)."""
+KEEP_CHANGES = 200  # partial re-indexes remembered for processes that patch their caches
+
+
+def _record_change(ids: list[int] | None) -> None:
+    """Tell every process that the index changed (their facet bitmaps compare the token), and how:
+    a full re-index starts a new epoch; a partial one is logged so caches can be patched."""
     token = uuid.uuid4().hex
-    if not SearchState.objects.filter(pk=SearchState.PROGRAMS).update(token=token):
-        SearchState.objects.create(key=SearchState.PROGRAMS, token=token)
+    key = SearchState.PROGRAMS
+    if ids is None:
+        SearchChange.objects.filter(key=key).delete()
+        updated = SearchState.objects.filter(pk=key).update(token=token, epoch=token, seq=0)
+        if not updated:
+            SearchState.objects.create(key=key, token=token, epoch=token, seq=0)
+        return
+    # the row lock taken by this update orders concurrent re-indexes until they commit
+    if not SearchState.objects.filter(pk=key).update(token=token, seq=F("seq") + 1):
+        SearchState.objects.create(key=key, token=token, epoch=token, seq=0)
+        return
+    seq = SearchState.objects.filter(pk=key).values_list("seq", flat=True).get()
+    SearchChange.objects.create(key=key, seq=seq, token=token, program_ids=",".join(map(str, ids)))
+    SearchChange.objects.filter(key=key, seq__lte=seq - KEEP_CHANGES).delete()
 
 
 def program_index_check() -> dict[str, int]:

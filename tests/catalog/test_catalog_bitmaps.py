@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from renkei.catalog import bitmaps
+from renkei.catalog.models import ProgramIndex
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,75 @@ def test_bits_from_joined_reads_aggregated_id_lists():
 )
 def test_take_gives_the_same_page_by_walking_or_by_listing(order, chosen, offset, limit):
     # a sparse set is listed and sorted by place, a dense one walked: both must give the page of `order`
-    maps = bitmaps.FacetBitmaps(token="t", universe=0, published=0, located=0, values={})
+    maps = bitmaps.FacetBitmaps(token="t", epoch="e", seq=0, universe=0, published=0, located=0, values={})
     maps.orders["newest"] = array("q", order)
     expected = [i for i in order if i in chosen][offset : offset + limit]
     assert maps.take("newest", bitmaps.bits_from_ids(chosen), offset=offset, limit=limit) == expected
+
+
+def _snapshot(maps: bitmaps.FacetBitmaps) -> tuple:
+    return maps.universe, maps.published, maps.located, maps.values
+
+
+def test_partial_reindexes_patch_the_cached_bitmaps_to_what_a_rebuild_gives(
+    owner_org, other_org, make_program, concepts
+):
+    from django.db import transaction
+
+    from renkei.catalog import services
+    from renkei.catalog.search import program_index_rebuild
+
+    a = make_program(owner_org, "A", mode="online", fields=[concepts.management], prefecture="06")
+    b = make_program(other_org, "B", mode="onsite", skills=[concepts.python], latitude=38.25, longitude=140.3)
+    program_index_rebuild()  # a full re-index starts an epoch that later changes are logged against
+    before = bitmaps.facet_bitmaps()
+
+    # when programs are added, changed, moved to draft and deleted (each re-indexed on its own)
+    c = make_program(other_org, "C", mode="hybrid", fields=[concepts.nursing], municipality_code="06201")
+    a.mode, a.provider = "hybrid", other_org
+    services.program_save(program=a, fields=[concepts.informatics], skills=[concepts.quality])
+    services.program_set_status(program=b, status="draft")
+    services.program_delete(program=c)
+
+    # then the cached bitmaps are patched, not rebuilt, and equal a rebuild from scratch
+    token, epoch, seq = bitmaps._state()
+    assert (epoch, seq) == (before.epoch, before.seq + 4)
+    patched = bitmaps._patched(before, token, epoch, seq)
+    assert patched is not None
+    fresh = bitmaps._build(token, epoch, seq)
+    assert _snapshot(patched) == _snapshot(fresh)
+    assert _snapshot(bitmaps.facet_bitmaps()) == _snapshot(fresh)
+    assert bitmaps.ids_from_bits(fresh.published) == [a.pk]
+    assert fresh.values["mode"] == {
+        "hybrid": bitmaps.bits_from_ids([a.pk]),
+        "onsite": bitmaps.bits_from_ids([b.pk]),
+    }
+
+    # and a state that was rolled back is never patched from: its token is not in the log
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        make_program(owner_org, "GONE", mode="online")
+        seen = bitmaps.facet_bitmaps()  # this connection sees its own uncommitted re-index
+        transaction.savepoint_rollback(sid)
+    make_program(owner_org, "D", mode="onsite")
+    make_program(owner_org, "E", mode="onsite")
+    assert bitmaps._patched(seen, *bitmaps._state()) is None
+    assert _snapshot(bitmaps.facet_bitmaps()) == _snapshot(bitmaps._build(*bitmaps._state()))
+
+
+def test_a_full_reindex_or_too_many_changes_mean_a_rebuild(owner_org, make_program, monkeypatch):
+    from renkei.catalog.search import program_index_rebuild
+
+    make_program(owner_org, "A")
+    program_index_rebuild()
+    before = bitmaps.facet_bitmaps()
+    program_index_rebuild()
+    assert bitmaps._patched(before, *bitmaps._state()) is None  # a new epoch
+    before = bitmaps.facet_bitmaps()
+    monkeypatch.setattr(bitmaps, "PATCH_PROGRAMS", 1)
+    make_program(owner_org, "B")
+    make_program(owner_org, "C")
+    assert bitmaps._patched(before, *bitmaps._state()) is None  # two programs touched, one allowed
+    assert bitmaps.ids_from_bits(bitmaps.facet_bitmaps().universe) == sorted(
+        ProgramIndex.objects.values_list("program_id", flat=True)
+    )
