@@ -144,23 +144,24 @@ def _localized(ja: str, en: str) -> str:
 
 
 def load_labels(raw: dict[str, set[str]]) -> Labels:
-    """One query per kind of named value: organisations, concepts, municipality names."""
+    """Two queries at most: organisations (providers and municipalities together) and concepts."""
     provider_ids = {int(v) for v in raw.get(PROVIDER.key, ()) if v.isdigit()}
     concept_ids = {int(v) for key in (FIELD.key, SKILL.key) for v in raw.get(key, ()) if v.isdigit()}
     codes = {v for v in raw.get(MUNICIPALITY.key, ()) if v}
     providers: dict[int, tuple[str, str]] = {}
-    if provider_ids:
-        rows = Organisation.objects.filter(pk__in=provider_ids).values_list("pk", "key", "name_ja", "name_en")
-        providers = {pk: (key, _localized(ja, en)) for pk, key, ja, en in rows}
+    municipalities: dict[str, str] = {}
+    if provider_ids or codes:
+        wanted = Q(pk__in=provider_ids) | Q(kind=Organisation.Kind.MUNICIPALITY, municipality_code__in=codes)
+        rows = Organisation.objects.filter(wanted).values_list(
+            "pk", "key", "kind", "municipality_code", "name_ja", "name_en"
+        )
+        for pk, key, kind, code, ja, en in rows:
+            if pk in provider_ids:
+                providers[pk] = (key, _localized(ja, en))
+            if kind == Organisation.Kind.MUNICIPALITY and code in codes:
+                municipalities[code] = _localized(ja, en)
     concepts: dict[int, str] = {}
     if concept_ids:
         rows = Concept.objects.filter(pk__in=concept_ids).values_list("pk", "label_ja", "label_en")
         concepts = {pk: _localized(ja, en) for pk, ja, en in rows}
-    municipalities: dict[str, str] = {}
-    if codes:
-        rows = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, municipality_code__in=codes)
-        municipalities = {
-            code: _localized(ja, en)
-            for code, ja, en in rows.values_list("municipality_code", "name_ja", "name_en")
-        }
     return Labels(providers=providers, concepts=concepts, municipalities=municipalities)

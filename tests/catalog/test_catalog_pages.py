@@ -208,9 +208,9 @@ def test_search_page_query_count_does_not_grow_with_results(
         )
     bitmaps.facet_bitmaps().order("newest")  # built once per index change, not per request
     bitmaps.facet_bitmaps().order("focus")
-    # token, text match, title and title+summary matches, programs, fields, skills, runs, provider/concept/municipality
+    # token, text match, title and title+summary matches, programs, fields, skills, runs, organisation and concept
     # labels; on PostgreSQL each index lookup is wrapped in SET/RESET enable_seqscan (ADR 0003)
-    expected = 10 + (4 if connection.vendor == "postgresql" else 0)
+    expected = 9 + (4 if connection.vendor == "postgresql" else 0)
     with django_assert_num_queries(expected):
         response = client.get("/programs/search/", {"q": "講座"})
     assert response.content.decode().count('class="card program-card') == 20
