@@ -10,6 +10,8 @@ Engines, timed per call of the fixed query mix (after one warm-up call per query
 
 * ours: `renkei.catalog.selectors.program_search` (anonymous user, page 1 of 20 with the programs loaded,
   counts of all 10 facets, disjunctive);
+* ours core: the same work as the two peers below: matching set, the 10 facet counts, page-1 ids (no
+  programs loaded, no facet labels);
 * match: only our full-text match (`search.backend().match_bits`, the matching ids as a bitset, listed);
 * like: one statement LIKE-scanning normalised title/summary/description (a bench table, one OR over
   the three columns per word) with the 10 facet counts by GROUP BY over the matched set, plus the page of
@@ -75,7 +77,7 @@ VARIANTS = {
     "ＤＸ": ("dx", "DX"),
     "DX": ("ＤＸ",),
 }
-ENGINES = ("ours", "match", "like", "tantivy", "tantivy+aggs")
+ENGINES = ("ours", "ours core", "match", "like", "tantivy", "tantivy+aggs")
 # ProgramIndex columns of the plain facets (field and skill are the through tables)
 COLUMNS = {
     "mode": "mode", "provider": "provider_id", "prefecture": "prefecture", "municipality": "municipality_code",
@@ -205,6 +207,19 @@ def ours_search(query: str, facets: dict[str, list[str]]) -> int:
     from renkei.catalog.selectors import program_search
 
     return program_search(user=AnonymousUser(), query=query, facets=facets, page_size=20).total
+
+
+def ours_core(query: str, facets: dict[str, list[str]]) -> int:
+    """What the LIKE and tantivy+aggs peers do: the matching set, the ten facet counts and the ids of
+    page 1 (not loading the 20 programs nor labelling the facet values). Uses selectors internals."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from renkei.catalog import selectors
+
+    plan = selectors._Plan(user=AnonymousUser(), query=query, facets=facets)
+    plan.counts()
+    plan.page_ids(sort="relevance" if plan.query.include else "newest", offset=0, limit=20)
+    return plan.matching.bit_count()
 
 
 def match_ids(query: str) -> set[int]:
@@ -430,6 +445,7 @@ def child(db: str, size: int, seed: int, repeat: int, with_tantivy: bool, fresh:
         entry: dict[str, Any] = {"label": label, "query": query, "facets": facets, "p50": {}}
         runs: dict[str, Callable[[], Any]] = {
             "ours": lambda q=query, f=facets: ours_search(q, f),
+            "ours core": lambda q=query, f=facets: ours_core(q, f),
             "match": lambda q=query: match_ids(q),
             "like": lambda q=query, f=facets: like_search(q, f),
         }
@@ -498,12 +514,15 @@ def _ratio(a: float | None, b: float | None) -> str:
 
 
 def _goal(r: dict[str, Any]) -> str:
-    """The issue's goal: p95 ≤ 100 ms with facet counts, ≥ 20× faster than LIKE, within 3× of tantivy."""
+    """The issue's goal at 100k: p95 ≤ 100 ms with facet counts (the whole search, programs loaded),
+    ≥ 20× faster than LIKE and within 3× of tantivy. The two ratios compare the same work: the matching
+    set, facet counts and page ids ("ours core") against LIKE and tantivy with facet aggregations."""
     p95 = {k: v["p95"] for k, v in r["engines"].items()}
+    core = p95.get("ours core", p95["ours"])
     checks = [
         ("p95≤100", p95["ours"] <= 100),
-        ("≥20×LIKE", p95["like"] >= 20 * p95["ours"]),
-        ("≤3×tantivy", "tantivy" in p95 and p95["ours"] <= 3 * p95["tantivy"]),
+        ("≥20×LIKE", p95["like"] >= 20 * core),
+        ("≤3×tantivy+aggs", "tantivy+aggs" in p95 and core <= 3 * p95["tantivy+aggs"]),
     ]
     return " ".join(f"{name} {'yes' if ok else 'NO'}" for name, ok in checks)
 
@@ -514,16 +533,18 @@ def report(results: list[dict[str, Any]]) -> str:
         e, c = r["engines"], r["engines_cpu"]
         p95 = {k: v["p95"] for k, v in e.items()}
         t50 = e.get("tantivy", {}).get("p50", "–")
+        core = p95.get("ours core")
         rows.append([
-            f"{r['size']:,}", r["db"], e["ours"]["p50"], p95["ours"], c["ours"]["p95"], p95["match"],
+            f"{r['size']:,}", r["db"], e["ours"]["p50"], p95["ours"], c["ours"]["p95"], core or "–", p95["match"],
             e["like"]["p50"], p95["like"], t50, p95.get("tantivy", "–"), p95.get("tantivy+aggs", "–"),
-            _ratio(p95["like"], p95["ours"]), _ratio(p95["ours"], p95.get("tantivy")),
-            _ratio(p95["ours"], p95.get("tantivy+aggs")), r["cold_first_search_ms"],
+            _ratio(p95["like"], p95["ours"]), _ratio(p95["like"], core),
+            _ratio(core, p95.get("tantivy+aggs")), _ratio(p95["ours"], p95.get("tantivy")), r["cold_first_search_ms"],
             r.get("first_search_after_reindex_ms", "–"), r.get("first_search_after_save_ms", "–"), _goal(r),
         ])  # fmt: skip
     headers = [
-        "programs", "db", "ours p50", "ours p95", "ours CPU p95", "match p95", "LIKE p50", "LIKE p95",
-        "tantivy p50", "tantivy p95", "tantivy+aggs p95", "LIKE/ours", "ours/tantivy", "ours/tantivy+aggs",
+        "programs", "db", "ours p50", "ours p95", "ours CPU p95", "ours core p95", "match p95", "LIKE p50",
+        "LIKE p95", "tantivy p50", "tantivy p95", "tantivy+aggs p95", "LIKE/ours", "LIKE/ours core",
+        "ours core/tantivy+aggs", "ours/tantivy",
         "1st search of a process", "1st search after a full re-index", "1st search after a program is saved",
         "goal (at 100k)",
     ]  # fmt: skip
