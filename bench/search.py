@@ -219,7 +219,7 @@ def ours_core(query: str, facets: dict[str, list[str]]) -> int:
     plan = selectors._Plan(user=AnonymousUser(), query=query, facets=facets)
     plan.counts()
     plan.page_ids(sort="relevance" if plan.query.include else "newest", offset=0, limit=20)
-    return plan.matching.bit_count()
+    return len(plan.matching)
 
 
 def match_ids(query: str) -> set[int]:

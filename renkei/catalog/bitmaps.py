@@ -1,12 +1,13 @@
 """Facet posting bitmaps: facet counts for any matching set in microseconds, whatever the catalog size.
 
 For every facet value (mode=online, provider=42, field=7, ...) we keep the set of program ids that
-have it as a Python int used as a bitset (bit i = program id i). A search turns its text match into
-one such bitset, and each facet count is then `(matching & value).bit_count()`: a few microseconds
-per value, instead of a GROUP BY over every matching row per facet.
+have it as a compressed bitmap (pyroaring's `FrozenBitMap`, the Roaring format, in C). A search turns
+its text match into one such bitmap, and each facet count is then
+`matching.intersection_cardinality(value)`: well under a microsecond per value, instead of a GROUP BY
+over every matching row per facet. Program ids must fit in 32 bits.
 
 The bitmaps are derived from `ProgramIndex` and the field/skill through tables, cached per process
-and rebuilt when the index token (`SearchState`) changes, i.e. after any re-index. High-cardinality
+and patched or rebuilt when the index token (`SearchState`) changes. High-cardinality
 facets keep the `TOP_VALUES` most common values; a selected value outside them is loaded on demand.
 See docs/decisions/0003-search-index.md.
 """
@@ -14,18 +15,20 @@ See docs/decisions/0003-search-index.md.
 from __future__ import annotations
 
 import heapq
+import json
 import threading
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Max
+from django.db.models import F
 from django.db.models.functions import Length
+from pyroaring import FrozenBitMap
 
 from renkei.catalog.facets import FACETS, SUBSIDY, FacetSpec
-from renkei.catalog.models import Program, ProgramIndex, SearchChange, SearchState, Status
+from renkei.catalog.models import ProgramIndex, SearchChange, SearchState, Status
 
 TOP_VALUES = 500  # per facet; a facet list shows the most frequent values anyway
 PATCH_CHANGES = 50  # at most this many partial re-indexes are patched in; more, and the bitmaps are rebuilt
@@ -34,49 +37,34 @@ _lock = threading.Lock()
 _cache: dict[tuple[str, str], FacetBitmaps] = {}
 
 
-def bits_from_ids(ids: Iterable[int]) -> int:
-    """A bitset with bit i set for every id i."""
-    ids = list(ids)
-    if not ids:
-        return 0
-    buffer = bytearray(max(ids) // 8 + 1)
-    for i in ids:
-        buffer[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(buffer, "little")
+Bits = FrozenBitMap  # immutable: `a &= b` makes a new set, so cached sets are never changed in place
+EMPTY = FrozenBitMap()
 
 
-def bits_from_joined(joined: str | None) -> int:
-    """The bitset of a comma-separated id list (what group_concat / string_agg return).
+def bits_from_ids(ids: Iterable[int]) -> Bits:
+    """The set of the given ids."""
+    return FrozenBitMap(ids)
 
-    One aggregated string instead of a row per id: for 20k ids, 1 ms of SQLite and 3 ms of Python
-    instead of 15 ms of fetching rows.
+
+def bits_from_joined(joined: str | None) -> Bits:
+    """The set of a comma-separated id list (what group_concat / string_agg return).
+
+    One aggregated string instead of a row per id, parsed by the C JSON decoder: for 28k ids about
+    2 ms of SQLite and 1.5 ms of Python, against 15 ms for fetching a row per id.
     """
     if not joined:
-        return 0
-    return bits_from_ids(map(int, joined.split(",")))
+        return EMPTY
+    return FrozenBitMap(json.loads(f"[{joined}]"))
 
 
-def ids_from_bits(bits: int) -> list[int]:
-    """The ids of a bitset, ascending (the scan for each set bit runs in C: str.find)."""
-    digits = bin(bits)[:1:-1]  # digit i is bit i
-    out: list[int] = []
-    i = digits.find("1")
-    while i != -1:
-        out.append(i)
-        i = digits.find("1", i + 1)
-    return out
+def ids_from_bits(bits: Bits) -> list[int]:
+    """The ids of a set, ascending."""
+    return list(bits)
 
 
-def members(bits: int) -> Callable[[int], bool]:
-    """A fast membership test for a bitset (bytes indexing instead of big-int shifts)."""
-    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-    size = len(data)
-    return lambda i: (i >> 3) < size and bool(data[i >> 3] >> (i & 7) & 1)
-
-
-def walk(order: Iterable[int], bits: int, *, offset: int, limit: int) -> list[int]:
+def walk(order: Iterable[int], bits: Bits, *, offset: int, limit: int) -> list[int]:
     """Ids of `bits` in the order of `order`: the `limit` after the first `offset`."""
-    has = members(bits)
+    has = bits.__contains__
     out: list[int] = []
     seen = 0
     for i in order:
@@ -89,8 +77,8 @@ def walk(order: Iterable[int], bits: int, *, offset: int, limit: int) -> list[in
     return out
 
 
-def bits_from_sql(sql: str, params: list[Any]) -> int:
-    """The bitset of the ids a one-column SQL query returns."""
+def bits_from_sql(sql: str, params: list[Any]) -> Bits:
+    """The set of the ids a one-column SQL query returns."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return bits_from_ids(row[0] for row in cursor.fetchall())
@@ -114,11 +102,11 @@ class FacetBitmaps:
     token: str
     epoch: str
     seq: int
-    universe: int  # every indexed program
-    published: int
-    located: int  # programs with coordinates
-    values: dict[str, dict[str, int]]  # facet key -> raw value -> bitset
-    extra: dict[tuple[str, str], int] = field(default_factory=dict)  # values loaded on demand
+    universe: Bits  # every indexed program
+    published: Bits
+    located: Bits  # programs with coordinates
+    values: dict[str, dict[str, Bits]]  # facet key -> raw value -> programs
+    extra: dict[tuple[str, str], Bits] = field(default_factory=dict)  # values loaded on demand
     orders: dict[str, array] = field(default_factory=dict)  # sort -> program ids in that order
     positions: dict[str, array] = field(default_factory=dict)  # sort -> place of each id in that order
 
@@ -141,13 +129,13 @@ class FacetBitmaps:
             self.positions[sort] = places
         return places
 
-    def take(self, sort: str, bits: int, *, offset: int, limit: int) -> list[int]:
+    def take(self, sort: str, bits: Bits, *, offset: int, limit: int) -> list[int]:
         """The ids of `bits` in the order of `sort`: the `limit` that follow the first `offset`.
 
         A dense set is read by walking the order until the page is full (about (offset + limit) *
         size / matches steps); a sparse one by listing its ids and picking the first ones by place.
         """
-        matches = bits.bit_count()
+        matches = len(bits)
         if offset >= matches or limit <= 0:
             return []
         order, wanted = self.order(sort), offset + limit
@@ -155,12 +143,10 @@ class FacetBitmaps:
             return walk(order, bits, offset=offset, limit=limit)
         places = self.position(sort)
         beyond = len(places)
-        first = heapq.nsmallest(
-            wanted, ids_from_bits(bits), key=lambda i: places[i] if i < beyond else beyond
-        )
+        first = heapq.nsmallest(wanted, bits, key=lambda i: places[i] if i < beyond else beyond)
         return first[offset:]
 
-    def value_bits(self, facet: FacetSpec, raw: str, loader: Any) -> int:
+    def value_bits(self, facet: FacetSpec, raw: str, loader: Any) -> Bits:
         bits = self.values.get(facet.key, {}).get(raw)
         if bits is None:
             bits = self.extra.get((facet.key, raw))
@@ -217,14 +203,14 @@ def _patched(old: FacetBitmaps, token: str, epoch: str, seq: int) -> FacetBitmap
 def _patch(old: FacetBitmaps, ids: list[int], *, token: str, seq: int) -> FacetBitmaps:
     """A new FacetBitmaps (the old one may be in use by other threads): the bits of `ids` cleared
     everywhere, then set again from their current index rows."""
-    keep = ~bits_from_ids(ids)
+    gone = bits_from_ids(ids)
     table = ProgramIndex._meta.db_table
     columns = ["program_id", "status", "has_location"] + [f.column for f in FACETS if f.through is None]
     rows = _rows(f"SELECT {', '.join(columns)} FROM {table} WHERE program_id IN ({_marks(ids)})", ids)
     present = {row[0] for row in rows}
-    universe = (old.universe & keep) | bits_from_ids(present)
-    published = (old.published & keep) | bits_from_ids(r[0] for r in rows if r[1] == Status.PUBLISHED)
-    located = (old.located & keep) | bits_from_ids(r[0] for r in rows if r[2])
+    universe = (old.universe - gone) | bits_from_ids(present)
+    published = (old.published - gone) | bits_from_ids(r[0] for r in rows if r[1] == Status.PUBLISHED)
+    located = (old.located - gone) | bits_from_ids(r[0] for r in rows if r[2])
     added: dict[str, dict[str, list[int]]] = {facet.key: {} for facet in FACETS}
     plain = [f for f in FACETS if f.through is None]
     for row in rows:
@@ -239,11 +225,11 @@ def _patch(old: FacetBitmaps, ids: list[int], *, token: str, seq: int) -> FacetB
             for pk, value in _rows(sql, ids):
                 if pk in present:
                     added[facet.key].setdefault(_raw(facet, value), []).append(pk)
-    values: dict[str, dict[str, int]] = {}
+    values: dict[str, dict[str, Bits]] = {}
     for facet in FACETS:
-        current = {raw: bits & keep for raw, bits in old.values.get(facet.key, {}).items()}
+        current = {raw: bits - gone for raw, bits in old.values.get(facet.key, {}).items()}
         for raw, pks in added[facet.key].items():
-            current[raw] = current.get(raw, 0) | bits_from_ids(pks)
+            current[raw] = current.get(raw, EMPTY) | bits_from_ids(pks)
         values[facet.key] = {raw: bits for raw, bits in current.items() if bits}
     return FacetBitmaps(
         token=token, epoch=old.epoch, seq=seq, universe=universe, published=published, located=located,
@@ -262,7 +248,7 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def _aggregate(column: str, table: str, *, limit: int | None = None) -> list[tuple[Any, str]]:
-    """(value, "id,id,...") for each value of `column`: the database groups, Python only sets bits."""
+    """(value, "id,id,...") for each value of `column`: the database groups, Python only parses."""
     ids = "group_concat(program_id)" if connection.vendor == "sqlite" else "string_agg(program_id::text, ',')"
     sql = f"SELECT {column}, {ids} FROM {table} GROUP BY {column}"
     if limit is not None:
@@ -270,13 +256,6 @@ def _aggregate(column: str, table: str, *, limit: int | None = None) -> list[tup
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchall()
-
-
-def _bits_from_joined(joined: str, size: int) -> int:
-    buffer = bytearray(size)
-    for i in map(int, joined.split(",")):
-        buffer[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(buffer, "little")
 
 
 def _raw(facet: FacetSpec, value: Any) -> str:
@@ -287,22 +266,17 @@ def _raw(facet: FacetSpec, value: Any) -> str:
 
 def _build(token: str, epoch: str = "", seq: int = 0) -> FacetBitmaps:
     table = ProgramIndex._meta.db_table
-    size = (Program.objects.aggregate(top=Max("pk"))["top"] or 0) // 8 + 1  # through rows too stay below
     by_status = _aggregate("status", table)
-    published = next((_bits_from_joined(j, size) for status, j in by_status if status == Status.PUBLISHED), 0)
-    universe = 0
-    for _, joined in by_status:
-        universe |= _bits_from_joined(joined, size)
-    located = next((_bits_from_joined(j, size) for v, j in _aggregate("has_location", table) if v), 0)
-    values: dict[str, dict[str, int]] = {}
+    published = next((bits_from_joined(j) for status, j in by_status if status == Status.PUBLISHED), EMPTY)
+    universe = FrozenBitMap.union(EMPTY, *(bits_from_joined(j) for _, j in by_status))
+    located = next((bits_from_joined(j) for v, j in _aggregate("has_location", table) if v), EMPTY)
+    values: dict[str, dict[str, Bits]] = {}
     for facet in FACETS:
         rows = _aggregate(facet.column, facet.through or table, limit=TOP_VALUES)
         if facet.through is not None:  # through rows may name programs that are not indexed (yet)
-            values[facet.key] = {_raw(facet, v): _bits_from_joined(j, size) & universe for v, j in rows}
+            values[facet.key] = {_raw(facet, v): bits_from_joined(j) & universe for v, j in rows}
         else:
-            values[facet.key] = {
-                _raw(facet, v): _bits_from_joined(j, size) for v, j in rows if _raw(facet, v) != ""
-            }
+            values[facet.key] = {_raw(facet, v): bits_from_joined(j) for v, j in rows if _raw(facet, v) != ""}
     return FacetBitmaps(
         token=token, epoch=epoch, seq=seq, universe=universe, published=published, located=located,
         values=values,

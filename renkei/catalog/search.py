@@ -135,21 +135,21 @@ class _Backend:
     def insert(self, documents: list[IndexDocument]) -> None:
         raise NotImplementedError
 
-    def match_bits(self, query: Query) -> int:
+    def match_bits(self, query: Query) -> bitmaps.Bits:
         """Bitset of the programs matching the positive part of `query` (its exclusions applied)."""
         raise NotImplementedError
 
-    def excluded_bits(self, query: Query) -> int:
+    def excluded_bits(self, query: Query) -> bitmaps.Bits:
         """Bitset of the programs matching any excluded group of `query`."""
         raise NotImplementedError
 
-    def focus_bits(self, query: Query) -> tuple[int, int]:
+    def focus_bits(self, query: Query) -> tuple[bitmaps.Bits, bitmaps.Bits]:
         """Bitsets of the programs whose title alone, and whose title and summary together, match the
         positive part of `query`: the relevance tiers (short columns, cheap even for common words)."""
         raise NotImplementedError
 
     @staticmethod
-    def _bits(sql: str, params: list[Any]) -> tuple[int, ...]:
+    def _bits(sql: str, params: list[Any]) -> tuple[bitmaps.Bits, ...]:
         """Run a query returning one row of comma-joined id lists; their bitsets."""
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -186,18 +186,18 @@ class _Sqlite(_Backend):
             for table in (FTS_TABLE, RANK_TABLE):
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
-    def _matching(self, *lookups: tuple[str, str]) -> tuple[int, ...]:
+    def _matching(self, *lookups: tuple[str, str]) -> tuple[bitmaps.Bits, ...]:
         """Bitsets of the rows of each (FTS5 table, MATCH expression), in one statement."""
         parts = [f"(SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH %s)" for table, _ in lookups]
         return self._bits("SELECT " + ", ".join(parts), [expression for _, expression in lookups])
 
-    def match_bits(self, query: Query) -> int:
+    def match_bits(self, query: Query) -> bitmaps.Bits:
         return self._matching((FTS_TABLE, to_fts5(query)))[0]
 
-    def excluded_bits(self, query: Query) -> int:
+    def excluded_bits(self, query: Query) -> bitmaps.Bits:
         return self._matching((FTS_TABLE, to_fts5_exclusions(query)))[0]
 
-    def focus_bits(self, query: Query) -> tuple[int, int]:
+    def focus_bits(self, query: Query) -> tuple[bitmaps.Bits, bitmaps.Bits]:
         positive = to_fts5(Query(include=query.include))
         in_title, in_short = self._matching((RANK_TABLE, f"{{title}} : ({positive})"), (RANK_TABLE, positive))
         return in_title, in_short
@@ -229,7 +229,7 @@ class _Postgres(_Backend):
             cursor.execute(f"ANALYZE {TSV_TABLE}")
             cursor.execute(f"ANALYZE {ProgramIndex._meta.db_table}")
 
-    def _matching(self, *lookups: tuple[str, str]) -> tuple[int, ...]:
+    def _matching(self, *lookups: tuple[str, str]) -> tuple[bitmaps.Bits, ...]:
         """Bitsets of the rows whose (column, tsquery) match, in one statement, through the GIN indexes.
         The planner prices a sequential scan of this table by its few heap pages and does not see that
         every row must be fetched from TOAST and decompressed, so for common words it picks a scan ~50x
@@ -249,13 +249,13 @@ class _Postgres(_Backend):
                     cursor.execute("RESET enable_seqscan")
         return tuple(map(bitmaps.bits_from_joined, row))
 
-    def match_bits(self, query: Query) -> int:
+    def match_bits(self, query: Query) -> bitmaps.Bits:
         return self._matching(("document", to_tsquery(query)))[0]
 
-    def excluded_bits(self, query: Query) -> int:
+    def excluded_bits(self, query: Query) -> bitmaps.Bits:
         return self.match_bits(Query(include=(_any_of(query.exclude),)))
 
-    def focus_bits(self, query: Query) -> tuple[int, int]:
+    def focus_bits(self, query: Query) -> tuple[bitmaps.Bits, bitmaps.Bits]:
         positive = to_tsquery(Query(include=query.include))
         in_title, in_short = self._matching(("title_vector", positive), ("rank_vector", positive))
         return in_title, in_short

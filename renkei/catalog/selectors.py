@@ -119,11 +119,11 @@ class _Plan:
         self.chosen = {key: self._selection_bits(key) for key in self.selection}
         self.matching = self.base  # ... and every facet selection applied
         for bits in self.chosen.values():
-            self.matching &= bits
+            self.matching = self.matching & bits
 
     # sets -------------------------------------------------------------------------------------------
 
-    def _visible_bits(self) -> int:
+    def _visible_bits(self) -> bitmaps.Bits:
         maps = self.maps
         if self.visibility is None:
             return maps.universe
@@ -134,11 +134,11 @@ class _Plan:
             bitmaps.bits_from_sql(*_sql(extra.values_list("program_id"))) & maps.universe
         )
 
-    def _text_bits(self) -> int:
+    def _text_bits(self) -> bitmaps.Bits:
         if self.query.include:
             return self.engine.match_bits(self.query) & self.maps.universe
         if self.query.exclude:
-            return self.maps.universe & ~self.engine.excluded_bits(self.query)
+            return self.maps.universe - self.engine.excluded_bits(self.query)
         return self.maps.universe
 
     def _selected_raw(self, facet: FacetSpec) -> list[str]:
@@ -156,9 +156,9 @@ class _Plan:
         qs = ProgramIndex.objects.filter(selection_filter(facet, (value,), self.provider_ids))
         return lambda: bitmaps.bits_from_sql(*_sql(qs.order_by().values_list("program_id")))
 
-    def _selection_bits(self, key: str) -> int:
+    def _selection_bits(self, key: str) -> bitmaps.Bits:
         facet = BY_KEY[key]
-        bits = 0
+        bits = bitmaps.EMPTY
         for raw in self._selected_raw(facet):
             bits |= self.maps.value_bits(facet, raw, self._loader(facet, raw))
         return bits
@@ -175,15 +175,15 @@ class _Plan:
                 scope = self.base
                 for key, bits in self.chosen.items():
                     if key != facet.key:
-                        scope &= bits
+                        scope = scope & bits
             facet_counts = {}
             for raw, bits in self.maps.values.get(facet.key, {}).items():
-                if n := (scope & bits).bit_count():
+                if n := scope.intersection_cardinality(bits):
                     facet_counts[raw] = n
             for raw in self._selected_raw(facet):
                 if raw not in facet_counts:
                     bits = self.maps.value_bits(facet, raw, self._loader(facet, raw))
-                    facet_counts[raw] = (scope & bits).bit_count()
+                    facet_counts[raw] = scope.intersection_cardinality(bits)
             counts[facet.key] = facet_counts
         return counts
 
@@ -195,8 +195,8 @@ class _Plan:
             in_title, in_short = self.engine.focus_bits(self.query)
             tiers = (
                 ("focus", self.matching & in_title),
-                ("newest", self.matching & in_short & ~in_title),
-                ("newest", self.matching & ~in_short),
+                ("newest", (self.matching & in_short) - in_title),
+                ("newest", self.matching - in_short),
             )
         else:
             if sort == "title":
@@ -204,7 +204,7 @@ class _Plan:
             tiers = ((sort, self.matching),)
         ids: list[int] = []
         for order, bits in tiers:
-            size = bits.bit_count()
+            size = len(bits)
             if offset >= size:
                 offset -= size
                 continue
@@ -271,7 +271,7 @@ def program_search(
     if sort not in SORTS or (sort == "relevance" and not has_text):
         sort = "relevance" if has_text else "newest"
     page_size = max(1, min(int(page_size or PAGE_SIZE), MAX_PAGE_SIZE))
-    total, counts = plan.matching.bit_count(), plan.counts()
+    total, counts = len(plan.matching), plan.counts()
     pages = max(1, math.ceil(total / page_size))
     page = min(max(1, int(page or 1)), pages)
     items: tuple[Program, ...] = ()
@@ -348,7 +348,7 @@ def program_map(
     per_provider = {
         int(raw): n
         for raw, bits in plan.maps.values.get(PROVIDER.key, {}).items()
-        if (n := (plan.matching & bits).bit_count())
+        if (n := plan.matching.intersection_cardinality(bits))
     }
     located_ids = bitmaps.ids_from_bits(plan.matching & plan.maps.located)
     columns = (
@@ -379,7 +379,7 @@ def program_map(
             ProviderPoint(key, ja, en, lat, lng, per_provider[pk])
             for pk, key, ja, en, lat, lng in organisations
         ),
-        total=plan.matching.bit_count(),
+        total=len(plan.matching),
         located=len(located_ids),
         truncated=len(located_ids) > limit,
     )

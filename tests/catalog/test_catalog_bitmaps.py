@@ -39,13 +39,13 @@ def test_rare_values_beyond_the_cached_ones_still_count_when_selected(
 
 def test_bitset_helpers():
     assert bitmaps.ids_from_bits(bitmaps.bits_from_ids([0, 3, 8, 1000])) == [0, 3, 8, 1000]
-    assert bitmaps.bits_from_ids([]) == 0
+    assert bitmaps.bits_from_ids([]) == bitmaps.EMPTY
 
 
 def test_bits_from_joined_reads_aggregated_id_lists():
     assert bitmaps.ids_from_bits(bitmaps.bits_from_joined("8,3,1000,0")) == [0, 3, 8, 1000]
-    assert bitmaps.bits_from_joined("") == 0
-    assert bitmaps.bits_from_joined(None) == 0
+    assert bitmaps.bits_from_joined("") == bitmaps.EMPTY
+    assert bitmaps.bits_from_joined(None) == bitmaps.EMPTY
 
 
 @settings(max_examples=200, deadline=None)
@@ -57,7 +57,15 @@ def test_bits_from_joined_reads_aggregated_id_lists():
 )
 def test_take_gives_the_same_page_by_walking_or_by_listing(order, chosen, offset, limit):
     # a sparse set is listed and sorted by place, a dense one walked: both must give the page of `order`
-    maps = bitmaps.FacetBitmaps(token="t", epoch="e", seq=0, universe=0, published=0, located=0, values={})
+    maps = bitmaps.FacetBitmaps(
+        token="t",
+        epoch="e",
+        seq=0,
+        universe=bitmaps.EMPTY,
+        published=bitmaps.EMPTY,
+        located=bitmaps.EMPTY,
+        values={},
+    )
     maps.orders["newest"] = array("q", order)
     expected = [i for i in order if i in chosen][offset : offset + limit]
     assert maps.take("newest", bitmaps.bits_from_ids(chosen), offset=offset, limit=limit) == expected
