@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import sys
 import threading
 from array import array
 from collections.abc import Iterable
@@ -55,6 +56,17 @@ def bits_from_joined(joined: str | None) -> Bits:
     if not joined:
         return EMPTY
     return FrozenBitMap(json.loads(f"[{joined}]"))
+
+
+def bits_from_int32(data: bytes | memoryview | None) -> Bits:
+    """The set of ids packed as big-endian unsigned 32-bit integers (PostgreSQL's `int4send`)."""
+    if not data:
+        return EMPTY
+    ids = array("I")
+    ids.frombytes(bytes(data))
+    if sys.byteorder == "little":
+        ids.byteswap()
+    return FrozenBitMap(ids)
 
 
 def ids_from_bits(bits: Bits) -> list[int]:

@@ -191,11 +191,15 @@ class _Plan:
 
     def page_ids(self, *, sort: str, offset: int, limit: int) -> list[int]:
         if sort == "relevance":
-            # title matches (shorter titles first), then title + summary matches, then the rest
-            in_title, in_short = self.engine.focus_bits(self.query)
+            # title matches (shorter titles first), then title + summary matches, then the rest; the
+            # second lookup only when the title tier does not reach the end of the page
+            in_title = self.matching & self.engine.title_bits(self.query)
+            if offset + limit <= len(in_title):
+                return self.maps.take("focus", in_title, offset=offset, limit=limit)
+            in_short = self.matching & self.engine.short_bits(self.query)
             tiers = (
-                ("focus", self.matching & in_title),
-                ("newest", (self.matching & in_short) - in_title),
+                ("focus", in_title),
+                ("newest", in_short - in_title),
                 ("newest", self.matching - in_short),
             )
         else:

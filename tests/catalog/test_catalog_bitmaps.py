@@ -137,3 +137,10 @@ def test_a_full_reindex_or_too_many_changes_mean_a_rebuild(owner_org, make_progr
     assert bitmaps.ids_from_bits(bitmaps.facet_bitmaps().universe) == sorted(
         ProgramIndex.objects.values_list("program_id", flat=True)
     )
+
+
+def test_bits_from_int32_reads_big_endian_ids():
+    data = b"".join(i.to_bytes(4, "big") for i in (7, 1, 70000, 2**32 - 1))
+    assert bitmaps.ids_from_bits(bitmaps.bits_from_int32(data)) == [1, 7, 70000, 2**32 - 1]
+    assert bitmaps.bits_from_int32(memoryview(data[:4])) == bitmaps.bits_from_ids([7])
+    assert bitmaps.bits_from_int32(None) == bitmaps.EMPTY
