@@ -35,6 +35,7 @@ Progress = Callable[[str, int, int | None], None]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
 _FOLD = re.compile(r"[\s_\-・()（）]")
+SHARED_MAX = 64  # characters: longer values rarely repeat
 
 
 def batched(iterable: Iterable[Any], size: int) -> Iterator[tuple[Any, ...]]:
@@ -170,6 +171,7 @@ class _Planner:
         self.absent: dict[str, set[str]] = {c.name: set() for c in self.refs}
         self.changes: list[RowChange] = []
         self.first_create: int | None = None
+        self.shared: dict[Any, Any] = {}  # one object for each short value repeated across rows
 
     # header
     def map_header(self, header: list[Any]) -> None:
@@ -267,7 +269,7 @@ class _Planner:
                     errors[column.name] = CellError("値が必要です。", "A value is required.", code="required")
                 continue
             try:
-                values[column.name] = column.parse(raw)
+                values[column.name] = self.share(column.parse(raw))
             except CellError as exc:
                 errors[column.name] = exc
         for index in range(self.width, len(cells)):
@@ -296,6 +298,15 @@ class _Planner:
                 break
         present = frozenset(c.name for _i, c in self.layout)
         return RowContext(row=number, values=values, present=present, errors=errors)
+
+    def share(self, value: Any) -> Any:
+        """The same object for equal short strings (codes, choices, keys) and integers, alone or in a list:
+        a plan holds every row until it is applied, and most cells of a large file repeat a few values."""
+        if type(value) is int or (type(value) is str and len(value) <= SHARED_MAX):
+            return self.shared.setdefault(value, value)
+        if type(value) is list:
+            return [self.share(item) for item in value]
+        return value
 
     def add(self, row: int | None, column: str | None, message: Msg, code: str) -> None:
         self.problems.add(
