@@ -10,6 +10,8 @@ written in bulk).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -748,6 +750,24 @@ class _Applier:
             _write(_entries(changed, AuditEntry.Action.UPDATE, changes), self.spec.model._default_manager.db)
 
 
+@contextlib.contextmanager
+def _collector_skips_what_exists_now() -> Iterator[None]:
+    """Keep every object alive now (above all the plan: several containers a row) out of the cyclic
+    garbage collector's full collections while the plan is applied. The writes make many short-lived
+    objects, so full collections come often, and each walked the whole plan again: applying 100k rows,
+    55 of them took 19 of 165 s. Reference counting frees objects as usual; what is frozen returns to
+    the collector at the end. Skipped when something is frozen already (a server may freeze before
+    forking; freezing is per process and unfreezing would undo it)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def apply_plan(
     plan: Plan,
     *,
@@ -765,6 +785,7 @@ def apply_plan(
         with (
             audit_context(via=via, actor=actor, label=(label or f"import {plan.spec.name}")[:100]),
             transaction.atomic(),
+            _collector_skips_what_exists_now(),
         ):
             applier.run()
     except IntegrityError as exc:
