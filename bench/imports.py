@@ -11,13 +11,16 @@ For each database, in separate child processes (so each peak RSS is its own), on
 * bulk: the same rows (bench.generate.rows, same seed) straight into `Program.objects.bulk_create` and the
   field/skill through tables inside an audit context, then program_index_rebuild, timed apart.
 
-Peak memory is ru_maxrss of the child (and its growth over the baseline after Django started).
+Peak memory is ru_maxrss of the child (and its growth over the baseline after Django started), for the
+import also right after planning; "file-backed" is the child's RssFile at the end, mostly the memory-mapped
+Sudachi dictionary (shared, reclaimable), which the peak includes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -53,6 +56,7 @@ def ensure_csv(size: int, seed: int) -> Path:
 
 
 def child_import(db: str, size: int, seed: int) -> dict[str, Any]:
+    load_start = os.getloadavg()[0]
     setup_django(db, f"import-{size}", fresh=True)
     from bench.generate import ensure_registry
     from renkei.catalog.models import Program, ProgramIndex
@@ -71,6 +75,7 @@ def child_import(db: str, size: int, seed: int) -> dict[str, Any]:
     spec = get_importer("programs")
     plan = plan_import(spec, path.read_bytes(), filename=path.name, progress=progress)
     planned = time.perf_counter()
+    plan_peak = peak_rss_mb()
     say(f"planned {plan.counts} in {planned - started:.0f} s")
     result = apply_plan(plan, via=Via.COMMAND, progress=progress, label="bench import")
     finished = time.perf_counter()
@@ -88,11 +93,15 @@ def child_import(db: str, size: int, seed: int) -> dict[str, Any]:
             "index": round(finished - index_start, 1),
         },
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "plan_peak_rss_mb": round(plan_peak, 1),
+        "file_rss_mb": file_rss_mb(),
         "baseline_rss_mb": round(baseline, 1),
+        "load_average": [round(load_start, 2), round(os.getloadavg()[0], 2)],
     }
 
 
 def child_bulk(db: str, size: int, seed: int) -> dict[str, Any]:
+    load_start = os.getloadavg()[0]
     setup_django(db, f"bulk-{size}", fresh=True)
     from bench.generate import ensure_registry, load, rows
     from renkei.catalog.models import Program, ProgramIndex
@@ -117,8 +126,23 @@ def child_bulk(db: str, size: int, seed: int) -> dict[str, Any]:
             "index": round(finished - written, 1),
         },
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "file_rss_mb": file_rss_mb(),
         "baseline_rss_mb": round(baseline, 1),
+        "load_average": [round(load_start, 2), round(os.getloadavg()[0], 2)],
     }
+
+
+def file_rss_mb() -> float | None:
+    """The file-backed part of this process's resident memory now (Linux): mostly the Sudachi
+    dictionary, which is memory-mapped, shared between processes and dropped first under pressure."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("RssFile:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 def report(results: list[dict[str, Any]]) -> str:
@@ -133,14 +157,16 @@ def report(results: list[dict[str, Any]]) -> str:
             round(r["rows"] / s["total"]), round(r["rows"] / (s["total"] - s["index"])), round(write_rate),
             f"{bulk['seconds']['total'] / s['total']:.2f}" if bulk else "–",
             f"{(bulk['seconds']['write']) / (s['total'] - s['index']):.2f}" if bulk else "–",
-            r["peak_rss_mb"], round(r["peak_rss_mb"] - r["baseline_rss_mb"]), f"{r['indexed']:,}",
+            r.get("plan_peak_rss_mb", "–"), r["peak_rss_mb"], r.get("file_rss_mb") or "–",
+            round(r["peak_rss_mb"] - r["baseline_rss_mb"]), f"{r['indexed']:,}",
         ])  # fmt: skip
     headers = [
         "db", "run", "rows", "total s", "plan s", "write s", "index s", "rows/s (all)", "rows/s (no index)",
-        "rows/s (write only)", "speed vs bulk (all)", "speed vs bulk (no index)", "peak RSS MB",
-        "RSS growth MB", "indexed",
+        "rows/s (write only)", "speed vs bulk (all)", "speed vs bulk (no index)", "peak RSS MB after plan",
+        "peak RSS MB", "of which file-backed MB", "RSS growth MB", "indexed",
     ]  # fmt: skip
-    return markdown(headers, rows)
+    loads = ", ".join(f"{r['db']} {r['mode']} {r['load_average'][0]}→{r['load_average'][1]}" for r in results)
+    return markdown(headers, rows) + f"\n\n1-minute load average at the start → end of each run: {loads}"
 
 
 def main() -> None:

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.utils import timezone
 
 from renkei.catalog import bitmaps
 from renkei.catalog.models import FeeBand, Program, ProgramIndex, ProgramRun, SearchChange, SearchState
+from renkei.organisations.models import Organisation
 from renkei.taxonomy.models import Concept
 from renkei.text import Group, Query, Term, index_terms, normalise, to_fts5, to_fts5_exclusions, to_tsquery
 
@@ -45,43 +47,79 @@ class IndexDocument:
     body: str
 
 
+SHARED_TEXT_MAX = 120  # characters: texts this short (names, labels, synonyms, titles) recur across programs
+
+
+@functools.lru_cache(maxsize=8192)
+def _shared_text_terms(text: str) -> str:
+    return " ".join(index_terms(text))
+
+
+def _text_terms(text: str) -> str:
+    """The index terms of one text, space-separated (memoised for short texts, which many programs share:
+    provider and unit names, concept labels and synonyms, venues)."""
+    return _shared_text_terms(text) if len(text) <= SHARED_TEXT_MAX else " ".join(index_terms(text))
+
+
 def _terms(*texts: str) -> str:
-    return " ".join(term for text in texts if text for term in index_terms(text))
+    # no term is empty, so joining the texts' joined terms is joining all the terms
+    return " ".join(joined for text in texts if text and (joined := _text_terms(text)))
 
 
-def _concept_texts(concepts: Iterable[Concept]) -> list[str]:
-    texts: list[str] = []
-    for concept in concepts:
-        texts.extend([concept.label_ja, concept.label_en, concept.synonyms_ja, concept.synonyms_en])
-    return texts
+def _join(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
-def program_document(program: Program) -> IndexDocument:
-    """The terms of one program (provider, unit, fields and skills should be prefetched)."""
-    provider, unit = program.provider, program.unit
-    body = [
-        program.description_ja,
-        program.description_en,
-        program.code,
-        provider.name_ja,
-        provider.name_en,
-        provider.short_name_ja,
-        provider.short_name_en,
-        program.venue_name_ja,
-        program.venue_name_en,
-        program.venue_address_ja,
-        program.subsidy_note_ja,
-        program.subsidy_note_en,
-        *_concept_texts(program.fields.all()),
-        *_concept_texts(program.skills.all()),
-    ]
-    if unit is not None:
-        body += [unit.name_ja, unit.name_en]
+def _provider_terms(name_ja: str, name_en: str, short_name_ja: str, short_name_en: str) -> str:
+    return _terms(name_ja, name_en, short_name_ja, short_name_en)
+
+
+def _unit_terms(name_ja: str, name_en: str) -> str:
+    return _terms(name_ja, name_en)  # a unit's short names are not indexed
+
+
+def _concept_terms(label_ja: str, label_en: str, synonyms_ja: str, synonyms_en: str) -> str:
+    return _terms(label_ja, label_en, synonyms_ja, synonyms_en)
+
+
+def _document(
+    program: Program, provider_terms: str, concept_terms: Iterable[str], unit_terms: str
+) -> IndexDocument:
+    """A program's document from its own columns and the terms of its provider, concepts and unit."""
+    body = _join(
+        _terms(program.description_ja, program.description_en, program.code),
+        provider_terms,
+        _terms(
+            program.venue_name_ja,
+            program.venue_name_en,
+            program.venue_address_ja,
+            program.subsidy_note_ja,
+            program.subsidy_note_en,
+        ),
+        *concept_terms,  # fields, then skills, each in the concepts' default order
+        unit_terms,
+    )
     return IndexDocument(
         program_id=program.pk,
         title=_terms(program.title_ja, program.title_en),
         summary=_terms(program.summary_ja, program.summary_en),
-        body=_terms(*body),
+        body=body,
+    )
+
+
+def program_document(program: Program) -> IndexDocument:
+    """The terms of one program (provider, unit, fields and skills should be prefetched).
+
+    `program_index_rebuild` makes the same documents in batches (`_Loader`), tokenising each provider,
+    unit and concept once.
+    """
+    provider, unit = program.provider, program.unit
+    concepts = [*program.fields.all(), *program.skills.all()]
+    return _document(
+        program,
+        _provider_terms(provider.name_ja, provider.name_en, provider.short_name_ja, provider.short_name_en),
+        [_concept_terms(c.label_ja, c.label_en, c.synonyms_ja, c.synonyms_en) for c in concepts],
+        _unit_terms(unit.name_ja, unit.name_en) if unit is not None else "",
     )
 
 
@@ -91,10 +129,14 @@ def _sort_key(title: str) -> str:
 
 def program_index_row(program: Program, *, today: dt.date | None = None) -> ProgramIndex:
     """The facet values and sort keys of one program (runs should be prefetched)."""
-    today = today or timezone.localdate()
-    runs = sorted(program.runs.all(), key=lambda run: run.starts_on)
-    upcoming = next((run for run in runs if run.starts_on >= today), None)
-    month_run = upcoming or (runs[0] if runs else None)
+    starts = sorted(run.starts_on for run in program.runs.all())
+    return _index_row(program, starts, today or timezone.localdate())
+
+
+def _index_row(program: Program, starts: list[dt.date], today: dt.date) -> ProgramIndex:
+    """The index row of a program whose runs start on `starts` (sorted)."""
+    upcoming = next((start for start in starts if start >= today), None)
+    month_start = upcoming or (starts[0] if starts else None)
     return ProgramIndex(
         program_id=program.pk,
         status=program.status,
@@ -106,8 +148,8 @@ def program_index_row(program: Program, *, today: dt.date | None = None) -> Prog
         municipality_code=program.municipality_code,
         fee_band=FeeBand.of(program.fee_yen).value,
         fee_yen=program.fee_yen,
-        start_month=f"{month_run.starts_on:%Y-%m}" if month_run else "",
-        next_start=upcoming.starts_on if upcoming else None,
+        start_month=f"{month_start:%Y-%m}" if month_start else "",
+        next_start=upcoming,
         subsidy=program.subsidy_kyouiku_kunren,
         is_sample=program.is_sample,
         has_location=program.latitude is not None and program.longitude is not None,
@@ -292,19 +334,69 @@ def _chunks(items: list, size: int) -> Iterator[list]:
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def _programs_for_indexing(ids: list[int]) -> list[Program]:
-    return list(
-        Program.objects.filter(pk__in=ids)
-        .select_related("provider", "unit")
-        .prefetch_related(
-            "fields", "skills", Prefetch("runs", queryset=ProgramRun.objects.order_by("starts_on"))
+class _Loader:
+    """Loads batches of programs with what their index rows and documents need. Providers, units and
+    concepts recur across programs: each is read and tokenised once per rebuild."""
+
+    def __init__(self) -> None:
+        self.organisations: dict[int, tuple[str, str]] = {}  # id → terms as a provider, as a unit
+        self.concepts: dict[int, str] = {}  # concept id → terms of its labels and synonyms
+        self.relations = (Program.fields.through, Program.skills.through)
+        # the links in the order prefetching the relations gives (Concept's default ordering)
+        self.concept_order = [
+            f"-concept__{name[1:]}" if name.startswith("-") else f"concept__{name}"
+            for name in Concept._meta.ordering
+        ]
+
+    def _links(self, ids: list[int]) -> dict[int, list[int]]:
+        """program id → its concept ids: fields, then skills."""
+        links: dict[int, list[int]] = {}
+        for through in self.relations:
+            rows = through.objects.filter(program_id__in=ids).order_by(*self.concept_order)
+            for program_id, concept_id in rows.values_list("program_id", "concept_id"):
+                links.setdefault(program_id, []).append(concept_id)
+        return links
+
+    def _read_organisations(self, ids: set[int]) -> None:
+        missing = ids - self.organisations.keys()
+        rows = Organisation.objects.filter(pk__in=missing).values_list(
+            "pk", "name_ja", "name_en", "short_name_ja", "short_name_en"
         )
-    )
+        for pk, name_ja, name_en, short_name_ja, short_name_en in rows:
+            self.organisations[pk] = (
+                _provider_terms(name_ja, name_en, short_name_ja, short_name_en),
+                _unit_terms(name_ja, name_en),
+            )
 
+    def _read_concepts(self, ids: set[int]) -> None:
+        missing = ids - self.concepts.keys()
+        rows = Concept.objects.filter(pk__in=missing).values_list(
+            "pk", "label_ja", "label_en", "synonyms_ja", "synonyms_en"
+        )
+        for pk, *texts in rows:
+            self.concepts[pk] = _concept_terms(*texts)
 
-def _write(programs: list[Program], engine: _Backend, today: dt.date) -> None:
-    ProgramIndex.objects.bulk_create([program_index_row(p, today=today) for p in programs])
-    engine.insert([program_document(p) for p in programs])
+    def index_entries(self, ids: list[int], today: dt.date) -> tuple[list[ProgramIndex], list[IndexDocument]]:
+        """The index rows and documents of the programs `ids` (those that exist)."""
+        programs = list(Program.objects.filter(pk__in=ids).order_by("pk"))
+        links = self._links(ids)
+        starts: dict[int, list[dt.date]] = {}
+        for program_id, start in ProgramRun.objects.filter(program_id__in=ids).values_list(
+            "program_id", "starts_on"
+        ):
+            starts.setdefault(program_id, []).append(start)
+        self._read_organisations(
+            {p.provider_id for p in programs} | {p.unit_id for p in programs if p.unit_id}
+        )
+        self._read_concepts({c for concept_ids in links.values() for c in concept_ids})
+        rows, documents = [], []
+        for program in programs:
+            rows.append(_index_row(program, sorted(starts.get(program.pk, [])), today))
+            unit_terms = self.organisations[program.unit_id][1] if program.unit_id is not None else ""
+            concept_terms = [self.concepts[c] for c in links.get(program.pk, [])]
+            provider_terms = self.organisations[program.provider_id][0]
+            documents.append(_document(program, provider_terms, concept_terms, unit_terms))
+        return rows, documents
 
 
 def program_index_rebuild(
@@ -327,10 +419,12 @@ def program_index_rebuild(
             for chunk in _chunks(ids, BATCH):
                 ProgramIndex.objects.filter(pk__in=chunk).delete()
             engine.delete(ids)
+        loader = _Loader()
         for chunk in _chunks(ids, BATCH):
-            batch = _programs_for_indexing(chunk)
-            _write(batch, engine, today)
-            count += len(batch)
+            rows, documents = loader.index_entries(chunk, today)
+            ProgramIndex.objects.bulk_create(rows)
+            engine.insert(documents)
+            count += len(rows)
         if count >= OPTIMIZE_AFTER:
             engine.optimize()
         _record_change(None if programs is None else ids)

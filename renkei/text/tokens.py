@@ -117,25 +117,57 @@ def _chunks(text: str) -> Iterator[str]:
         yield text
 
 
-def content_forms(normalised: str) -> list[tuple[str, str]]:
-    """(surface, folded normalized_form) of content words (no particles, auxiliaries, symbols).
+# Memo tables for the per-morpheme work every document repeats (the vocabulary is small next to the
+# text): pure functions of their keys, bounded (emptied when full), safe to share between threads
+# (a dict get or set is atomic; a lost entry is only recomputed).
+_MEMO_LIMIT = 20_000
+_MEMO_KEY_MAX = 64  # characters; longer surfaces (rare: long unknown-word runs) are not memoised
+_folded: dict[tuple[str, str], str] = {}  # (surface, changed normalized_form) → the form reported
+_word_terms: dict[str, tuple[str, ...]] = {}  # unchanged form → its Japanese runs
+_changed_terms: dict[str, tuple[str, ...]] = {}  # changed (folded) form → its runs and bigrams
+_RUN_LIMIT, _RUN_KEY_MAX = 5_000, 32  # at most 63 terms (~6 kB) per entry, ~30 MB when full
+_run_terms: dict[str, tuple[str, ...]] = {}  # run of Japanese characters → its unigrams and bigrams
 
-    Sudachi transliterates English words (data→データ, the→ザ); such forms are replaced by the
-    surface, so English text never yields Japanese terms.
-    """
-    out: list[tuple[str, str]] = []
+
+def _remember(memo: dict, key: Any, value: Any, limit: int) -> Any:
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _fold(surface: str, form: str) -> str:
+    """The form to report for a morpheme whose normalized_form differs from its surface."""
+    key = (surface, form)
+    folded = _folded.get(key)
+    if folded is None:
+        folded = normalise(form)
+        if _JP_CHAR.search(folded) and not _JP_CHAR.search(surface):
+            folded = surface
+        if len(surface) <= _MEMO_KEY_MAX:
+            _remember(_folded, key, folded, _MEMO_LIMIT)
+    return folded
+
+
+def _forms(normalised: str) -> Iterator[tuple[str, str]]:
+    """(surface, folded normalized_form) of the content words of ``normalised`` (see content_forms)."""
     _load()
     drop = _drop_ids
     for chunk in _chunks(normalised):
         for m in _tokenize(chunk):
             if m.part_of_speech_id() not in drop:
                 surface, form = m.surface(), m.normalized_form()
-                if form != surface:  # rare: fold it; the surface comes from normalised text already
-                    form = normalise(form)
-                    if _JP_CHAR.search(form) and not _JP_CHAR.search(surface):
-                        form = surface
-                out.append((surface, form))
-    return out
+                # rare: fold it; the surface comes from normalised text already
+                yield surface, (form if form == surface else _fold(surface, form))
+
+
+def content_forms(normalised: str) -> list[tuple[str, str]]:
+    """(surface, folded normalized_form) of content words (no particles, auxiliaries, symbols).
+
+    Sudachi transliterates English words (data→データ, the→ザ); such forms are replaced by the
+    surface, so English text never yields Japanese terms.
+    """
+    return list(_forms(normalised))
 
 
 def terms_for_matching(text: str) -> list[str]:
@@ -143,22 +175,65 @@ def terms_for_matching(text: str) -> list[str]:
     return [form for _, form in content_forms(normalise(text)) if _RUN.search(form)]
 
 
+def _word_terms_of(form: str) -> tuple[str, ...]:
+    """Terms of a content word Sudachi left unchanged: its Japanese runs (the surface part has the rest)."""
+    terms = _word_terms.get(form)
+    if terms is None:
+        terms = tuple(_JP_RUN.findall(form))
+        if len(form) <= _MEMO_KEY_MAX:
+            _remember(_word_terms, form, terms, _MEMO_LIMIT)
+    return terms
+
+
+def _changed_terms_of(form: str) -> tuple[str, ...]:
+    """Terms of a form Sudachi changed: every run, and the bigrams of its Japanese runs."""
+    terms = _changed_terms.get(form)
+    if terms is None:
+        found: list[str] = []
+        for is_jp, run in runs(form):
+            found.append(run)
+            if is_jp:
+                found.extend(bigrams(run))
+        terms = tuple(found)
+        if len(form) <= _MEMO_KEY_MAX:
+            _remember(_changed_terms, form, terms, _MEMO_LIMIT)
+    return terms
+
+
+def _surface_terms_of(run: str) -> tuple[str, ...]:
+    """Unigrams then bigrams of a run of Japanese characters (memoised for short runs: phrases recur)."""
+    terms = _run_terms.get(run)
+    if terms is None:
+        terms = (*[c + UNIGRAM_SUFFIX for c in run], *bigrams(run))
+        if len(run) <= _RUN_KEY_MAX:
+            _remember(_run_terms, run, terms, _RUN_LIMIT)
+    return terms
+
+
 def index_terms(text: str) -> list[str]:
     """Terms to store for a document, in the encoding above; duplicates kept (term frequency)."""
     norm = normalise(text)
     terms: list[str] = []
-    for is_jp, run in runs(norm):  # surface: non-Japanese words, Japanese unigrams and bigrams
-        if is_jp:
-            terms.extend([c + UNIGRAM_SUFFIX for c in run])
-            terms.extend(bigrams(run))
+    append, extend = terms.append, terms.extend
+    run_terms = _run_terms
+    for m in _RUN.finditer(norm):  # surface: non-Japanese words, Japanese unigrams and bigrams
+        run = m[1]
+        if run:
+            found = run_terms.get(run)
+            extend(found if found is not None else _surface_terms_of(run))
         else:
-            terms.append(run)
-    for surface, form in content_forms(norm):  # Sudachi: Japanese words always, others if changed
-        if form == surface:
-            terms.extend(_JP_RUN.findall(form))
-            continue
-        for is_jp, run in runs(form):
-            terms.append(run)
-            if is_jp:
-                terms.extend(bigrams(run))
+            append(m[2])
+    _load()
+    drop, word_terms = _drop_ids, _word_terms
+    for chunk in _chunks(norm):  # Sudachi: Japanese words always, others if changed (as in _forms)
+        for m in _tokenize(chunk):
+            if m.part_of_speech_id() in drop:
+                continue
+            surface, form = m.surface(), m.normalized_form()
+            if form == surface:
+                found = word_terms.get(form)
+                extend(found if found is not None else _word_terms_of(form))
+                continue
+            form = _fold(surface, form)
+            extend(_word_terms_of(form) if form == surface else _changed_terms_of(form))
     return terms

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from renkei.core.importing.problems import file_problem
@@ -56,8 +57,25 @@ _ASK = (
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
+    """The text, the encoding to report, and how to decode the same text again piece by piece:
+    `data[skip:]` through `codec`, less its first `dropped` characters (byte-order marks)."""
+
     text: str
     encoding: str
+    codec: str = ""
+    skip: int = 0
+    dropped: int = 0
+
+    def chunks(self, data: bytes, size: int = 1 << 20) -> Iterator[str]:
+        """`text` again in pieces, decoded from `data` as it was, never all at once."""
+        decoder = codecs.getincrementaldecoder(self.codec)("strict")
+        view, drop = memoryview(data), self.dropped
+        for start in range(self.skip, len(data) + 1, size):
+            piece = decoder.decode(view[start : start + size], final=start + size >= len(data))
+            if drop:
+                piece, drop = piece[drop:], max(0, drop - len(piece))
+            if piece:
+                yield piece
 
 
 def _line(data: bytes, position: int) -> int:
@@ -103,13 +121,13 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     """Decode a text file by the ladder above, or strictly with the encoding the user stated."""
     if encoding:
         codec = normalise_encoding(encoding)
-        if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8) :]
+        skip = len(codecs.BOM_UTF8) if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
         if codec == "utf-16" and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             codec = "utf-16-le"  # no BOM: Windows writes little-endian
-        text = _strict(data, codec, codec.upper())
+        text = _strict(data[skip:] if skip else data, codec, codec.upper())
         _refuse_nul(text)
-        return Decoded(text.removeprefix("\ufeff"), codec)
+        stripped = text.removeprefix("\ufeff")
+        return Decoded(stripped, codec, codec, skip, len(text) - len(stripped))
 
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise file_problem(
@@ -120,15 +138,15 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     if data.startswith(codecs.BOM_UTF8):
         text = _strict(data[len(codecs.BOM_UTF8) :], "utf-8", "UTF-8")
         _refuse_nul(text)
-        return Decoded(text, "utf-8-sig")
+        return Decoded(text, "utf-8-sig", "utf-8", len(codecs.BOM_UTF8))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _strict(data, "utf-16", "UTF-16")
         _refuse_nul(text)
-        return Decoded(text, "utf-16")
+        return Decoded(text, "utf-16", "utf-16")
     if b"\x00" in data:
         _refuse_nul("\x00")
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
     except UnicodeDecodeError as exc:
         utf8_line = _line(data, exc.start)
     try:
@@ -155,4 +173,4 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
                 f"{_ASK[1]}",
                 code="encoding",
             )
-    return Decoded(text, "cp932")
+    return Decoded(text, "cp932", "cp932")

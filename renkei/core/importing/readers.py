@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
@@ -115,29 +115,35 @@ def _csv_error(exc: csv.Error, line: int) -> Exception:
     )
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The lines of `text`, ends kept, without copying it (io.StringIO would hold 4 bytes a character)."""
-    end_of_line = "\n" if "\n" in text or "\r" not in text else "\r"  # classic Mac files end lines with CR
-    start, length = 0, len(text)
-    while start < length:
-        end = text.find(end_of_line, start)
-        if end == -1:
-            yield text[start:]
-            return
-        yield text[start : end + 1]
-        start = end + 1
+def _lines(chunks: Iterable[str], end_of_line: str) -> Iterator[str]:
+    """The lines of the text made of `chunks`, ends kept (io.StringIO would hold 4 bytes a character)."""
+    head: list[str] = []  # the start of a line that goes on in the next chunk
+    for chunk in chunks:
+        start = 0
+        while (end := chunk.find(end_of_line, start)) != -1:
+            line = chunk[start : end + 1]
+            if head:
+                line, head = "".join([*head, line]), []
+            yield line
+            start = end + 1
+        if start < len(chunk):
+            head.append(chunk[start:])
+    if head:
+        yield "".join(head)
 
 
 def _open_csv(data: bytes, encoding: str | None, limits: Limits) -> Table:
     decoded = decode(data, encoding)
     text = decoded.text.removeprefix("\ufeff")
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(), which would copy the whole file
         raise _empty()
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end == -1 else text[:end]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    end_of_line = "\n" if end != -1 or "\r" not in text else "\r"  # classic Mac files end lines with CR
 
     # a quick first pass: well-formed, and not too many rows (refused before any value is read)
-    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
+    reader = csv.reader(_lines([text], end_of_line), delimiter=delimiter, strict=True)
     records = 0
     try:
         for _record in reader:
@@ -146,13 +152,18 @@ def _open_csv(data: bytes, encoding: str | None, limits: Limits) -> Table:
                 raise _too_many_rows(limits.max_rows)
     except csv.Error as exc:
         raise _csv_error(exc, reader.line_num) from None
+    # the rows are read again from the bytes, a piece at a time: the plan is made without the whole
+    # decoded text in memory (for Japanese text as large as the file, or twice that)
+    again = replace(decoded, text="", dropped=decoded.dropped + len(decoded.text) - len(text))
+    del decoded, text, reader
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        yield from enumerate(csv.reader(_lines(text), delimiter=delimiter, strict=True), start=1)
+        lines = _lines(again.chunks(data), end_of_line)
+        yield from enumerate(csv.reader(lines, delimiter=delimiter, strict=True), start=1)
 
     iterator = rows()
     header = _first_non_empty(iterator)
-    return Table("csv", decoded.encoding, header, iterator, records - 1)
+    return Table("csv", again.encoding, header, iterator, records - 1)
 
 
 def _first_non_empty(iterator: Iterator[tuple[int, list[Any]]]) -> list[Any]:
