@@ -445,11 +445,15 @@ def _record_change(ids: list[int] | None) -> None:
         if not updated:
             SearchState.objects.create(key=key, token=token, epoch=token, seq=0)
         return
+    state = SearchState.objects.filter(pk=key)
+    # no epoch yet (a database never fully re-indexed): this change starts one; caches rebuild once
+    if state.filter(epoch="").update(token=token, epoch=token, seq=0):
+        return
     # the row lock taken by this update orders concurrent re-indexes until they commit
-    if not SearchState.objects.filter(pk=key).update(token=token, seq=F("seq") + 1):
+    if not state.update(token=token, seq=F("seq") + 1):
         SearchState.objects.create(key=key, token=token, epoch=token, seq=0)
         return
-    seq = SearchState.objects.filter(pk=key).values_list("seq", flat=True).get()
+    seq = state.values_list("seq", flat=True).get()
     SearchChange.objects.create(key=key, seq=seq, token=token, program_ids=",".join(map(str, ids)))
     SearchChange.objects.filter(key=key, seq__lte=seq - KEEP_CHANGES).delete()
 

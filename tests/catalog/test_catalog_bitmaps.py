@@ -144,3 +144,18 @@ def test_bits_from_int32_reads_big_endian_ids():
     assert bitmaps.ids_from_bits(bitmaps.bits_from_int32(data)) == [1, 7, 70000, 2**32 - 1]
     assert bitmaps.bits_from_int32(memoryview(data[:4])) == bitmaps.bits_from_ids([7])
     assert bitmaps.bits_from_int32(None) == bitmaps.EMPTY
+
+
+def test_a_database_never_fully_reindexed_starts_an_epoch_with_its_first_change(owner_org, make_program):
+    from renkei.catalog.models import SearchState
+
+    # given the state the migrations leave (no epoch): the first change starts one
+    make_program(owner_org, "A", mode="online")
+    state = SearchState.objects.get(pk=SearchState.PROGRAMS)
+    assert (state.epoch, state.seq) == (state.token, 0)
+    before = bitmaps.facet_bitmaps()
+    # then the next change is patched in rather than rebuilt
+    make_program(owner_org, "B", mode="onsite")
+    patched = bitmaps._patched(before, *bitmaps._state())
+    assert patched is not None
+    assert _snapshot(patched) == _snapshot(bitmaps._build(*bitmaps._state()))
