@@ -448,6 +448,7 @@ def _record_change(ids: list[int] | None) -> None:
     state = SearchState.objects.filter(pk=key)
     # no epoch yet (a database never fully re-indexed): this change starts one; caches rebuild once
     if state.filter(epoch="").update(token=token, epoch=token, seq=0):
+        SearchChange.objects.filter(key=key).delete()  # changes logged before belong to no epoch
         return
     # the row lock taken by this update orders concurrent re-indexes until they commit
     if not state.update(token=token, seq=F("seq") + 1):

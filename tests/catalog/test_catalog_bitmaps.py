@@ -147,9 +147,13 @@ def test_bits_from_int32_reads_big_endian_ids():
 
 
 def test_a_database_never_fully_reindexed_starts_an_epoch_with_its_first_change(owner_org, make_program):
-    from renkei.catalog.models import SearchState
+    from renkei.catalog.models import SearchChange, SearchState
 
-    # given the state the migrations leave (no epoch): the first change starts one
+    # given the state the migrations leave (no epoch), with changes logged before epochs existed
+    SearchState.objects.filter(pk=SearchState.PROGRAMS).update(epoch="", seq=2)
+    for seq in (1, 2):
+        SearchChange.objects.create(key=SearchState.PROGRAMS, seq=seq, token=f"old{seq}", program_ids="1")
+    # when a program is saved, that change starts an epoch (and forgets the old log)
     make_program(owner_org, "A", mode="online")
     state = SearchState.objects.get(pk=SearchState.PROGRAMS)
     assert (state.epoch, state.seq) == (state.token, 0)
