@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from renkei.catalog import bitmaps
@@ -455,8 +455,9 @@ def _record_change(ids: list[int] | None) -> None:
         SearchState.objects.create(key=key, token=token, epoch=token, seq=0)
         return
     seq = state.values_list("seq", flat=True).get()
+    # keep the last KEEP_CHANGES; anything at or past this number is left from before an epoch began
+    SearchChange.objects.filter(key=key).filter(Q(seq__lte=seq - KEEP_CHANGES) | Q(seq__gte=seq)).delete()
     SearchChange.objects.create(key=key, seq=seq, token=token, program_ids=",".join(map(str, ids)))
-    SearchChange.objects.filter(key=key, seq__lte=seq - KEEP_CHANGES).delete()
 
 
 def program_index_check() -> dict[str, int]:

@@ -163,3 +163,14 @@ def test_a_database_never_fully_reindexed_starts_an_epoch_with_its_first_change(
     patched = bitmaps._patched(before, *bitmaps._state())
     assert patched is not None
     assert _snapshot(patched) == _snapshot(bitmaps._build(*bitmaps._state()))
+
+
+def test_a_log_left_from_an_earlier_epoch_never_blocks_a_save(owner_org, make_program):
+    from renkei.catalog.models import SearchChange, SearchState
+
+    make_program(owner_org, "A")
+    SearchChange.objects.create(key=SearchState.PROGRAMS, seq=1, token="stale", program_ids="1")
+    make_program(owner_org, "B")  # logs change 1 of this epoch in place of the stale one
+    assert list(SearchChange.objects.values_list("seq", "token")) == [
+        (1, SearchState.objects.get(pk=SearchState.PROGRAMS).token)
+    ]
