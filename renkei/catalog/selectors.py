@@ -1,7 +1,7 @@
 """Reads of the catalog, always through the policy: program search with facets, details, providers, content.
 
 `program_search` runs in a fixed number of queries whatever the size of the catalog (ADR 0003):
-1. the index token (the facet bitmaps of this process are rebuilt only when it changed);
+1. the index token (the facet bitmaps of this process are patched or rebuilt only when it changed);
 2. the ids of the text matches, turned into a bitset; facet counts and the total are bitset ANDs;
 3. for relevance, the programs whose title matches (shorter titles first), then those whose title and
    summary match, then the rest (newest first); other sorts walk a cached order of the index;
