@@ -59,7 +59,6 @@ def child_import(db: str, size: int, seed: int) -> dict[str, Any]:
     load_start = os.getloadavg()[0]
     setup_django(db, f"import-{size}", fresh=True)
     from bench.generate import ensure_registry
-    from renkei.catalog.models import Program, ProgramIndex
     from renkei.core.audit import Via
     from renkei.core.importing import apply_plan, get_importer, plan_import
 
@@ -80,23 +79,15 @@ def child_import(db: str, size: int, seed: int) -> dict[str, Any]:
     result = apply_plan(plan, via=Via.COMMAND, progress=progress, label="bench import")
     finished = time.perf_counter()
     write_start, index_start = phases.get("write", planned), phases.get("finish", finished)
+    seconds = {
+        "total": finished - started,
+        "read+check (plan)": planned - started,
+        "write": index_start - write_start,
+        "index": finished - index_start,
+    }
     return {
-        "db": db,
-        "mode": "import",
-        "rows": result.created,
-        "programs": Program.objects.count(),
-        "indexed": ProgramIndex.objects.count(),
-        "seconds": {
-            "total": round(finished - started, 1),
-            "read+check (plan)": round(planned - started, 1),
-            "write": round(index_start - write_start, 1),
-            "index": round(finished - index_start, 1),
-        },
-        "peak_rss_mb": round(peak_rss_mb(), 1),
+        **_result(db, "import", result.created, seconds, baseline=baseline, load_start=load_start),
         "plan_peak_rss_mb": round(plan_peak, 1),
-        "file_rss_mb": file_rss_mb(),
-        "baseline_rss_mb": round(baseline, 1),
-        "load_average": [round(load_start, 2), round(os.getloadavg()[0], 2)],
     }
 
 
@@ -104,7 +95,6 @@ def child_bulk(db: str, size: int, seed: int) -> dict[str, Any]:
     load_start = os.getloadavg()[0]
     setup_django(db, f"bulk-{size}", fresh=True)
     from bench.generate import ensure_registry, load, rows
-    from renkei.catalog.models import Program, ProgramIndex
     from renkei.catalog.search import program_index_rebuild
 
     registry = ensure_registry()
@@ -114,17 +104,23 @@ def child_bulk(db: str, size: int, seed: int) -> dict[str, Any]:
     written = time.perf_counter()
     program_index_rebuild()
     finished = time.perf_counter()
+    seconds = {"total": finished - started, "write": written - started, "index": finished - written}
+    return _result(db, "bulk", created, seconds, baseline=baseline, load_start=load_start)
+
+
+def _result(
+    db: str, mode: str, rows: int, seconds: dict[str, float], *, baseline: float, load_start: float
+) -> dict[str, Any]:
+    """What both children report: counts in the database, phase times, memory and machine load."""
+    from renkei.catalog.models import Program, ProgramIndex
+
     return {
         "db": db,
-        "mode": "bulk",
-        "rows": created,
+        "mode": mode,
+        "rows": rows,
         "programs": Program.objects.count(),
         "indexed": ProgramIndex.objects.count(),
-        "seconds": {
-            "total": round(finished - started, 1),
-            "write": round(written - started, 1),
-            "index": round(finished - written, 1),
-        },
+        "seconds": {name: round(value, 1) for name, value in seconds.items()},
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "file_rss_mb": file_rss_mb(),
         "baseline_rss_mb": round(baseline, 1),

@@ -19,7 +19,6 @@ import functools
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
@@ -194,14 +193,6 @@ class _Backend:
         tier; asked for only when the first does not fill the page)."""
         raise NotImplementedError
 
-    @staticmethod
-    def _bits(sql: str, params: list[Any]) -> tuple[bitmaps.Bits, ...]:
-        """Run a query returning one row of comma-joined id lists; their bitsets."""
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        return tuple(map(bitmaps.bits_from_joined, row))
-
 
 class _Sqlite(_Backend):
     def clear(self) -> None:
@@ -232,22 +223,24 @@ class _Sqlite(_Backend):
             for table in (FTS_TABLE, RANK_TABLE):
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
-    def _matching(self, *lookups: tuple[str, str]) -> tuple[bitmaps.Bits, ...]:
-        """Bitsets of the rows of each (FTS5 table, MATCH expression), in one statement."""
-        parts = [f"(SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH %s)" for table, _ in lookups]
-        return self._bits("SELECT " + ", ".join(parts), [expression for _, expression in lookups])
+    def _matching(self, table: str, expression: str) -> bitmaps.Bits:
+        """The rows of an FTS5 table matching `expression`, as one comma-joined id list."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH %s", [expression])
+            (joined,) = cursor.fetchone()
+        return bitmaps.bits_from_joined(joined)
 
     def match_bits(self, query: Query) -> bitmaps.Bits:
-        return self._matching((FTS_TABLE, to_fts5(query)))[0]
+        return self._matching(FTS_TABLE, to_fts5(query))
 
     def excluded_bits(self, query: Query) -> bitmaps.Bits:
-        return self._matching((FTS_TABLE, to_fts5_exclusions(query)))[0]
+        return self._matching(FTS_TABLE, to_fts5_exclusions(query))
 
     def title_bits(self, query: Query) -> bitmaps.Bits:
-        return self._matching((RANK_TABLE, f"{{title}} : ({to_fts5(Query(include=query.include))})"))[0]
+        return self._matching(RANK_TABLE, f"{{title}} : ({to_fts5(Query(include=query.include))})")
 
     def short_bits(self, query: Query) -> bitmaps.Bits:
-        return self._matching((RANK_TABLE, to_fts5(Query(include=query.include))))[0]
+        return self._matching(RANK_TABLE, to_fts5(Query(include=query.include)))
 
 
 class _Postgres(_Backend):
@@ -276,39 +269,37 @@ class _Postgres(_Backend):
             cursor.execute(f"ANALYZE {TSV_TABLE}")
             cursor.execute(f"ANALYZE {ProgramIndex._meta.db_table}")
 
-    def _matching(self, *lookups: tuple[str, str]) -> tuple[bitmaps.Bits, ...]:
-        """Bitsets of the rows whose (column, tsquery) match, in one statement, through the GIN indexes.
-        The planner prices a sequential scan of this table by its few heap pages and does not see that
-        every row must be fetched from TOAST and decompressed, so for common words it picks a scan ~50x
-        slower than the index (see ADR 0003)."""
-        # the ids as big-endian 32-bit integers in one bytea: 3 ms less than text for 28k ids
-        parts = [
-            f"(SELECT string_agg(int4send(program_id::int4), ''::bytea) FROM {TSV_TABLE} "
-            f"WHERE {column} @@ to_tsquery('simple', %s))"
-            for column, _ in lookups
-        ]
+    def _matching(self, column: str, tsquery: str) -> bitmaps.Bits:
+        """The rows whose `column` matches, through its GIN index. The planner prices a sequential scan
+        of this table by its few heap pages and does not see that every row must be fetched from TOAST
+        and decompressed, so for common words it picks a scan ~50x slower than the index (ADR 0003).
+        The ids come as big-endian 32-bit integers in one bytea: 3 ms less than text for 28k ids."""
+        sql = (
+            f"SELECT string_agg(int4send(program_id::int4), ''::bytea) FROM {TSV_TABLE} "
+            f"WHERE {column} @@ to_tsquery('simple', %s)"
+        )
         with connection.cursor() as cursor:
             cursor.execute("SET enable_seqscan = off")
             try:
-                cursor.execute("SELECT " + ", ".join(parts), [tsquery for _, tsquery in lookups])
-                row = cursor.fetchone()
+                cursor.execute(sql, [tsquery])
+                (packed,) = cursor.fetchone()
             finally:
                 # a failed statement aborts the transaction, and aborting it undoes the SET as well
                 with contextlib.suppress(DatabaseError):
                     cursor.execute("RESET enable_seqscan")
-        return tuple(map(bitmaps.bits_from_int32, row))
+        return bitmaps.bits_from_int32(packed)
 
     def match_bits(self, query: Query) -> bitmaps.Bits:
-        return self._matching(("document", to_tsquery(query)))[0]
+        return self._matching("document", to_tsquery(query))
 
     def excluded_bits(self, query: Query) -> bitmaps.Bits:
         return self.match_bits(Query(include=(_any_of(query.exclude),)))
 
     def title_bits(self, query: Query) -> bitmaps.Bits:
-        return self._matching(("title_vector", to_tsquery(Query(include=query.include))))[0]
+        return self._matching("title_vector", to_tsquery(Query(include=query.include)))
 
     def short_bits(self, query: Query) -> bitmaps.Bits:
-        return self._matching(("rank_vector", to_tsquery(Query(include=query.include))))[0]
+        return self._matching("rank_vector", to_tsquery(Query(include=query.include)))
 
 
 def _any_of(groups: Iterable[Group]) -> Group:
