@@ -93,6 +93,7 @@ def run_child(module: str, args: Sequence[str], *, log: Path) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k not in ("RENKEI_DATA_DIR", "DJANGO_SETTINGS_MODULE")}
     command = [sys.executable, "-m", module, *args, "--child-json", str(out)]
     started = time.perf_counter()
+    log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as handle:
         code = subprocess.call(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     if code != 0 or not out.exists():
