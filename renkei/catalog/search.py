@@ -3,32 +3,33 @@
 Writing: `program_index_rebuild()` turns programs into (a) one `ProgramIndex` row of facet values and
 sort keys and (b) three term columns (title, summary, everything else) made by
 `renkei.text.index_terms`, stored in `catalog_program_fts` (SQLite) or `catalog_program_tsv`
-(PostgreSQL). Services call it after every write to a program; `renkei reindex` rebuilds everything.
+(PostgreSQL, which derives its postings bitmaps from them: `renkei.catalog.postings`). Services call
+it after every write to a program; `renkei reindex` rebuilds everything.
 
 Reading: the back-end turns a parsed query (`renkei.text.parse_query`) into bitsets of program ids
-(`match_bits`, `excluded_bits`, and `title_bits` / `short_bits` for the relevance tiers), one statement each, for the
-selectors to combine with the facet bitmaps (`renkei.catalog.bitmaps`).
+(`match_bits`, `excluded_bits`, and `title_bits` / `short_bits` for the relevance tiers) for the
+selectors to combine with the facet bitmaps (`renkei.catalog.bitmaps`): one FTS5 statement each on
+SQLite, one postings read per query on PostgreSQL.
 See docs/decisions/0003-search-index.md.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from renkei.catalog import bitmaps
+from renkei.catalog import bitmaps, postings
 from renkei.catalog.models import FeeBand, Program, ProgramIndex, ProgramRun, SearchChange, SearchState
 from renkei.organisations.models import Organisation
 from renkei.taxonomy.models import Concept
-from renkei.text import Group, Query, Term, index_terms, normalise, to_fts5, to_fts5_exclusions, to_tsquery
+from renkei.text import Group, Query, Term, index_terms, normalise, to_fts5, to_fts5_exclusions
 
 FTS_TABLE = "catalog_program_fts"  # SQLite: title, summary, body (matching)
 RANK_TABLE = "catalog_program_rank_fts"  # SQLite: title, summary (ranking)
@@ -170,6 +171,9 @@ class _Backend:
     def optimize(self) -> None:
         """After a large re-index: merge index segments (SQLite) or refresh planner statistics (PostgreSQL)."""
 
+    def finish(self) -> None:
+        """After the documents are written: bring derived structures up to date (PostgreSQL postings)."""
+
     def delete(self, ids: list[int]) -> None:
         raise NotImplementedError
 
@@ -244,13 +248,23 @@ class _Sqlite(_Backend):
 
 
 class _Postgres(_Backend):
+    """Terms in tsvector columns; queries are answered from the postings derived from them
+    (`renkei.catalog.postings`), which `finish()` brings up to date in the same transaction."""
+
+    def __init__(self) -> None:
+        self._rebuild = False
+        self._changed: list[int] = []
+        self._evaluator: postings.Evaluator | None = None
+
     def clear(self) -> None:
         with (
             connection.cursor() as cursor
         ):  # not DELETE: a full re-index would leave every old row as dead space
             cursor.execute(f"TRUNCATE {TSV_TABLE}")
+        self._rebuild = True
 
     def delete(self, ids: list[int]) -> None:
+        self._changed += ids
         with connection.cursor() as cursor:
             for chunk in _chunks(ids, 5000):
                 cursor.execute(f"DELETE FROM {TSV_TABLE} WHERE program_id = ANY(%s)", [chunk])
@@ -269,37 +283,28 @@ class _Postgres(_Backend):
             cursor.execute(f"ANALYZE {TSV_TABLE}")
             cursor.execute(f"ANALYZE {ProgramIndex._meta.db_table}")
 
-    def _matching(self, column: str, tsquery: str) -> bitmaps.Bits:
-        """The rows whose `column` matches, through its GIN index. The planner prices a sequential scan
-        of this table by its few heap pages and does not see that every row must be fetched from TOAST
-        and decompressed, so for common words it picks a scan ~50x slower than the index (ADR 0003).
-        The ids come as big-endian 32-bit integers in one bytea: 3 ms less than text for 28k ids."""
-        sql = (
-            f"SELECT string_agg(int4send(program_id::int4), ''::bytea) FROM {TSV_TABLE} "
-            f"WHERE {column} @@ to_tsquery('simple', %s)"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("SET enable_seqscan = off")
-            try:
-                cursor.execute(sql, [tsquery])
-                (packed,) = cursor.fetchone()
-            finally:
-                # a failed statement aborts the transaction, and aborting it undoes the SET as well
-                with contextlib.suppress(DatabaseError):
-                    cursor.execute("RESET enable_seqscan")
-        return bitmaps.bits_from_int32(packed)
+    def finish(self) -> None:
+        if self._rebuild:
+            postings.rebuild()
+        elif self._changed:
+            postings.update(self._changed)
+
+    def _postings(self, query: Query) -> postings.Evaluator:
+        if self._evaluator is None or self._evaluator.query is not query:
+            self._evaluator = postings.Evaluator(query)
+        return self._evaluator
 
     def match_bits(self, query: Query) -> bitmaps.Bits:
-        return self._matching("document", to_tsquery(query))
+        return self._postings(query).match(query)
 
     def excluded_bits(self, query: Query) -> bitmaps.Bits:
-        return self.match_bits(Query(include=(_any_of(query.exclude),)))
+        return self._postings(query).any_of(query.exclude, postings.ANY)
 
     def title_bits(self, query: Query) -> bitmaps.Bits:
-        return self._matching("title_vector", to_tsquery(Query(include=query.include)))
+        return self._postings(query).all_of(query.include, postings.TITLE)
 
     def short_bits(self, query: Query) -> bitmaps.Bits:
-        return self._matching("rank_vector", to_tsquery(Query(include=query.include)))
+        return self._postings(query).all_of(query.include, postings.SHORT)
 
 
 def _any_of(groups: Iterable[Group]) -> Group:
@@ -418,6 +423,7 @@ def program_index_rebuild(
             count += len(rows)
         if count >= OPTIMIZE_AFTER:
             engine.optimize()
+        engine.finish()
         _record_change(None if programs is None else ids)
     return count
 
