@@ -55,8 +55,9 @@ def _prefix_end(prefix: str) -> str:
 
 def _condition(terms: Iterable[Term]) -> tuple[str, list]:
     """A WHERE condition on `term` for exact terms and prefixes (each prefix one range of the key)."""
-    exact = sorted({t.text for t in terms if not t.prefix})
-    prefixes = sorted({t.text for t in terms if t.prefix})
+    unique = set(terms)
+    exact = sorted(t.text for t in unique if not t.prefix)
+    prefixes = sorted(t.text for t in unique if t.prefix)
     conditions, params = [], []
     if exact:
         conditions.append("term = ANY(%s)")

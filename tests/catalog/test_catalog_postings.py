@@ -18,7 +18,7 @@ from renkei.catalog.models import Program
 from renkei.text import Query, parse_query, to_tsquery
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="postings are the PostgreSQL back-end"),
 ]
 
