@@ -420,8 +420,9 @@ def child(db: str, size: int, seed: int, repeat: int, with_tantivy: bool, fresh:
     out["first_search_after_reindex_ms"] = round(percentile(after_change, 50), 1)
     out["first_search_after_save_ms"] = round(percentile([_search_after_save(i) for i in range(3)], 50), 1)
     if connection.vendor == "postgresql":
-        # This server runs with autovacuum off: without statistics and with the GIN pending list unmerged
-        # the plans are not those of a normal server. Measure both, then keep the steady state.
+        # This server runs with autovacuum off: without statistics, and with the dead rows a rebuild of
+        # the postings leaves, the plans are not those of a normal server. Measure both, keep the steady
+        # state.
         before = [w for w, _ in _timeit(lambda: ours_search("品質", {}), 5)]
         with timed("VACUUM ANALYZE", timings), connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")

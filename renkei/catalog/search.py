@@ -29,7 +29,7 @@ from renkei.catalog import bitmaps, postings
 from renkei.catalog.models import FeeBand, Program, ProgramIndex, ProgramRun, SearchChange, SearchState
 from renkei.organisations.models import Organisation
 from renkei.taxonomy.models import Concept
-from renkei.text import Group, Query, Term, index_terms, normalise, to_fts5, to_fts5_exclusions
+from renkei.text import Query, index_terms, normalise, to_fts5, to_fts5_exclusions
 
 FTS_TABLE = "catalog_program_fts"  # SQLite: title, summary, body (matching)
 RANK_TABLE = "catalog_program_rank_fts"  # SQLite: title, summary (ranking)
@@ -305,12 +305,6 @@ class _Postgres(_Backend):
 
     def short_bits(self, query: Query) -> bitmaps.Bits:
         return self._postings(query).all_of(query.include, postings.SHORT)
-
-
-def _any_of(groups: Iterable[Group]) -> Group:
-    """One group that matches when any of `groups` does (their alternatives, ORed)."""
-    alternatives: list[tuple[Term, ...]] = [alt for group in groups for alt in group.alternatives]
-    return Group(tuple(alternatives), " OR ".join(group.text for group in groups))
 
 
 def backend() -> _Backend:
