@@ -14,8 +14,9 @@ Writes. Rewriting the bitmaps of every term of a saved program would rewrite ~50
 words' kilobytes among them (~0.4 s at 100k programs). Instead, a partial re-index marks its programs
 *stale* and copies their current terms into a small *delta* table (term, field, program id), all in SQL
 in the same transaction: a search takes a term's programs as base − stale + delta. A full re-index
-(and one of more than `PATCH_PROGRAMS` programs, or a stale set grown past `STALE_MAX`) rebuilds the
-base from the tsvectors and empties both. So the postings never lag behind the tsvector table, and a
+(and one of more than `PATCH_PROGRAMS` programs, or one that leaves more stale programs than a tenth of
+the catalog, at least `STALE_MIN` and at most `STALE_MAX`) rebuilds the base from the tsvectors and
+empties both. So the postings never lag behind the tsvector table, and a
 rolled-back transaction takes its changes with it. See docs/decisions/0003-search-index.md.
 """
 
@@ -38,7 +39,10 @@ ANY, TITLE, SHORT = 0, 1, 2
 COLUMNS = {ANY: "document", TITLE: "title_vector", SHORT: "rank_vector"}  # field -> tsvector column
 READ_BATCH = 500  # programs per statement when reading their terms (2,000: +170 MB peak at 100k programs)
 PATCH_PROGRAMS = 2000  # a partial re-index of more programs rebuilds the base instead
-STALE_MAX = 5000  # ... and so does one that leaves more stale programs than this
+# ... and so does one that leaves more stale programs than a tenth of the catalog (a rebuild costs about
+# 0.26 ms a program), within these bounds
+STALE_MIN = 100
+STALE_MAX = 5000
 
 EMPTY = FrozenBitMap()
 Postings = dict[tuple[str, int], FrozenBitMap]  # (term, field) -> programs
@@ -233,5 +237,8 @@ def update(ids: Sequence[int]) -> None:
         )
         cursor.execute(f"SELECT count(*) FROM {STALE_TABLE}")
         (stale,) = cursor.fetchone()
-    if stale > STALE_MAX:
+        # the planner's estimate of the catalog size (-1 before the table was first analysed)
+        cursor.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TSV_TABLE}'::regclass")
+        (programs,) = cursor.fetchone()
+    if stale > min(STALE_MAX, max(STALE_MIN, int(programs) // 10)):
         rebuild()

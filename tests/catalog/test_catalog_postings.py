@@ -185,6 +185,16 @@ def test_too_many_stale_programs_rebuild_the_base(corpus, monkeypatch):
     assert _base()[("四つb", postings.TITLE)] == [corpus[3].pk]
 
 
+def test_reindexing_a_whole_small_catalog_rebuilds_instead_of_filling_the_delta(corpus):
+    # what loading the demo does: one partial re-index of every program (120 here, over STALE_MIN)
+    search.program_index_rebuild(programs=[p.pk for p in corpus[:50]])
+    assert len(_stale()) == 50  # under the threshold: delta
+    search.program_index_rebuild(programs=[p.pk for p in corpus])
+    assert _stale() == set()
+    assert _rows(f"SELECT count(*) FROM {postings.DELTA_TABLE}") == [(0,)]
+    assert _table() == _expected()
+
+
 def test_a_rolled_back_save_leaves_the_postings_as_they_were(corpus):
     services.program_save(program=corpus[4])  # one stale program already
     before = (_base(), _stale(), _table())
