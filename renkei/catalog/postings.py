@@ -10,14 +10,14 @@ tsquery would apply; the answers are the same (tested against `@@ to_tsquery` on
 Fields: `ANY` (the whole document), `TITLE` (the title alone) and `SHORT` (title and summary), the
 three tsvector columns.
 
-Writes. Rewriting the bitmaps of every term of a saved program would rewrite ~500 rows, the common
-words' kilobytes among them (~0.4 s at 100k programs). Instead, a partial re-index marks its programs
+Writes. Rewriting the bitmaps of every term of a saved program would rewrite ~550 rows, the common
+words' kilobytes among them (~0.45 s at 100k programs). Instead, a partial re-index marks its programs
 *stale* and copies their current terms into a small *delta* table (term, field, program id), all in SQL
 in the same transaction: a search takes a term's programs as base − stale + delta. A full re-index
 (and one of more than `PATCH_PROGRAMS` programs, or one that leaves more stale programs than a tenth of
 the catalog, at least `STALE_MIN` and at most `STALE_MAX`) rebuilds the base from the tsvectors and
-empties both. So the postings never lag behind the tsvector table, and a
-rolled-back transaction takes its changes with it. See docs/decisions/0003-search-index.md.
+empties both. So the postings never lag behind the tsvector table, and a rolled-back transaction takes
+its changes with it. See docs/decisions/0003-search-index.md.
 """
 
 from __future__ import annotations
