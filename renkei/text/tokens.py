@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import pairwise
 from typing import Any
 
@@ -117,36 +117,63 @@ def _chunks(text: str) -> Iterator[str]:
         yield text
 
 
-# Memo tables for the per-morpheme work every document repeats (the vocabulary is small next to the
-# text): pure functions of their keys, bounded (emptied when full), safe to share between threads
-# (a dict get or set is atomic; a lost entry is only recomputed).
-_MEMO_LIMIT = 20_000
-_MEMO_KEY_MAX = 64  # characters; longer surfaces (rare: long unknown-word runs) are not memoised
-_folded: dict[tuple[str, str], str] = {}  # (surface, changed normalized_form) → the form reported
-_word_terms: dict[str, tuple[str, ...]] = {}  # unchanged form → its Japanese runs
-_changed_terms: dict[str, tuple[str, ...]] = {}  # changed (folded) form → its runs and bigrams
-_RUN_LIMIT, _RUN_KEY_MAX = 5_000, 32  # at most 63 terms (~6 kB) per entry, ~30 MB when full
-_run_terms: dict[str, tuple[str, ...]] = {}  # run of Japanese characters → its unigrams and bigrams
+class _Memo(dict):
+    """A bounded memo of a pure function: ``memo[key]`` is ``compute(key)``, computed on the first
+    miss and kept unless ``size(key)`` is over ``key_max``; emptied when it holds ``limit`` entries.
+    A hit is a plain dict read (``__missing__`` runs only on a miss). Safe to share between threads:
+    a dict get or set is atomic, and a lost entry is only recomputed."""
+
+    def __init__(
+        self, compute: Callable[[Any], Any], *, limit: int, key_max: int, size: Callable[[Any], int] = len
+    ) -> None:
+        super().__init__()
+        self.compute, self.limit, self.key_max, self.size = compute, limit, key_max, size
+
+    def __missing__(self, key: Any) -> Any:
+        value = self.compute(key)
+        if self.size(key) <= self.key_max:
+            if len(self) >= self.limit:
+                self.clear()
+            self[key] = value
+        return value
 
 
-def _remember(memo: dict, key: Any, value: Any, limit: int) -> Any:
-    if len(memo) >= limit:
-        memo.clear()
-    memo[key] = value
-    return value
-
-
-def _fold(surface: str, form: str) -> str:
+def _folded_form(key: tuple[str, str]) -> str:
     """The form to report for a morpheme whose normalized_form differs from its surface."""
-    key = (surface, form)
-    folded = _folded.get(key)
-    if folded is None:
-        folded = normalise(form)
-        if _JP_CHAR.search(folded) and not _JP_CHAR.search(surface):
-            folded = surface
-        if len(surface) <= _MEMO_KEY_MAX:
-            _remember(_folded, key, folded, _MEMO_LIMIT)
-    return folded
+    surface, form = key
+    folded = normalise(form)
+    return surface if _JP_CHAR.search(folded) and not _JP_CHAR.search(surface) else folded
+
+
+def _word_terms_of(form: str) -> tuple[str, ...]:
+    """Terms of a content word Sudachi left unchanged: its Japanese runs (the surface part has the rest)."""
+    return tuple(_JP_RUN.findall(form))
+
+
+def _changed_terms_of(form: str) -> tuple[str, ...]:
+    """Terms of a form Sudachi changed: every run, and the bigrams of its Japanese runs."""
+    found: list[str] = []
+    for is_jp, run in runs(form):
+        found.append(run)
+        if is_jp:
+            found.extend(bigrams(run))
+    return tuple(found)
+
+
+def _surface_terms_of(run: str) -> tuple[str, ...]:
+    """Unigrams then bigrams of a run of Japanese characters."""
+    return (*[c + UNIGRAM_SUFFIX for c in run], *bigrams(run))
+
+
+# Memos of the per-morpheme work every document repeats (the vocabulary is small next to the text).
+# Keys longer than key_max (rare: long unknown-word runs) are computed each time.
+_MEMO_LIMIT = 20_000
+_MEMO_KEY_MAX = 64  # characters
+_folded = _Memo(_folded_form, limit=_MEMO_LIMIT, key_max=_MEMO_KEY_MAX, size=lambda key: len(key[0]))
+_word_terms = _Memo(_word_terms_of, limit=_MEMO_LIMIT, key_max=_MEMO_KEY_MAX)  # unchanged form
+_changed_terms = _Memo(_changed_terms_of, limit=_MEMO_LIMIT, key_max=_MEMO_KEY_MAX)  # changed form
+# runs of Japanese characters (phrases recur): at most 63 terms (~6 kB) per entry, ~30 MB when full
+_run_terms = _Memo(_surface_terms_of, limit=5_000, key_max=32)
 
 
 def _forms(normalised: str) -> Iterator[tuple[str, str]]:
@@ -158,7 +185,7 @@ def _forms(normalised: str) -> Iterator[tuple[str, str]]:
             if m.part_of_speech_id() not in drop:
                 surface, form = m.surface(), m.normalized_form()
                 # rare: fold it; the surface comes from normalised text already
-                yield surface, (form if form == surface else _fold(surface, form))
+                yield surface, (form if form == surface else _folded[surface, form])
 
 
 def content_forms(normalised: str) -> list[tuple[str, str]]:
@@ -175,41 +202,6 @@ def terms_for_matching(text: str) -> list[str]:
     return [form for _, form in content_forms(normalise(text)) if _RUN.search(form)]
 
 
-def _word_terms_of(form: str) -> tuple[str, ...]:
-    """Terms of a content word Sudachi left unchanged: its Japanese runs (the surface part has the rest)."""
-    terms = _word_terms.get(form)
-    if terms is None:
-        terms = tuple(_JP_RUN.findall(form))
-        if len(form) <= _MEMO_KEY_MAX:
-            _remember(_word_terms, form, terms, _MEMO_LIMIT)
-    return terms
-
-
-def _changed_terms_of(form: str) -> tuple[str, ...]:
-    """Terms of a form Sudachi changed: every run, and the bigrams of its Japanese runs."""
-    terms = _changed_terms.get(form)
-    if terms is None:
-        found: list[str] = []
-        for is_jp, run in runs(form):
-            found.append(run)
-            if is_jp:
-                found.extend(bigrams(run))
-        terms = tuple(found)
-        if len(form) <= _MEMO_KEY_MAX:
-            _remember(_changed_terms, form, terms, _MEMO_LIMIT)
-    return terms
-
-
-def _surface_terms_of(run: str) -> tuple[str, ...]:
-    """Unigrams then bigrams of a run of Japanese characters (memoised for short runs: phrases recur)."""
-    terms = _run_terms.get(run)
-    if terms is None:
-        terms = (*[c + UNIGRAM_SUFFIX for c in run], *bigrams(run))
-        if len(run) <= _RUN_KEY_MAX:
-            _remember(_run_terms, run, terms, _RUN_LIMIT)
-    return terms
-
-
 def index_terms(text: str) -> list[str]:
     """Terms to store for a document, in the encoding above; duplicates kept (term frequency)."""
     norm = normalise(text)
@@ -219,21 +211,20 @@ def index_terms(text: str) -> list[str]:
     for m in _RUN.finditer(norm):  # surface: non-Japanese words, Japanese unigrams and bigrams
         run = m[1]
         if run:
-            found = run_terms.get(run)
-            extend(found if found is not None else _surface_terms_of(run))
+            extend(run_terms[run])
         else:
             append(m[2])
     _load()
-    drop, word_terms = _drop_ids, _word_terms
+    drop, word_terms, changed_terms, folded = _drop_ids, _word_terms, _changed_terms, _folded
     for chunk in _chunks(norm):  # Sudachi: Japanese words always, others if changed (as in _forms)
         for m in _tokenize(chunk):
             if m.part_of_speech_id() in drop:
                 continue
             surface, form = m.surface(), m.normalized_form()
-            if form == surface:
-                found = word_terms.get(form)
-                extend(found if found is not None else _word_terms_of(form))
-                continue
-            form = _fold(surface, form)
-            extend(_word_terms_of(form) if form == surface else _changed_terms_of(form))
+            if form != surface:
+                form = folded[surface, form]
+                if form != surface:
+                    extend(changed_terms[form])
+                    continue
+            extend(word_terms[form])
     return terms

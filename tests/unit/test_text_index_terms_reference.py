@@ -106,8 +106,9 @@ def test_same_terms_across_a_corpus_in_any_order() -> None:
 
 
 def test_same_terms_when_the_memos_overflow(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tokens, "_MEMO_LIMIT", 3)
-    monkeypatch.setattr(tokens, "_RUN_LIMIT", 2)
+    for memo in (tokens._folded, tokens._word_terms, tokens._changed_terms):
+        monkeypatch.setattr(memo, "limit", 3)
+    monkeypatch.setattr(tokens._run_terms, "limit", 2)
     for text in TEXTS * 2:
         assert index_terms(text) == reference_index_terms(text)
     assert all(len(memo) <= 3 for memo in _memos())
