@@ -235,10 +235,11 @@ def update(ids: Sequence[int]) -> None:
             f"INSERT INTO {DELTA_TABLE} (term, field, program_id) {terms} ON CONFLICT DO NOTHING",
             [ids] * len(COLUMNS),
         )
-        cursor.execute(f"SELECT count(*) FROM {STALE_TABLE}")
-        (stale,) = cursor.fetchone()
-        # the planner's estimate of the catalog size (-1 before the table was first analysed)
-        cursor.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TSV_TABLE}'::regclass")
-        (programs,) = cursor.fetchone()
+        # the stale count, and the planner's estimate of the catalog size (-1 before it was first analysed)
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {STALE_TABLE}), "
+            f"(SELECT reltuples FROM pg_class WHERE oid = '{TSV_TABLE}'::regclass)"
+        )
+        stale, programs = cursor.fetchone()
     if stale > min(STALE_MAX, max(STALE_MIN, int(programs) // 10)):
         rebuild()
