@@ -5,7 +5,7 @@
 
 For each database, in separate child processes (so each peak RSS is its own), on fresh databases:
 
-* import: `plan_import` + `apply_plan` of renkei.core.importing on the CSV written by bench.generate (what
+* import: `plan_import` + `apply_plan` of renkei.importing on the CSV written by bench.generate (what
   `renkei import programs FILE` runs): reading and checking, the audited all-or-nothing write, then
   `program_index_rebuild` of the written programs (the importer's after_apply, same transaction);
 * bulk: the same rows (bench.generate.rows, same seed) straight into `Program.objects.bulk_create` and the
@@ -60,7 +60,7 @@ def child_import(db: str, size: int, seed: int) -> dict[str, Any]:
     setup_django(db, f"import-{size}", fresh=True)
     from bench.generate import ensure_registry
     from renkei.core.audit import Via
-    from renkei.core.importing import apply_plan, get_importer, plan_import
+    from renkei.importing import apply_plan, get_importer, plan_import
 
     ensure_registry()
     path = csv_path(size, seed)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "renkei.core",
     "renkei.accounts",
+    "renkei.importing",
     "renkei.organisations",
     "renkei.networks",
     "renkei.taxonomy",

@@ -14,9 +14,10 @@ from django.db import models
 from renkei.catalog.models import CODE_VALIDATOR, Program, ProgramRun
 from renkei.catalog.search import program_index_rebuild
 from renkei.core import policy
-from renkei.core.importing import cells
-from renkei.core.importing.problems import CellError, Msg
-from renkei.core.importing.spec import (
+from renkei.core.models import Source
+from renkei.importing import cells
+from renkei.importing.problems import CellError, Msg
+from renkei.importing.spec import (
     NOT_ALLOWED,
     Column,
     ImportSpec,
@@ -25,7 +26,6 @@ from renkei.core.importing.spec import (
     field_column,
     register,
 )
-from renkei.core.models import Source
 from renkei.networks.models import Network
 from renkei.organisations.importers import (
     coordinates_together,

@@ -11,9 +11,9 @@ from typing import Any
 
 from django.db import models
 
-from renkei.core.importing import cells
-from renkei.core.importing.problems import CellError, Msg
-from renkei.core.importing.spec import Column, ImportSpec, Ref, RowContext, field_column, register
+from renkei.importing import cells
+from renkei.importing.problems import CellError, Msg
+from renkei.importing.spec import Column, ImportSpec, Ref, RowContext, field_column, register
 from renkei.organisations.models import Organisation, Prefecture
 
 PREFECTURE_NAMES_JA = (

@@ -1,7 +1,7 @@
 """Upload a CSV or Excel file, see exactly what it would change, confirm; and download exports.
 
-Parse the request, call the import pipeline (`renkei.core.importing`), render. The work runs in a
-background job whose progress the page polls with HTMX (`renkei.core.importing.jobs`).
+Parse the request, call the import pipeline (`renkei.importing`), render. The work runs in a
+background job whose progress the page polls with HTMX (`renkei.importing.jobs`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from renkei.core import policy
-from renkei.core.exporting import CONTENT_TYPES, csv_chunks, write_xlsx
-from renkei.core.importing import Limits, importers, jobs
-from renkei.core.importing.decoding import ENCODING_CHOICES
+from renkei.importing import Limits, importers, jobs
+from renkei.importing.decoding import ENCODING_CHOICES
+from renkei.importing.exporting import CONTENT_TYPES, csv_chunks, write_xlsx
 from renkei.organisations.policy import editable_organisation_ids
 
 

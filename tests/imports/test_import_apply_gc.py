@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from import_files import ORG_HEADER, csv_bytes, org_row
 
-from renkei.core.importing import ImportRejected, apply_plan, get_importer, plan_import
+from renkei.importing import ImportRejected, apply_plan, get_importer, plan_import
 from renkei.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db

@@ -25,8 +25,8 @@ from import_files import (
     xlsx_bytes,
 )
 
-from renkei.core.importing import ImportRejected, get_importer, plan_import
-from renkei.core.importing.xlsx_guard import CFB_MAGIC
+from renkei.importing import ImportRejected, get_importer, plan_import
+from renkei.importing.xlsx_guard import CFB_MAGIC
 
 RUN_HEADER = ["program", "starts_on", "ends_on"]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")

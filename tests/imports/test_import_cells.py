@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from renkei.core.importing import cells
-from renkei.core.importing.problems import CellError
+from renkei.importing import cells
+from renkei.importing.problems import CellError
 from renkei.organisations.importers import municipality_code, prefecture
 from renkei.organisations.models import Organisation
 

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 from import_files import ORG_HEADER, PROGRAM_HEADER, csv_bytes, org_row, program_row
 
-from renkei.core.exporting import escape_formula, export
-from renkei.core.importing import CREATE, UNCHANGED, UPDATE, apply_plan, get_importer, plan_import
+from renkei.importing import CREATE, UNCHANGED, UPDATE, apply_plan, get_importer, plan_import
+from renkei.importing.exporting import escape_formula, export
 from renkei.organisations.models import Organisation
 
 INJECTIONS = {

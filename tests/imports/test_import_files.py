@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from import_files import csv_bytes, rezip, xlsx_bytes
 
-from renkei.core.importing import ImportRejected, Limits
-from renkei.core.importing.decoding import decode
-from renkei.core.importing.readers import open_table
-from renkei.core.importing.xlsx_guard import check_xlsx
+from renkei.importing import ImportRejected, Limits
+from renkei.importing.decoding import decode
+from renkei.importing.readers import open_table
+from renkei.importing.xlsx_guard import check_xlsx
 
 JAPANESE = [["key", "name_ja"], ["a", "髙橋①ｶﾀｶﾅ大学"], ["b", "東北大学"]]
 

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from import_files import ORG_HEADER, csv_bytes, org_row, xlsx_bytes
 
 from renkei.core.audit import Via
-from renkei.core.importing import (
+from renkei.core.models import AuditEntry
+from renkei.importing import (
     CREATE,
     UNCHANGED,
     UPDATE,
@@ -21,7 +22,6 @@ from renkei.core.importing import (
     plan_import,
     read_stored,
 )
-from renkei.core.models import AuditEntry
 from renkei.organisations.models import Organisation
 
 HARD_NAMES = [["hard-u", "university", "髙橋①ｶﾀｶﾅ大学", "Takahashi University", "", "06", "", ""]]

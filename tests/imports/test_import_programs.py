@@ -10,7 +10,8 @@ import pytest
 from import_files import PROGRAM_HEADER, csv_bytes, program_row, xlsx_bytes
 
 from renkei.catalog.models import Program, ProgramIndex, ProgramRun
-from renkei.core.importing import (
+from renkei.core.models import AuditEntry
+from renkei.importing import (
     CREATE,
     UNCHANGED,
     UPDATE,
@@ -19,7 +20,6 @@ from renkei.core.importing import (
     get_importer,
     plan_import,
 )
-from renkei.core.models import AuditEntry
 
 
 def run(name: str, data: bytes, filename: str = "p.csv", **kwargs: Any) -> Any:

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from renkei.core.importing.decoding import decode
-from renkei.core.importing.readers import _lines, open_table
+from renkei.importing.decoding import decode
+from renkei.importing.readers import _lines, open_table
 
 TEXT = (
     'key,name_ja,note\r\na,髙橋①ｶﾀｶﾅ大学,"改行を\r\n含む、セル"\r\nb,東北大学,𠮷野家\r\nc,"""引用""",ー\r\n'

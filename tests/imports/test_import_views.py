@@ -11,8 +11,8 @@ from django.urls import reverse
 from import_files import ORG_HEADER, csv_bytes, org_row
 
 from renkei.core.audit import Via
-from renkei.core.importing import jobs
 from renkei.core.models import AuditEntry
+from renkei.importing import jobs
 from renkei.organisations.models import Organisation
 
 

@@ -21,8 +21,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils import translation
 
-from renkei.core.importing.problems import CellError
 from renkei.core.jdates import JapaneseDateError, parse_date
+from renkei.importing.problems import CellError
 
 Parser = Callable[[Any], Any]
 

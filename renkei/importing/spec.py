@@ -15,8 +15,8 @@ from django.db.models import Q, QuerySet
 from django.utils.module_loading import autodiscover_modules
 
 from renkei.core import policy
-from renkei.core.importing import cells
-from renkei.core.importing.problems import CellError, Msg
+from renkei.importing import cells
+from renkei.importing.problems import CellError, Msg
 
 NOT_ALLOWED = Msg(
     "この行を登録・変更する権限がありません。", "You are not allowed to create or change this row."

@@ -9,7 +9,7 @@ An importer is an `ImportSpec` subclass in an app's `importers` module, register
 See docs/decisions/0004-import-pipeline.md.
 """
 
-from renkei.core.importing.engine import (
+from renkei.importing.engine import (
     CREATE,
     UNCHANGED,
     UPDATE,
@@ -21,9 +21,9 @@ from renkei.core.importing.engine import (
     plan_table,
     read_stored,
 )
-from renkei.core.importing.limits import Limits
-from renkei.core.importing.problems import CellError, ImportRejected, Msg, Problem, Problems
-from renkei.core.importing.spec import (
+from renkei.importing.limits import Limits
+from renkei.importing.problems import CellError, ImportRejected, Msg, Problem, Problems
+from renkei.importing.spec import (
     Column,
     ImportSpec,
     Ref,

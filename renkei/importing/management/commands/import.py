@@ -12,8 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from renkei.core.audit import Via
-from renkei.core.exporting import render
-from renkei.core.importing import (
+from renkei.importing import (
     CREATE,
     UPDATE,
     ImportRejected,
@@ -24,7 +23,8 @@ from renkei.core.importing import (
     importers,
     plan_import,
 )
-from renkei.core.importing.progress import ProgressBar
+from renkei.importing.exporting import render
+from renkei.importing.progress import ProgressBar
 
 TEXTS = {
     CREATE: ("作成", "create"),

@@ -28,10 +28,10 @@ from django.db import connections
 from django.utils import timezone
 
 from renkei.core.audit import Via
-from renkei.core.exporting import render
-from renkei.core.importing.engine import CREATE, Plan, apply_plan, plan_import
-from renkei.core.importing.problems import ImportRejected, Msg, Problem
-from renkei.core.importing.spec import get_importer
+from renkei.importing.engine import CREATE, Plan, apply_plan, plan_import
+from renkei.importing.exporting import render
+from renkei.importing.problems import ImportRejected, Msg, Problem
+from renkei.importing.spec import get_importer
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from renkei.core.importing.limits import Limits
-from renkei.core.importing.problems import file_problem
+from renkei.importing.limits import Limits
+from renkei.importing.problems import file_problem
 
 ZIP_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: legacy .xls, or a password-protected workbook

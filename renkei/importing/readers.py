@@ -15,10 +15,10 @@ from typing import Any
 
 import openpyxl
 
-from renkei.core.importing.decoding import decode
-from renkei.core.importing.limits import Limits
-from renkei.core.importing.problems import file_problem
-from renkei.core.importing.xlsx_guard import CFB_MAGIC, ZIP_MAGIC, check_xlsx
+from renkei.importing.decoding import decode
+from renkei.importing.limits import Limits
+from renkei.importing.problems import file_problem
+from renkei.importing.xlsx_guard import CFB_MAGIC, ZIP_MAGIC, check_xlsx
 
 CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 XLSX_SUFFIXES = frozenset({".xlsx"})

@@ -25,11 +25,11 @@ from django.utils import timezone
 
 from renkei.core import policy
 from renkei.core.audit import Via, audit_context
-from renkei.core.importing.cells import nfkc
-from renkei.core.importing.limits import Limits
-from renkei.core.importing.problems import CellError, ImportRejected, Msg, Problem, Problems, file_problem
-from renkei.core.importing.readers import Table, open_table
-from renkei.core.importing.spec import Column, ImportSpec, RowContext
+from renkei.importing.cells import nfkc
+from renkei.importing.limits import Limits
+from renkei.importing.problems import CellError, ImportRejected, Msg, Problem, Problems, file_problem
+from renkei.importing.readers import Table, open_table
+from renkei.importing.spec import Column, ImportSpec, RowContext
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 Progress = Callable[[str, int, int | None], None]

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from renkei.core.importing.problems import file_problem
+from renkei.importing.problems import file_problem
 
 # What a user may state; aliases of Shift_JIS all mean CP932.
 ENCODINGS: dict[str, str] = {

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from renkei.core.exporting import export
-from renkei.core.importing import get_importer, importers
+from renkei.importing import get_importer, importers
+from renkei.importing.exporting import export
 
 
 class Command(BaseCommand):

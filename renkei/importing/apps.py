@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportingConfig(AppConfig):
+    """The import and export pipeline that every domain's `ImportSpec` plugs into."""
+
+    name = "renkei.importing"
+    label = "importing"
+    verbose_name = _("Import and export")
