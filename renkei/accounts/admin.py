@@ -2,15 +2,27 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.http import HttpRequest
 
+from renkei.accounts import services
 from renkei.accounts.models import User
+from renkei.core.admin import PolicyAdminMixin
+
+
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's password form, saving through the accounts service."""
+
+    def save(self, commit: bool = True) -> Any:
+        return services.user_set_password(user=self.user, password=self.cleaned_data["password1"])
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    """Only superusers manage accounts; affiliations grant roles (see the Organisations admin)."""
+class UserAdmin(PolicyAdminMixin, DjangoUserAdmin):
+    """Only superusers manage accounts; affiliations grant roles (see the Organisations admin).
+    Saves go through `renkei.accounts.services` like every other admin page."""
 
+    change_password_form = PasswordChangeForm
     list_display = ["username", "display_name", "email", "is_staff", "is_superuser", "last_login"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Renkei", {"fields": ("display_name",)}))
@@ -24,5 +36,5 @@ class UserAdmin(DjangoUserAdmin):
     has_change_permission = has_view_permission
     has_delete_permission = has_view_permission
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)

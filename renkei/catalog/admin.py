@@ -1,4 +1,5 @@
-"""Admin pages for the catalog. Access comes from the policy; every program write re-indexes it."""
+"""Admin pages for the catalog. Access comes from the policy and every write goes through
+`renkei.catalog.services` (see `renkei.core.admin.PolicyAdminMixin`), which re-index programs."""
 
 from __future__ import annotations
 
@@ -21,9 +22,6 @@ from renkei.catalog.models import (
 from renkei.core import policy
 from renkei.core.admin import PolicyAdmin, PolicyInline
 from renkei.core.policy import Action
-
-# forms.URLField without assume_scheme warns (RemovedInDjango60Warning); programs and content have URLs.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ProgramRunInline(PolicyInline):
@@ -60,7 +58,6 @@ def _set_status(status: str, label: Any) -> Any:
 
 @admin.register(Program)
 class ProgramAdmin(PolicyAdmin):
-    formfield_overrides = URL_FIELDS
     list_display = ["code", "title_ja", "provider", "kind", "mode", "level", "fee_yen", "status", "is_sample"]
     list_display_links = ["code", "title_ja"]
     list_filter = [
@@ -145,18 +142,6 @@ class ProgramAdmin(PolicyAdmin):
         (_("Contact and sharing"), {"fields": ["url", "contact_email", "contact_phone", "shared_with"]}),
     ]
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        services.programs_reindex(program_ids=[form.instance.pk])
-
-    def delete_model(self, request: HttpRequest, obj: Program) -> None:
-        services.program_delete(program=obj, actor=request.user)
-
-    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        services.programs_reindex(program_ids=ids)
-
 
 @admin.register(ProgramRun)
 class ProgramRunAdmin(PolicyAdmin):
@@ -167,21 +152,9 @@ class ProgramRunAdmin(PolicyAdmin):
     autocomplete_fields = ["program"]
     list_select_related = ["program"]
 
-    def save_model(self, request: HttpRequest, obj: ProgramRun, form: Any, change: bool) -> None:
-        services.program_run_save(run=obj, actor=request.user, validate=False)
-
-    def delete_model(self, request: HttpRequest, obj: ProgramRun) -> None:
-        services.program_run_delete(run=obj, actor=request.user)
-
-    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        ids = list(queryset.values_list("program_id", flat=True))
-        super().delete_queryset(request, queryset)
-        services.programs_reindex(program_ids=ids)
-
 
 @admin.register(TeachingContent)
 class TeachingContentAdmin(PolicyAdmin):
-    formfield_overrides = URL_FIELDS
     list_display = ["code", "title_ja", "provider", "kind", "licence", "status", "is_sample"]
     list_display_links = ["code", "title_ja"]
     list_filter = ["status", "is_sample", "kind", "licence", ("provider", admin.RelatedOnlyFieldListFilter)]

@@ -6,17 +6,17 @@ date. Every import re-indexes the programs it touched, in the same transaction (
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db import models
 
+from renkei.catalog import services
 from renkei.catalog.models import CODE_VALIDATOR, Program, ProgramRun
-from renkei.catalog.search import program_index_rebuild
+from renkei.catalog.rules import check_program_run, check_unit_of_provider
 from renkei.core import policy
 from renkei.core.models import Source
 from renkei.importing import cells
-from renkei.importing.problems import CellError, Msg
+from renkei.importing.problems import CellError, Msg, cell_errors
 from renkei.importing.spec import (
     NOT_ALLOWED,
     Column,
@@ -28,10 +28,10 @@ from renkei.importing.spec import (
 )
 from renkei.networks.models import Network
 from renkei.organisations.importers import (
-    coordinates_together,
     latitude,
     longitude,
     municipality_code,
+    place_errors,
     prefecture,
 )
 from renkei.organisations.models import Organisation
@@ -109,8 +109,7 @@ class ProgramImport(ImportSpec):
             field_column(p, "fee_yen", label_ja="受講料", label_en="Fee (yen)", aliases=("費用", "料金"),
                          parse=cells.yen()),
             field_column(p, "capacity", label_ja="定員", label_en="Capacity"),
-            field_column(p, "hours_total", label_ja="総時間", label_en="Total hours", aliases=("時間数",),
-                         parse=cells.decimal(max_digits=7, decimal_places=1, min_value=Decimal(0))),
+            field_column(p, "hours_total", label_ja="総時間", label_en="Total hours", aliases=("時間数",)),
             field_column(p, "subsidy_kyouiku_kunren", label_ja="教育訓練給付", label_en="Education and training benefit",
                          aliases=("教育訓練給付制度",)),
             field_column(p, "subsidy_note_ja", label_ja="給付の注記", label_en="Subsidy note (Japanese)"),
@@ -129,16 +128,7 @@ class ProgramImport(ImportSpec):
         )  # fmt: skip
 
     def clean_row(self, context: RowContext) -> list[tuple[str, CellError]]:
-        errors = coordinates_together(context)
-        pref, municipality = context.get("prefecture"), context.get("municipality_code")
-        if pref and municipality and not municipality.startswith(pref):
-            name = "municipality_code" if "municipality_code" in context.present else "prefecture"
-            errors.append((name, CellError(
-                f"市区町村コード {municipality} は都道府県 {pref} のものではありません。",
-                f"Municipality {municipality} is not in prefecture {pref}.",
-                code="municipality",
-            )))  # fmt: skip
-        return errors
+        return place_errors(context)
 
     def check_plan(self, plan: Any) -> list[tuple[int | None, str | None, Msg]]:
         """A program's unit belongs to its provider (is the provider or one of its units)."""
@@ -148,21 +138,16 @@ class ProgramImport(ImportSpec):
         problems: list[tuple[int | None, str | None, Msg]] = []
         for change in plan.changes:
             unit = change.after.get("unit")
-            if unit is None:
-                continue
-            provider, node, seen = change.key[0], unit, set()
-            while node is not None and node != provider and node not in seen:
-                seen.add(node)
+            chain, node = [], unit
+            while node is not None and node not in chain:
+                chain.append(node)
                 node = parents.get(node)
-            if node != provider:
-                problems.append((change.row, "unit", Msg(
-                    f"実施部局 {unit} は提供機関 {provider} の部局ではありません。",
-                    f"Unit {unit} does not belong to provider {provider}.",
-                )))  # fmt: skip
+            broken = check_unit_of_provider(provider=change.key[0], unit=unit, unit_chain=chain)
+            problems += [(change.row, item.field, item.message) for item in broken]
         return problems
 
     def after_apply(self, pks: list[int]) -> None:
-        program_index_rebuild(programs=pks)
+        services.programs_reindex(program_ids=pks)
 
     def export_queryset(self, user: Any) -> models.QuerySet:
         return policy.visible(user, Program.objects.all())
@@ -186,28 +171,19 @@ class ProgramRunImport(ImportSpec):
             field_column(r, "ends_on", label_ja="終了日", label_en="Ends on"),
             field_column(r, "application_deadline", label_ja="申込締切", label_en="Application deadline"),
             field_column(r, "sessions", label_ja="回数", label_en="Sessions"),
-            field_column(r, "hours", label_ja="時間数", label_en="Hours",
-                         parse=cells.decimal(max_digits=7, decimal_places=1, min_value=Decimal(0))),
+            field_column(r, "hours", label_ja="時間数", label_en="Hours"),
             field_column(r, "note_ja", label_ja="備考", label_en="Note (Japanese)"),
             field_column(r, "note_en", label_ja="英語備考", label_en="Note (English)"),
         )  # fmt: skip
 
     def clean_row(self, context: RowContext) -> list[tuple[str, CellError]]:
-        starts, ends, deadline = (
-            context.get("starts_on"),
-            context.get("ends_on"),
-            context.get("application_deadline"),
+        return cell_errors(
+            check_program_run(
+                starts_on=context.get("starts_on"),
+                ends_on=context.get("ends_on"),
+                application_deadline=context.get("application_deadline"),
+            )
         )
-        errors: list[tuple[str, CellError]] = []
-        if starts and ends and ends < starts:
-            errors.append(("ends_on", CellError(
-                "終了日が開始日より前です。", "The run ends before it starts.", code="dates"
-            )))  # fmt: skip
-        if starts and deadline and deadline > starts:
-            errors.append(("application_deadline", CellError(
-                "申込締切が開始日より後です。", "The application deadline is after the start.", code="dates"
-            )))  # fmt: skip
-        return errors
 
     def _attach_programs(self, instances: list[models.Model]) -> None:
         # what the policy (provider, unit), the audit entry (provider) and str(run) (code) read
@@ -236,7 +212,7 @@ class ProgramRunImport(ImportSpec):
         for start in range(0, len(pks), 5000):
             chunk = pks[start : start + 5000]
             program_ids |= set(ProgramRun.objects.filter(pk__in=chunk).values_list("program_id", flat=True))
-        program_index_rebuild(programs=program_ids)
+        services.programs_reindex(program_ids=program_ids)
 
     def export_queryset(self, user: Any) -> models.QuerySet:
         return policy.visible(user, ProgramRun.objects.all())

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renkei.catalog.rules import check_program, check_program_run, check_unit_of_provider
+from renkei.core.keys import KeyField
 from renkei.core.models import AuditedModel, Source, localized
+from renkei.core.rules import enforce
 from renkei.networks.models import Network
-from renkei.organisations.models import Organisation, Prefecture
+from renkei.organisations.models import LATITUDE, LONGITUDE, Organisation, Prefecture
 from renkei.taxonomy.models import Concept
 
 CODE_VALIDATOR = RegexValidator(
@@ -117,13 +119,30 @@ class Program(AuditedModel):
     municipality_code = models.CharField(
         _("municipality code"), max_length=5, blank=True, validators=[MUNICIPALITY_VALIDATOR]
     )
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    fee_yen = models.PositiveIntegerField(
-        _("fee (yen)"), null=True, blank=True, help_text=_("0 = free; empty = unknown.")
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE
     )
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    hours_total = models.DecimalField(_("total hours"), max_digits=7, decimal_places=1, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE
+    )
+    fee_yen = models.PositiveIntegerField(
+        _("fee (yen)"),
+        null=True,
+        blank=True,
+        help_text=_("0 = free; empty = unknown."),
+        validators=[MaxValueValidator(100_000_000)],
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, validators=[MaxValueValidator(100_000)]
+    )
+    hours_total = models.DecimalField(
+        _("total hours"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(20_000)],
+    )
     subsidy_kyouiku_kunren = models.BooleanField(
         _("education and training benefit (教育訓練給付)"),
         default=False,
@@ -196,20 +215,18 @@ class Program(AuditedModel):
 
     def clean(self) -> None:
         super().clean()
-        if not isinstance(self.audiences, list) or any(a not in self.Audience.values for a in self.audiences):
-            raise ValidationError({"audiences": _("Choose audiences from the list.")})
-        if (
-            self.municipality_code
-            and self.prefecture
-            and not self.municipality_code.startswith(self.prefecture)
-        ):
-            raise ValidationError({"municipality_code": _("The municipality is not in the prefecture.")})
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError(_("Give both latitude and longitude, or neither."))
-        if self.unit_id is not None and self.unit_id != self.provider_id:
-            unit = self.unit
-            if unit is not None and self.provider_id not in {a.pk for a in unit.ancestors()}:
-                raise ValidationError({"unit": _("The unit must belong to the provider.")})
+        unit_chain = [self.unit_id, *(a.pk for a in self.unit.ancestors())] if self.unit_id else []
+        enforce(
+            check_program(
+                audiences=self.audiences,
+                audience_choices=self.Audience.values,
+                prefecture=self.prefecture,
+                municipality_code=self.municipality_code,
+                latitude=self.latitude,
+                longitude=self.longitude,
+            )
+            + check_unit_of_provider(provider=self.provider_id, unit=self.unit_id, unit_chain=unit_chain)
+        )
 
     def next_run(self, today: dt.date | None = None) -> ProgramRun | None:
         """The next run starting today or later, else the first run (uses prefetched runs if any)."""
@@ -227,8 +244,17 @@ class ProgramRun(AuditedModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     application_deadline = models.DateField(_("application deadline"), null=True, blank=True)
-    sessions = models.PositiveSmallIntegerField(_("sessions"), null=True, blank=True)
-    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=1, null=True, blank=True)
+    sessions = models.PositiveSmallIntegerField(
+        _("sessions"), null=True, blank=True, validators=[MaxValueValidator(1_000)]
+    )
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(20_000)],
+    )
     note_ja = models.CharField(_("note (Japanese)"), max_length=300, blank=True)
     note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
 
@@ -255,10 +281,11 @@ class ProgramRun(AuditedModel):
 
     def clean(self) -> None:
         super().clean()
-        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("A run cannot end before it starts.")})
-        if self.application_deadline and self.starts_on and self.application_deadline > self.starts_on:
-            raise ValidationError({"application_deadline": _("The deadline is after the start.")})
+        enforce(
+            check_program_run(
+                starts_on=self.starts_on, ends_on=self.ends_on, application_deadline=self.application_deadline
+            )
+        )
 
 
 class TeachingContent(AuditedModel):
@@ -344,7 +371,7 @@ class JointCurriculum(AuditedModel):
     network = models.ForeignKey(
         Network, on_delete=models.CASCADE, related_name="joint_curricula", verbose_name=_("network")
     )
-    key = models.SlugField(_("key"), max_length=80)
+    key = KeyField(_("key"), max_length=80)
     title_ja = models.CharField(_("title (Japanese)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     description_ja = models.TextField(_("description (Japanese)"), blank=True)
@@ -371,9 +398,6 @@ class JointCurriculum(AuditedModel):
     def description(self) -> str:
         return localized(self, "description")
 
-    def network_id_for_policy(self) -> int:
-        return self.network_id
-
 
 class CurriculumUnit(AuditedModel):
     """One unit of a joint curriculum: a model-curriculum concept, and the programs and content that teach it."""
@@ -387,7 +411,7 @@ class CurriculumUnit(AuditedModel):
         related_name="curriculum_units",
         verbose_name=_("model-curriculum unit"),
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0, validators=[MaxValueValidator(10_000)])
     title_ja = models.CharField(
         _("title (Japanese)"), max_length=300, blank=True, help_text=_("Defaults to the concept.")
     )
@@ -413,9 +437,6 @@ class CurriculumUnit(AuditedModel):
     @property
     def title(self) -> str:
         return localized(self, "title") or self.concept.label
-
-    def network_id_for_policy(self) -> int:
-        return self.curriculum.network_id
 
 
 class FeeBand(models.TextChoices):

@@ -31,6 +31,7 @@ from renkei.catalog.models import (
 from renkei.catalog.search import program_index_rebuild
 from renkei.core.audit import AuditContextMissing, Via, audit_context, current_context
 from renkei.core.models import Source
+from renkei.core.services import service
 from renkei.networks.models import Network
 from renkei.organisations.models import Organisation
 from renkei.taxonomy.models import Concept
@@ -520,6 +521,7 @@ def _jitter(value: Decimal | None, rng: random.Random) -> Decimal | None:
     return (value + Decimal(rng.randrange(-100, 101)) / Decimal(10000)).quantize(Decimal("0.000001"))
 
 
+@service
 def catalog_load_samples(*, today: dt.date | None = None) -> SampleReport:
     """Create or refresh the SAMPLE catalog (a few hundred programs); idempotent within a fiscal year."""
     try:

@@ -1,109 +1,158 @@
-"""Writes to the catalog. Every write to a program re-indexes it in the same transaction.
+"""Writes to the catalog: programs, runs, teaching content and joint curricula.
 
-Callers (admin, imports, the sample loader, commands) go through these functions so that the search
-index never lags behind the rows. `actor` is checked against the policy when given; None means the
-system itself (a command or an import that checked the user before).
+Every write to a program re-indexes it in the same transaction, so the search index never lags
+behind the rows. Admin pages, imports, the sample loader, the API and commands all call these
+services (see `renkei.core.services`). `actor` is the user, checked against the policy on the row as
+stored and as it will be saved; None means the system itself (a loader, or an import that checked
+the user row by row before it wrote).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 
-from renkei.catalog.models import Program, ProgramRun, Status, TeachingContent
+from renkei.catalog import policy as catalog_policy
+from renkei.catalog.models import (
+    CurriculumUnit,
+    JointCurriculum,
+    Program,
+    ProgramRun,
+    Status,
+    TeachingContent,
+)
 from renkei.catalog.search import program_index_rebuild
-from renkei.core import policy
-from renkei.core.policy import Action
+from renkei.core.policy import Actor
+from renkei.core.services import (
+    authorize_delete,
+    authorize_save,
+    record_delete,
+    record_save,
+    register_writes,
+    save_checked,
+    service,
+)
 from renkei.networks.models import Network
 from renkei.taxonomy.models import Concept
 
 
-def _check(actor: Any, action: Action, obj: Any) -> None:
-    if actor is not None:
-        policy.require(actor, action, obj)
-
-
+@service
 def program_save(
     *,
     program: Program,
-    actor: Any = None,
+    actor: Actor | None,
     fields: Iterable[Concept] | None = None,
     skills: Iterable[Concept] | None = None,
     shared_with: Iterable[Network] | None = None,
     validate: bool = True,
 ) -> Program:
     """Create or update a program (and its fields, skills and networks when given); re-index it."""
-    _check(actor, Action.ADD if program._state.adding else Action.CHANGE, program)
-    if validate:
-        program.full_clean()
-    with transaction.atomic():
-        program.save()
-        if fields is not None:
-            program.fields.set(list(fields))
-        if skills is not None:
-            program.skills.set(list(skills))
-        if shared_with is not None:
-            program.shared_with.set(list(shared_with))
-        program_index_rebuild(programs=[program.pk])
+    authorize_save(actor, program)
+    if shared_with is not None:
+        shared_with = list(shared_with)
+        if actor is not None and not catalog_policy.may_share(actor, program, shared_with):
+            raise PermissionDenied
+    save_checked(program, validate=validate)
+    if fields is not None:
+        program.fields.set(list(fields))
+    if skills is not None:
+        program.skills.set(list(skills))
+    if shared_with is not None:
+        program.shared_with.set(shared_with)
+    program_index_rebuild(programs=[program.pk])
     return program
 
 
-def program_set_status(*, program: Program, status: str, actor: Any = None) -> Program:
+@service
+def program_set_status(*, program: Program, status: str, actor: Actor | None) -> Program:
     """Publish, archive or return a program to draft."""
-    _check(actor, Action.CHANGE, program)
     program.status = Status(status)
-    with transaction.atomic():
-        program.save(update_fields=["status", "updated_at"])
-        program_index_rebuild(programs=[program.pk])
+    authorize_save(actor, program)
+    program.save(update_fields=["status", "updated_at"])
+    program_index_rebuild(programs=[program.pk])
     return program
 
 
-def program_delete(*, program: Program, actor: Any = None) -> None:
-    _check(actor, Action.DELETE, program)
+@service
+def program_delete(*, program: Program, actor: Actor | None) -> None:
+    authorize_delete(actor, program)
     pk = program.pk
-    with transaction.atomic():
-        program.delete()
-        program_index_rebuild(programs=[pk])
+    program.delete()
+    program_index_rebuild(programs=[pk])
 
 
-def program_run_save(*, run: ProgramRun, actor: Any = None, validate: bool = True) -> ProgramRun:
+@service
+def program_run_save(*, run: ProgramRun, actor: Actor | None, validate: bool = True) -> ProgramRun:
     """Create or update a run; the program's start-month facet and start-date order follow."""
-    _check(actor, Action.ADD if run._state.adding else Action.CHANGE, run)
-    if validate:
-        run.full_clean()
-    with transaction.atomic():
-        run.save()
-        program_index_rebuild(programs=[run.program_id])
+    authorize_save(actor, run)
+    stored_program = ProgramRun.objects.filter(pk=run.pk).values_list("program_id", flat=True).first()
+    save_checked(run, validate=validate)
+    program_index_rebuild(programs={run.program_id, stored_program} - {None})
     return run
 
 
-def program_run_delete(*, run: ProgramRun, actor: Any = None) -> None:
-    _check(actor, Action.DELETE, run)
+@service
+def program_run_delete(*, run: ProgramRun, actor: Actor | None) -> None:
+    authorize_delete(actor, run)
     program_id = run.program_id
-    with transaction.atomic():
-        run.delete()
-        program_index_rebuild(programs=[program_id])
+    run.delete()
+    program_index_rebuild(programs=[program_id])
 
 
+@service
 def programs_reindex(*, program_ids: Iterable[int] | None = None) -> int:
     """Re-index some programs (after a bulk write such as an import) or, with None, all of them."""
     return program_index_rebuild(programs=None if program_ids is None else list(program_ids))
 
 
+@service
 def content_save(
     *,
     content: TeachingContent,
-    actor: Any = None,
+    actor: Actor | None,
     mdash_units: Iterable[Concept] | None = None,
-    validate: bool = True,
 ) -> TeachingContent:
-    _check(actor, Action.ADD if content._state.adding else Action.CHANGE, content)
-    if validate:
-        content.full_clean()
-    with transaction.atomic():
-        content.save()
-        if mdash_units is not None:
-            content.mdash_units.set(list(mdash_units))
-    return content
+    return record_save(obj=content, actor=actor, relations={"mdash_units": mdash_units})
+
+
+@service
+def content_delete(*, content: TeachingContent, actor: Actor | None) -> None:
+    record_delete(obj=content, actor=actor)
+
+
+@service
+def curriculum_save(*, curriculum: JointCurriculum, actor: Actor | None) -> JointCurriculum:
+    return record_save(obj=curriculum, actor=actor)
+
+
+@service
+def curriculum_delete(*, curriculum: JointCurriculum, actor: Actor | None) -> None:
+    record_delete(obj=curriculum, actor=actor)
+
+
+@service
+def curriculum_unit_save(
+    *,
+    curriculum_unit: CurriculumUnit,
+    actor: Actor | None,
+    programs: Iterable[Program] | None = None,
+    contents: Iterable[TeachingContent] | None = None,
+) -> CurriculumUnit:
+    return record_save(
+        obj=curriculum_unit, actor=actor, relations={"programs": programs, "contents": contents}
+    )
+
+
+@service
+def curriculum_unit_delete(*, curriculum_unit: CurriculumUnit, actor: Actor | None) -> None:
+    record_delete(obj=curriculum_unit, actor=actor)
+
+
+register_writes(Program, save=program_save, delete=program_delete, argument="program")
+register_writes(ProgramRun, save=program_run_save, delete=program_run_delete, argument="run")
+register_writes(TeachingContent, save=content_save, delete=content_delete, argument="content")
+register_writes(JointCurriculum, save=curriculum_save, delete=curriculum_delete, argument="curriculum")
+register_writes(
+    CurriculumUnit, save=curriculum_unit_save, delete=curriculum_unit_delete, argument="curriculum_unit"
+)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from renkei.core import policy
 from renkei.core.models import AuditEntry, Source
 from renkei.core.policy import Action
+from renkei.core.services import writes_for
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def _relations(form: Any) -> dict[str, Any]:
+    """The many-to-many values a model form carries, by field name."""
+    return {
+        f.name: form.cleaned_data[f.name]
+        for f in form.instance._meta.many_to_many
+        if f.name in form.cleaned_data
+    }
 
 
 class PolicyAdminMixin:
@@ -48,28 +57,32 @@ class PolicyAdminMixin:
             return False
         return obj is None or policy.can(request.user, Action.DELETE, obj)
 
+    # Writes go through the model's services (renkei.core.services.writes_for), which check the
+    # policy and the rules themselves: the admin behaves exactly as the API, imports and code do.
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        policy.require(request.user, Action.CHANGE if change else Action.ADD, obj)
-        super().save_model(request, obj, form, change)
+        writes_for(type(obj)).save(obj, actor=request.user, **_relations(form))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # the many-to-many values were saved by the service in save_model (never form.save_m2m())
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        instances = formset.save(commit=False)
-        for instance in instances:
-            action = Action.ADD if instance._state.adding else Action.CHANGE
-            policy.require(request.user, action, instance)
-        for instance in formset.deleted_objects:
-            policy.require(request.user, Action.DELETE, instance)
-        formset.save()
+        writes = writes_for(formset.model)
+        formset.save(commit=False)  # fills new_objects, changed_objects, deleted_objects, saved_forms
+        for obj in formset.deleted_objects:
+            writes.delete(obj, actor=request.user)
+        for inline_form in formset.saved_forms:
+            writes.save(inline_form.instance, actor=request.user, **_relations(inline_form))
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        policy.require(request.user, Action.DELETE, obj)
-        super().delete_model(request, obj)
+        writes_for(type(obj)).delete(obj, actor=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        writes = writes_for(queryset.model)
         for obj in queryset:
-            if not policy.can(request.user, Action.DELETE, obj):
-                raise PermissionDenied
-        super().delete_queryset(request, queryset)
+            writes.delete(obj, actor=request.user)
 
 
 class PolicyAdmin(PolicyAdminMixin, admin.ModelAdmin):
@@ -104,23 +117,19 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELDS
+class SourceAdmin(PolicyAdmin):
     list_display = ["code", "title_ja", "publisher", "published_on", "is_sample"]
     list_filter = ["is_sample", "publisher"]
     search_fields = ["code", "title_ja", "title_en", "publisher"]
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return policy.is_superuser(request.user)
 
-    has_add_permission = has_change_permission
-    has_delete_permission = has_change_permission
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policy.is_superuser(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policy.is_superuser(request.user)
 
 
 admin.site.site_header = _("Renkei administration")

@@ -1,4 +1,7 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +9,12 @@ class CoreConfig(AppConfig):
     name = "renkei.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        import_module(f"{self.name}.services")  # registers the services that write each model
+        from renkei.core import policy
+        from renkei.core.keys import KeyConverter
+        from renkei.core.models import Source
+
+        register_converter(KeyConverter, "key")
+        policy.register(Source, policy.PublicReadOnly())

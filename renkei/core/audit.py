@@ -1,7 +1,10 @@
-"""Who is writing, and on whose behalf: the audit context every write runs in.
+"""Who is writing, on whose behalf, and through which service: the context every write runs in.
 
-Writes to audited models fail closed: outside an audit context they raise `AuditContextMissing`.
-Requests get a context from `AuditContextMiddleware`; commands and tasks open one themselves.
+Writes to audited models fail closed: outside an audit context they raise `AuditContextMissing`;
+outside a service (`renkei.core.services.service`) they raise `WriteOutsideService`, whatever path
+they come through (admin, pages, API, imports, commands, tasks). Only a test's own setup (via
+'test': factories and fixtures) writes rows directly. Requests get a context from
+`AuditContextMiddleware`; commands and tasks open one themselves.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditContextMissing(RuntimeError):
     """A write to an audited model happened outside any audit context."""
+
+
+class WriteOutsideService(RuntimeError):
+    """A write to an audited model that no service made: admin, pages, API, imports, loaders and
+    commands all write through the services, so that the rules and the policy run on every path."""
 
 
 class Via(models.TextChoices):
@@ -48,6 +56,7 @@ class AuditContext:
 
 
 _current: ContextVar[AuditContext | None] = ContextVar("renkei_audit_context", default=None)
+_service: ContextVar[str] = ContextVar("renkei_service", default="")
 
 
 @contextmanager
@@ -74,5 +83,32 @@ def current_context() -> AuditContext:
     if context is None:
         raise AuditContextMissing(
             "Audited write outside an audit context: wrap it in renkei.core.audit.audit_context()."
+        )
+    return context
+
+
+@contextmanager
+def in_service(name: str) -> Iterator[None]:
+    """Mark the block as the work of the service `name` (the outermost service names a nested one's writes)."""
+    token = _service.set(_service.get() or name)
+    try:
+        yield
+    finally:
+        _service.reset(token)
+
+
+def current_service() -> str:
+    """The name of the service the current write belongs to ('' outside any)."""
+    return _service.get()
+
+
+def write_context() -> AuditContext:
+    """The context of a write about to happen: it must have an audit context and, unless it is a
+    test's own setup, come from a service."""
+    context = current_context()
+    if not _service.get() and context.via != Via.TEST:
+        raise WriteOutsideService(
+            f"Write through '{context.via}' outside a service: call the entity's service "
+            "(renkei/<app>/services.py) instead of saving the model directly."
         )
     return context

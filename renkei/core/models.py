@@ -16,7 +16,7 @@ from django.db.models.deletion import Collector
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.audit import Via, current_context
+from renkei.core.audit import Via, current_service, write_context
 
 
 class AuditEntry(models.Model):
@@ -40,6 +40,7 @@ class AuditEntry(models.Model):
     on_behalf_of_id = models.BigIntegerField(_("on behalf of (organisation id)"), null=True, blank=True)
     via = models.CharField(_("through"), max_length=20, choices=Via.choices)
     label = models.CharField(_("operation"), max_length=100, blank=True)
+    service = models.CharField(_("service"), max_length=100, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
@@ -84,7 +85,8 @@ def _field_values(instance: models.Model) -> dict[str, Any]:
 
 
 def _entries(instances: list[models.Model], action: str, changes: list[dict]) -> list[AuditEntry]:
-    context = current_context()
+    context = write_context()
+    service = current_service()
     actor = context.actor
     actor_label = actor.get_username() if actor is not None else context.via
     entries = []
@@ -99,6 +101,7 @@ def _entries(instances: list[models.Model], action: str, changes: list[dict]) ->
                 on_behalf_of_id=owner,
                 via=context.via,
                 label=context.label,
+                service=service,
                 request_id=context.request_id,
                 action=action,
                 content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
@@ -133,7 +136,7 @@ class AuditedQuerySet(models.QuerySet):
     """Bulk paths write audit entries too; none of them skips the log."""
 
     def update(self, **kwargs: Any) -> int:
-        current_context()  # fail closed before touching the database
+        write_context()  # fail closed before touching the database
         rows = list(self._chain())
         count = super().update(**kwargs)
         changes = [{key: _masked(row, key, _plain(value)) for key, value in kwargs.items()} for row in rows]
@@ -141,19 +144,19 @@ class AuditedQuerySet(models.QuerySet):
         return count
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        current_context()
+        write_context()
         audit_deletion(list(self._chain()), self.db)
         return super().delete()
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
-        current_context()
+        write_context()
         created = super().bulk_create(objs, *args, **kwargs)
         rows = [obj for obj in created if obj.pk is not None]
         _write(_entries(rows, AuditEntry.Action.CREATE, [_field_values(r) for r in rows]), self.db)
         return created
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
-        current_context()
+        write_context()
         objs = list(objs)
         # Django's bulk_update goes through QuerySet.update(); run it on a plain queryset so each
         # row is logged once, with its field values rather than the CASE expression.
@@ -175,7 +178,7 @@ class AuditedModel(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        current_context()  # fail closed before touching the database
+        write_context()  # fail closed before touching the database
         before = self._audit_before()
         creating = self._state.adding or before is None
         super().save(*args, **kwargs)

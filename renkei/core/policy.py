@@ -1,16 +1,25 @@
 """One policy: 'may this user do X to this object' and 'which objects may this user see'.
 
-Each app registers `Rules` for its models in `AppConfig.ready()`. Views, the API, the admin and
-commands all ask `can()` / `visible()` here; nothing else decides access.
+Each app registers `Rules` for its models in `AppConfig.ready()`, once per model: a second
+registration is refused, so which rules hold never depends on the order of INSTALLED_APPS. Views, the
+API, the admin, imports and services all ask `can()` / `visible()` / `require_save()` here; nothing
+else decides access.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser, AnonymousUser
+
+# The signed-in user (Renkei's `accounts.User`, an AbstractUser) or the anonymous one. Core sits
+# below accounts, so it names the base class.
+Actor: TypeAlias = "AbstractUser | AnonymousUser"
 
 
 class Action(StrEnum):
@@ -21,25 +30,51 @@ class Action(StrEnum):
 
 
 class Rules(Protocol):
-    def can(self, user: Any, action: Action, obj: models.Model) -> bool: ...
+    def can(self, user: Actor | None, action: Action, obj: models.Model) -> bool: ...
 
-    def visible(self, user: Any, queryset: models.QuerySet) -> models.QuerySet: ...
+    def visible(self, user: Actor | None, queryset: models.QuerySet) -> models.QuerySet: ...
+
+    def may_write_some(self, user: Actor | None) -> bool:
+        """Whether the user may write at least one row of the model (e.g. to offer an import)."""
+        ...
 
 
 class PublicReadOnly:
     """Everyone sees everything; only superusers write. The safe default for reference data."""
 
-    def can(self, user: Any, action: Action, obj: models.Model) -> bool:
+    def can(self, user: Actor | None, action: Action, obj: models.Model) -> bool:
         return action == Action.VIEW
 
-    def visible(self, user: Any, queryset: models.QuerySet) -> models.QuerySet:
+    def visible(self, user: Actor | None, queryset: models.QuerySet) -> models.QuerySet:
         return queryset
+
+    def may_write_some(self, user: Actor | None) -> bool:
+        return False
+
+
+class SuperusersOnly:
+    """Nobody but superusers sees or writes these rows (user accounts)."""
+
+    def can(self, user: Actor | None, action: Action, obj: models.Model) -> bool:
+        return False
+
+    def visible(self, user: Actor | None, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset.none()
+
+    def may_write_some(self, user: Actor | None) -> bool:
+        return False
 
 
 _registry: dict[type[models.Model], Rules] = {}
 
 
 def register(model: type[models.Model], rules: Rules) -> None:
+    """Give `model` its rules; refuses a model that already has some."""
+    if model in _registry:
+        raise ImproperlyConfigured(
+            f"Access rules for {model.__name__} are registered twice "
+            f"({type(_registry[model]).__name__} and {type(rules).__name__}): one app owns a model's rules."
+        )
     _registry[model] = rules
 
 
@@ -50,22 +85,63 @@ def rules_for(model: type[models.Model]) -> Rules:
     raise LookupError(f"No access rules registered for {model.__name__}")
 
 
-def is_superuser(user: Any) -> bool:
+def registered_models() -> list[type[models.Model]]:
+    return list(_registry)
+
+
+def is_superuser(user: Actor | None) -> bool:
     return bool(user is not None and user.is_active and user.is_superuser)
 
 
-def can(user: Any, action: Action | str, obj: models.Model) -> bool:
+def can(user: Actor | None, action: Action | str, obj: models.Model) -> bool:
     if is_superuser(user):
         return True
     return rules_for(type(obj)).can(user, Action(action), obj)
 
 
-def require(user: Any, action: Action | str, obj: models.Model) -> None:
+def require(user: Actor | None, action: Action | str, obj: models.Model) -> None:
     if not can(user, action, obj):
         raise PermissionDenied
 
 
-def visible(user: Any, queryset: models.QuerySet) -> models.QuerySet:
+def can_save(user: Actor | None, obj: models.Model) -> bool:
+    """May the user save `obj` as it is now? A new row needs ADD; a stored one needs CHANGE both on
+    the row as stored and on the row as it will be, so that nobody moves a row (its parent,
+    provider, unit, network, group) to a place where they hold no rights."""
+    if is_superuser(user):
+        return True
+    rules = rules_for(type(obj))
+    stored = None if obj.pk is None else type(obj)._base_manager.filter(pk=obj.pk).first()
+    if stored is None:
+        return rules.can(user, Action.ADD, obj)
+    return rules.can(user, Action.CHANGE, stored) and rules.can(user, Action.CHANGE, obj)
+
+
+def require_save(user: Actor | None, obj: models.Model) -> None:
+    if not can_save(user, obj):
+        raise PermissionDenied
+
+
+def may_write_some(user: Actor | None, model: type[models.Model]) -> bool:
+    """Whether the user may write at least one row of `model` (superusers may write every model)."""
+    return is_superuser(user) or rules_for(model).may_write_some(user)
+
+
+def visible(user: Actor | None, queryset: models.QuerySet) -> models.QuerySet:
     if is_superuser(user):
         return queryset
     return rules_for(queryset.model).visible(user, queryset)
+
+
+def follow(obj: object, path: str) -> object:
+    """The object reached from `obj` along a lookup path such as 'meeting__body'."""
+    for part in path.split("__") if path else []:
+        obj = getattr(obj, part)
+    return obj
+
+
+def related_id(obj: object, path: str) -> int | None:
+    """The id at the end of a lookup path such as 'meeting__body__network', read without loading
+    the last row ('network_id' of the body)."""
+    *through, last = path.split("__")
+    return getattr(follow(obj, "__".join(through)), f"{last}_id")

@@ -18,6 +18,7 @@ from django.db import models, transaction
 from renkei.catalog.samples import catalog_load_samples
 from renkei.core.audit import Via, audit_context
 from renkei.core.models import Source
+from renkei.core.services import service
 from renkei.networks.models import (
     Body,
     BodyParticipant,
@@ -330,6 +331,7 @@ def _differs(current: Any, wanted: Any) -> bool:
     return current != wanted
 
 
+@service
 def load_demo() -> LoadReport:
     """Load (or refresh) the demo registry. Runs in one transaction with its own audit context."""
     loader = _Loader()

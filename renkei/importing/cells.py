@@ -22,6 +22,7 @@ from django.core.validators import URLValidator, validate_email
 from django.utils import translation
 
 from renkei.core.jdates import JapaneseDateError, parse_date
+from renkei.core.keys import KEY_RE
 from renkei.importing.problems import CellError
 
 Parser = Callable[[Any], Any]
@@ -29,7 +30,7 @@ Parser = Callable[[Any], Any]
 LIST_SEPARATORS = re.compile(r"[;、\n]")
 _INT = re.compile(r"[+-]?\d+")
 _DEC = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_KEY = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
+_KEY = KEY_RE
 _PHONE = re.compile(r"\+?[0-9()\- ]{6,30}")
 
 TRUE_WORDS = frozenset(

@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from renkei.core import policy
-from renkei.core.audit import Via, audit_context
+from renkei.core.audit import Via, audit_context, in_service
 from renkei.importing.cells import nfkc
 from renkei.importing.limits import Limits
 from renkei.importing.problems import CellError, ImportRejected, Msg, Problem, Problems, file_problem
@@ -784,6 +784,7 @@ def apply_plan(
     try:
         with (
             audit_context(via=via, actor=actor, label=(label or f"import {plan.spec.name}")[:100]),
+            in_service("importing.apply_plan"),  # the import is the bulk write service of every spec
             transaction.atomic(),
             _collector_skips_what_exists_now(),
         ):

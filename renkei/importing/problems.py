@@ -7,27 +7,13 @@ and every problem must be reportable in both, so each one carries both texts (as
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language
+from renkei.core.messages import Msg, language
+from renkei.core.rules import Broken
 
-
-def _lang(lang: str | None) -> str:
-    return "en" if (lang or get_language() or "ja")[:2] == "en" else "ja"
-
-
-@dataclass(frozen=True, slots=True)
-class Msg:
-    """One message in both languages."""
-
-    ja: str
-    en: str
-
-    def text(self, lang: str | None = None) -> str:
-        return self.en if _lang(lang) == "en" else self.ja
-
-    def __str__(self) -> str:
-        return self.text()
+_lang = language
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +113,10 @@ class ImportRejected(Exception):
 def file_problem(ja: str, en: str, *, code: str, column: str | None = None) -> ImportRejected:
     """A refusal about the whole file (or a whole column), ready to raise."""
     return ImportRejected([Problem(Msg(ja, en), column=column, code=code)])
+
+
+def cell_errors(broken: Iterable[Broken]) -> list[tuple[str, CellError]]:
+    """Broken rules (`renkei.core.rules`) as errors on the file's cells, one per field."""
+    return [
+        (item.field or "", CellError(item.message.ja, item.message.en, code=item.code)) for item in broken
+    ]

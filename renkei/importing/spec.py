@@ -15,6 +15,8 @@ from django.db.models import Q, QuerySet
 from django.utils.module_loading import autodiscover_modules
 
 from renkei.core import policy
+from renkei.core.keys import KeyField
+from renkei.core.rules import number_limits
 from renkei.importing import cells
 from renkei.importing.problems import CellError, Msg
 
@@ -105,21 +107,24 @@ def _parser_for(f: Any) -> cells.Parser:
         return cells.choice(f.choices)
     if isinstance(f, models.BooleanField):
         return cells.boolean()
+    low, high = number_limits(f)
     if isinstance(f, models.DecimalField):
-        return cells.decimal(max_digits=f.max_digits, decimal_places=f.decimal_places)
+        return cells.decimal(
+            max_digits=f.max_digits, decimal_places=f.decimal_places, min_value=low, max_value=high
+        )
     if isinstance(
         f, models.PositiveIntegerField | models.PositiveSmallIntegerField | models.PositiveBigIntegerField
     ):
-        return cells.integer(min_value=0)
+        return cells.integer(min_value=0 if low is None else max(0, low), max_value=high)
     if isinstance(f, models.IntegerField):
-        return cells.integer()
+        return cells.integer(min_value=low, max_value=high)
     if isinstance(f, models.DateField):
         return cells.date()
     if isinstance(f, models.EmailField):
         return cells.email(max_length=f.max_length or 254)
     if isinstance(f, models.URLField):
         return cells.url(max_length=f.max_length or 200)
-    if isinstance(f, models.SlugField):
+    if isinstance(f, KeyField | models.SlugField):
         return cells.key(max_length=f.max_length or 50)
     if isinstance(f, models.JSONField):
         return cells.string_list()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from renkei.core.keys import KeyField
 from renkei.core.models import AuditedModel, Source, localized
 from renkei.organisations.models import Organisation, Person
 
@@ -21,7 +23,7 @@ class Network(AuditedModel):
         FORUM = "forum", _("forum")
         CONSORTIUM = "consortium", _("consortium")
 
-    key = models.SlugField(_("key"), max_length=80, unique=True)
+    key = KeyField(_("key"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name_ja = models.CharField(_("name (Japanese)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
@@ -93,9 +95,6 @@ class NetworkRecord(AuditedModel):
 
     class Meta:
         abstract = True
-
-    def network_id_for_policy(self) -> int:
-        return self.network_id
 
 
 class Membership(NetworkRecord):
@@ -179,9 +178,11 @@ class DeclaredCount(NetworkRecord):
     subject = models.CharField(_("subject"), max_length=40, help_text=_("e.g. members, heis, municipalities"))
     label_ja = models.CharField(_("label (Japanese)"), max_length=200)
     label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
-    value = models.PositiveIntegerField(_("count"))
+    value = models.PositiveIntegerField(_("count"), validators=[MaxValueValidator(100_000_000)])
     as_of = models.DateField(_("as of"), null=True, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[MaxValueValidator(10_000)]
+    )
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
     )
@@ -238,7 +239,7 @@ class DocumentVersion(AuditedModel):
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("document")
     )
-    number = models.PositiveSmallIntegerField(_("version"))
+    number = models.PositiveSmallIntegerField(_("version"), validators=[MaxValueValidator(1_000)])
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     effective_from = models.DateField(_("in effect from"), null=True, blank=True)
     text_ja = models.TextField(_("text (Japanese)"), blank=True)
@@ -262,9 +263,6 @@ class DocumentVersion(AuditedModel):
     def text(self) -> str:
         return localized(self, "text")
 
-    def network_id_for_policy(self) -> int:
-        return self.document.network_id
-
 
 class Body(NetworkRecord):
     """A steering council, liaison council, division, secretariat or committee of a network."""
@@ -279,7 +277,7 @@ class Body(NetworkRecord):
     network = models.ForeignKey(
         Network, on_delete=models.CASCADE, related_name="bodies", verbose_name=_("network")
     )
-    key = models.SlugField(_("key"), max_length=80)
+    key = KeyField(_("key"), max_length=80)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name_ja = models.CharField(_("name (Japanese)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
@@ -314,7 +312,9 @@ class Body(NetworkRecord):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
     )
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[MaxValueValidator(10_000)]
+    )
 
     class Meta:
         verbose_name = _("body")
@@ -354,7 +354,9 @@ class BodyParticipant(AuditedModel):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     responsibilities_ja = models.CharField(_("responsibilities (Japanese)"), max_length=300, blank=True)
     responsibilities_en = models.CharField(_("responsibilities (English)"), max_length=300, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[MaxValueValidator(10_000)]
+    )
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
     )
@@ -379,9 +381,6 @@ class BodyParticipant(AuditedModel):
         """What participants share when the page lists them together."""
         return (self.role, self.responsibilities)
 
-    def network_id_for_policy(self) -> int:
-        return self.body.network_id
-
 
 class Post(AuditedModel):
     """A position in a body: chair, vice chair, member seats."""
@@ -405,13 +404,17 @@ class Post(AuditedModel):
     selection = models.CharField(_("how filled"), max_length=30, choices=Selection.choices, blank=True)
     duties_ja = models.TextField(_("duties (Japanese)"), blank=True)
     duties_en = models.TextField(_("duties (English)"), blank=True)
-    seats = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True)
+    seats = models.PositiveSmallIntegerField(
+        _("seats"), null=True, blank=True, validators=[MaxValueValidator(10_000)]
+    )
     seats_note_ja = models.CharField(_("who fills the seats (Japanese)"), max_length=200, blank=True)
     seats_note_en = models.CharField(_("who fills the seats (English)"), max_length=200, blank=True)
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
     )
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[MaxValueValidator(10_000)]
+    )
 
     class Meta:
         verbose_name = _("post")
@@ -433,9 +436,6 @@ class Post(AuditedModel):
     @property
     def seats_note(self) -> str:
         return localized(self, "seats_note")
-
-    def network_id_for_policy(self) -> int:
-        return self.body.network_id
 
 
 class Tenure(AuditedModel):
@@ -473,9 +473,6 @@ class Tenure(AuditedModel):
         who = self.person or self.on_behalf_of
         return f"{self.post.label}: {who}"
 
-    def network_id_for_policy(self) -> int:
-        return self.post.body.network_id
-
 
 class Meeting(AuditedModel):
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("body"))
@@ -507,9 +504,6 @@ class Meeting(AuditedModel):
     def minutes(self) -> str:
         return localized(self, "minutes")
 
-    def network_id_for_policy(self) -> int:
-        return self.body.network_id
-
 
 class Attendance(AuditedModel):
     meeting = models.ForeignKey(
@@ -518,7 +512,9 @@ class Attendance(AuditedModel):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("organisation")
     )
-    attendees = models.PositiveSmallIntegerField(_("attendees"), null=True, blank=True)
+    attendees = models.PositiveSmallIntegerField(
+        _("attendees"), null=True, blank=True, validators=[MaxValueValidator(30_000)]
+    )
 
     class Meta:
         verbose_name = _("attending organisation")
@@ -528,15 +524,12 @@ class Attendance(AuditedModel):
     def __str__(self) -> str:
         return str(self.organisation)
 
-    def network_id_for_policy(self) -> int:
-        return self.meeting.body.network_id
-
 
 class AgendaItem(AuditedModel):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
     )
-    number = models.PositiveSmallIntegerField(_("number"))
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MaxValueValidator(1_000)])
     title_ja = models.CharField(_("title (Japanese)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
@@ -554,9 +547,6 @@ class AgendaItem(AuditedModel):
     @property
     def title(self) -> str:
         return localized(self, "title")
-
-    def network_id_for_policy(self) -> int:
-        return self.meeting.body.network_id
 
 
 class Decision(AuditedModel):
@@ -592,6 +582,3 @@ class Decision(AuditedModel):
     @property
     def text(self) -> str:
         return localized(self, "text")
-
-    def network_id_for_policy(self) -> int:
-        return self.meeting.body.network_id

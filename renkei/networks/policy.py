@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils import timezone
 
 from renkei.core import policy
-from renkei.core.policy import Action
+from renkei.core.policy import Action, Actor
 from renkei.networks.models import (
     AgendaItem,
     Attendance,
@@ -29,7 +27,7 @@ from renkei.organisations import policy as organisation_policy
 from renkei.organisations.models import Organisation
 
 
-def staff_network_ids(user: Any) -> set[int]:
+def staff_network_ids(user: Actor | None) -> set[int]:
     """Networks whose records the user keeps: named secretariat staff, or an editor at the
     organisation that currently serves as the network's secretariat."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -49,7 +47,7 @@ def staff_network_ids(user: Any) -> set[int]:
     return ids
 
 
-def member_network_ids(user: Any) -> set[int]:
+def member_network_ids(user: Actor | None) -> set[int]:
     """Networks the user's organisations currently belong to (any role)."""
     ids = set(staff_network_ids(user))
     roles = organisation_policy.organisation_roles(user)
@@ -61,25 +59,35 @@ def member_network_ids(user: Any) -> set[int]:
 
 
 class NetworkRules:
-    def can(self, user: Any, action: Action, obj: Network) -> bool:
+    def can(self, user: Actor | None, action: Action, obj: Network) -> bool:
         if action == Action.VIEW:
             return True
         return action == Action.CHANGE and obj.pk in staff_network_ids(user)
 
-    def visible(self, user: Any, queryset: models.QuerySet) -> models.QuerySet:
+    def visible(self, user: Actor | None, queryset: models.QuerySet) -> models.QuerySet:
         return queryset
+
+    def may_write_some(self, user: Actor | None) -> bool:
+        return bool(staff_network_ids(user))
 
 
 class NetworkRecordRules:
-    """Public governance records: the network's secretariat writes them."""
+    """Public governance records: the network's secretariat writes them. `network_path` is the
+    lookup from the record to its network ('network', 'body__network', 'post__body__network')."""
 
-    def can(self, user: Any, action: Action, obj: Any) -> bool:
+    def __init__(self, network_path: str = "network") -> None:
+        self.network_path = network_path
+
+    def can(self, user: Actor | None, action: Action, obj: models.Model) -> bool:
         if action == Action.VIEW:
             return True
-        return obj.network_id_for_policy() in staff_network_ids(user)
+        return policy.related_id(obj, self.network_path) in staff_network_ids(user)
 
-    def visible(self, user: Any, queryset: models.QuerySet) -> models.QuerySet:
+    def visible(self, user: Actor | None, queryset: models.QuerySet) -> models.QuerySet:
         return queryset
+
+    def may_write_some(self, user: Actor | None) -> bool:
+        return bool(staff_network_ids(user))
 
 
 class MeetingRecordRules(NetworkRecordRules):
@@ -87,19 +95,16 @@ class MeetingRecordRules(NetworkRecordRules):
 
     def __init__(self, meeting_path: str) -> None:
         self.meeting_path = meeting_path
+        super().__init__(f"{meeting_path}__body__network" if meeting_path else "body__network")
 
-    def _meeting(self, obj: Any) -> Meeting:
-        for part in self.meeting_path.split("__") if self.meeting_path else []:
-            obj = getattr(obj, part)
-        return obj
-
-    def can(self, user: Any, action: Action, obj: Any) -> bool:
+    def can(self, user: Actor | None, action: Action, obj: models.Model) -> bool:
         if action == Action.VIEW:
-            meeting = self._meeting(obj)
+            meeting = policy.follow(obj, self.meeting_path)
+            assert isinstance(meeting, Meeting)
             return meeting.is_public or meeting.body.network_id in member_network_ids(user)
         return super().can(user, action, obj)
 
-    def visible(self, user: Any, queryset: models.QuerySet) -> models.QuerySet:
+    def visible(self, user: Actor | None, queryset: models.QuerySet) -> models.QuerySet:
         prefix = f"{self.meeting_path}__" if self.meeting_path else ""
         return queryset.filter(
             models.Q(**{f"{prefix}is_public": True})
@@ -110,28 +115,38 @@ class MeetingRecordRules(NetworkRecordRules):
 class NetworkStaffRules:
     """The secretariat sees and manages its own staff list."""
 
-    def can(self, user: Any, action: Action, obj: NetworkStaff) -> bool:
+    def can(self, user: Actor | None, action: Action, obj: NetworkStaff) -> bool:
         return obj.network_id in staff_network_ids(user)
 
-    def visible(self, user: Any, queryset: models.QuerySet) -> models.QuerySet:
+    def may_write_some(self, user: Actor | None) -> bool:
+        return bool(staff_network_ids(user))
+
+    def visible(self, user: Actor | None, queryset: models.QuerySet) -> models.QuerySet:
         return queryset.filter(network_id__in=staff_network_ids(user))
 
 
 class OrganisationRulesWithSecretariat(organisation_policy.OrganisationRules):
     """Secretariat staff may register a new top-level organisation (a prospective member)."""
 
-    def can(self, user: Any, action: Action, obj: Organisation) -> bool:
+    def can(self, user: Actor | None, action: Action, obj: Organisation) -> bool:
         if action == Action.ADD and obj.parent_id is None and staff_network_ids(user):
             return True
         return super().can(user, action, obj)
+
+    def may_write_some(self, user: Actor | None) -> bool:
+        return super().may_write_some(user) or bool(staff_network_ids(user))
 
 
 def register_rules() -> None:
     policy.register(Organisation, OrganisationRulesWithSecretariat())
     policy.register(Network, NetworkRules())
     policy.register(NetworkStaff, NetworkStaffRules())
-    for model in (Membership, DeclaredCount, Document, DocumentVersion, Body, BodyParticipant, Post, Tenure):
-        policy.register(model, NetworkRecordRules())
+    for model in (Membership, DeclaredCount, Document, Body):
+        policy.register(model, NetworkRecordRules("network"))
+    policy.register(DocumentVersion, NetworkRecordRules("document__network"))
+    policy.register(BodyParticipant, NetworkRecordRules("body__network"))
+    policy.register(Post, NetworkRecordRules("body__network"))
+    policy.register(Tenure, NetworkRecordRules("post__body__network"))
     policy.register(Meeting, MeetingRecordRules(""))
     for model in (AgendaItem, Attendance, Decision):
         policy.register(model, MeetingRecordRules("meeting"))

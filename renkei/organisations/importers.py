@@ -12,9 +12,10 @@ from typing import Any
 from django.db import models
 
 from renkei.importing import cells
-from renkei.importing.problems import CellError, Msg
+from renkei.importing.problems import CellError, Msg, cell_errors
 from renkei.importing.spec import Column, ImportSpec, Ref, RowContext, field_column, register
 from renkei.organisations.models import Organisation, Prefecture
+from renkei.organisations.rules import check_parent, check_place
 
 PREFECTURE_NAMES_JA = (
     "北海道",
@@ -118,22 +119,16 @@ def longitude() -> cells.Parser:
     return cells.decimal(max_digits=9, decimal_places=6, min_value=Decimal(-180), max_value=Decimal(180))
 
 
-def coordinates_together(context: RowContext) -> list[tuple[str, CellError]]:
-    """Latitude and longitude are given together or not at all."""
-    lat, lng = context.get("latitude"), context.get("longitude")
-    if (lat is None) == (lng is None):
-        return []
-    missing = "latitude" if lat is None else "longitude"
-    return [
-        (
-            missing,
-            CellError(
-                "緯度と経度は両方とも書くか、両方とも空にしてください。",
-                "Give both latitude and longitude, or neither.",
-                code="coordinates",
-            ),
+def place_errors(context: RowContext) -> list[tuple[str, CellError]]:
+    """The place rules (`renkei.organisations.rules.check_place`) on a row's values."""
+    return cell_errors(
+        check_place(
+            prefecture=context.get("prefecture"),
+            municipality_code=context.get("municipality_code"),
+            latitude=context.get("latitude"),
+            longitude=context.get("longitude"),
         )
-    ]
+    )
 
 
 def organisation_stubs(ids: Iterable[int]) -> dict[int, Organisation]:
@@ -239,7 +234,7 @@ class OrganisationImport(ImportSpec):
         )
 
     def clean_row(self, context: RowContext) -> list[tuple[str, CellError]]:
-        return coordinates_together(context)
+        return place_errors(context)
 
     def check_plan(self, plan: Any) -> list[tuple[int | None, str | None, Msg]]:
         """No unit may end up as its own ancestor, counting the rows already stored."""
@@ -255,22 +250,15 @@ class OrganisationImport(ImportSpec):
                 parent_of.setdefault(change.key[0], None)
         problems: list[tuple[int | None, str | None, Msg]] = []
         for key, row in rows.items():
-            seen, node = {key}, parent_of.get(key)
-            while node is not None:
-                if node in seen:
-                    problems.append(
-                        (
-                            row,
-                            "parent",
-                            Msg(
-                                "親組織をたどると自分自身に戻ります（循環しています）。",
-                                "Following the parents leads back to this organisation (a cycle).",
-                            ),
-                        )
-                    )
-                    break
-                seen.add(node)
+            chain, node = [], parent_of.get(key)
+            while node is not None and node not in chain and node != key:
+                chain.append(node)
                 node = parent_of.get(node)
+            if node == key:
+                chain.append(node)
+            problems += [
+                (row, item.field, item.message) for item in check_parent(this=key, parent_chain=chain)
+            ]
         return problems
 
     def prepare_instances(self, instances: list[models.Model]) -> None:

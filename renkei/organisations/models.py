@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from renkei.core.keys import KeyField
 from renkei.core.models import AuditedModel, Source, localized
+from renkei.core.rules import enforce
+from renkei.organisations.rules import check_parent, check_place
+
+LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
+LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
 
 
 class Prefecture(models.TextChoices):
@@ -91,9 +98,7 @@ class Organisation(AuditedModel):
     )
     HEI_KINDS = frozenset({Kind.UNIVERSITY, Kind.JUNIOR_COLLEGE, Kind.TECHNICAL_COLLEGE, Kind.OTHER_HEI})
 
-    key = models.SlugField(
-        _("key"), max_length=120, unique=True, help_text=_("Stable identifier used in URLs.")
-    )
+    key = KeyField(_("key"), max_length=120, unique=True, help_text=_("Stable identifier used in URLs."))
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices, db_index=True)
     name_ja = models.CharField(_("name (Japanese)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
@@ -115,8 +120,12 @@ class Organisation(AuditedModel):
     prefecture = models.CharField(_("prefecture"), max_length=2, choices=Prefecture.choices, blank=True)
     municipality_code = models.CharField(_("municipality code"), max_length=5, blank=True, db_index=True)
     address_ja = models.CharField(_("address"), max_length=300, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE
+    )
     location_note = models.CharField(_("how the location was obtained"), max_length=200, blank=True)
     website = models.URLField(_("website"), blank=True)
     note_ja = models.TextField(_("note (Japanese)"), blank=True)
@@ -162,6 +171,21 @@ class Organisation(AuditedModel):
     def audit_organisation_id(self) -> int | None:
         return self.root_id()
 
+    def clean(self) -> None:
+        super().clean()
+        parent_chain = (
+            [self.parent_id, *(a.pk for a in reversed(self.parent.ancestors()))] if self.parent else []
+        )
+        enforce(
+            check_parent(this=self.pk, parent_chain=parent_chain)
+            + check_place(
+                prefecture=self.prefecture,
+                municipality_code=self.municipality_code,
+                latitude=self.latitude,
+                longitude=self.longitude,
+            )
+        )
+
     def root_id(self) -> int | None:
         node, seen = self, set()
         while node.parent_id is not None and node.parent_id not in seen:
@@ -186,7 +210,9 @@ class GroupComponent(AuditedModel):
     member = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="groups", verbose_name=_("institution")
     )
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[MaxValueValidator(10_000)]
+    )
 
     class Meta:
         verbose_name = _("group component")

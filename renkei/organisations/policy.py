@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
 from renkei.core import policy
-from renkei.core.policy import Action
+from renkei.core.policy import Action, Actor
 from renkei.organisations.models import Affiliation, GroupComponent, Identifier, Organisation, Person
 
 RANK = {Affiliation.Role.VIEWER: 1, Affiliation.Role.EDITOR: 2, Affiliation.Role.ADMIN: 3}
 
 
-def organisation_roles(user: Any) -> dict[int, int]:
+def organisation_roles(user: Actor | None) -> dict[int, int]:
     """Organisation id → highest role rank the user holds there, inherited down the unit tree."""
     if user is None or not user.is_authenticated or not user.is_active:
         return {}
@@ -36,46 +34,87 @@ def organisation_roles(user: Any) -> dict[int, int]:
     return ranks
 
 
-def role_at(user: Any, organisation_id: int | None) -> int:
+def role_at(user: Actor | None, organisation_id: int | None) -> int:
     return organisation_roles(user).get(organisation_id, 0) if organisation_id else 0
 
 
-def editable_organisation_ids(user: Any) -> set[int]:
+def editable_organisation_ids(user: Actor | None) -> set[int]:
     return {pk for pk, rank in organisation_roles(user).items() if rank >= RANK[Affiliation.Role.EDITOR]}
 
 
-class OrganisationRules:
-    """Everyone sees the registry. Editors change their organisation and its units; admins add units."""
+def _stored_parent_id(obj: Organisation) -> int | None:
+    """The parent the row has in the database (None for a new row)."""
+    loaded = getattr(obj, "_audit_loaded", None)
+    if loaded is not None and "parent_id" in loaded:
+        return loaded["parent_id"]
+    if obj.pk is None:
+        return None
+    return Organisation._base_manager.filter(pk=obj.pk).values_list("parent_id", flat=True).first()
 
-    def can(self, user: Any, action: Action, obj: Organisation) -> bool:
+
+class OrganisationRules:
+    """Everyone sees the registry. Editors change their organisation and its units; an administrator
+    of the parent adds or removes units. Moving a unit to another parent is removing it from one and
+    adding it to the other, so it takes an administrator of both; a top-level organisation is placed
+    under another only by a superuser. (Registered with the secretariat's extension by the networks
+    app: `renkei.networks.policy.OrganisationRulesWithSecretariat`.)"""
+
+    def can(self, user: Actor | None, action: Action, obj: Organisation) -> bool:
         if action == Action.VIEW:
             return True
         if action == Action.CHANGE:
-            return role_at(user, obj.pk) >= RANK[Affiliation.Role.EDITOR]
-        # adding or removing a unit takes an administrator of the parent organisation
-        return obj.parent_id is not None and role_at(user, obj.parent_id) >= RANK[Affiliation.Role.ADMIN]
+            if role_at(user, obj.pk) < RANK[Affiliation.Role.EDITOR]:
+                return False
+            stored_parent = _stored_parent_id(obj) if obj.pk is not None else obj.parent_id
+            if stored_parent == obj.parent_id:
+                return True
+            return self._may_hold_units(user, stored_parent) and self._may_hold_units(user, obj.parent_id)
+        return self._may_hold_units(user, obj.parent_id)
 
-    def visible(self, user: Any, queryset: models.QuerySet) -> models.QuerySet:
+    @staticmethod
+    def _may_hold_units(user: Actor | None, parent_id: int | None) -> bool:
+        """Adding a unit to `parent_id` or removing one from it takes an administrator there."""
+        return parent_id is not None and role_at(user, parent_id) >= RANK[Affiliation.Role.ADMIN]
+
+    def visible(self, user: Actor | None, queryset: models.QuerySet) -> models.QuerySet:
         return queryset
+
+    def may_write_some(self, user: Actor | None) -> bool:
+        return bool(editable_organisation_ids(user))
 
 
 class OwnedByOrganisation:
-    """Rows that belong to one organisation: its editors (or admins) write, everyone reads."""
+    """Rows that belong to one organisation: its editors (or admins) write, everyone reads.
+
+    `shown_at` names further organisation keys whose pages show the row (a group's component is
+    listed on the member institution's page): writing takes an editor there too."""
 
     def __init__(
-        self, owner_field: str, *, min_role: str = Affiliation.Role.EDITOR, private: bool = False
+        self,
+        owner_field: str,
+        *,
+        min_role: str = Affiliation.Role.EDITOR,
+        private: bool = False,
+        shown_at: tuple[str, ...] = (),
     ) -> None:
         self.owner_field = owner_field
         self.min_rank = RANK[min_role]
         self.private = private
+        self.shown_at = shown_at
 
-    def can(self, user: Any, action: Action, obj: models.Model) -> bool:
+    def can(self, user: Actor | None, action: Action, obj: models.Model) -> bool:
         owner_id = getattr(obj, f"{self.owner_field}_id")
         if action == Action.VIEW:
             return not self.private or role_at(user, owner_id) >= self.min_rank or self._own(user, obj)
-        return role_at(user, owner_id) >= self.min_rank
+        return role_at(user, owner_id) >= self.min_rank and all(
+            role_at(user, getattr(obj, f"{name}_id")) >= RANK[Affiliation.Role.EDITOR]
+            for name in self.shown_at
+        )
 
-    def visible(self, user: Any, queryset: models.QuerySet) -> models.QuerySet:
+    def may_write_some(self, user: Actor | None) -> bool:
+        return any(rank >= self.min_rank for rank in organisation_roles(user).values())
+
+    def visible(self, user: Actor | None, queryset: models.QuerySet) -> models.QuerySet:
         if not self.private:
             return queryset
         allowed = [pk for pk, rank in organisation_roles(user).items() if rank >= self.min_rank]
@@ -85,14 +124,14 @@ class OwnedByOrganisation:
         return queryset.filter(models.Q(**{f"{self.owner_field}_id__in": allowed}) | mine)
 
     @staticmethod
-    def _own(user: Any, obj: models.Model) -> bool:
+    def _own(user: Actor | None, obj: models.Model) -> bool:
         return user is not None and user.is_authenticated and getattr(obj, "user_id", None) == user.pk
 
 
 def register_rules() -> None:
-    policy.register(Organisation, OrganisationRules())
+    # Organisation's own rules are registered by the networks app (OrganisationRulesWithSecretariat).
     policy.register(Identifier, OwnedByOrganisation("organisation"))
-    policy.register(GroupComponent, OwnedByOrganisation("group"))
+    policy.register(GroupComponent, OwnedByOrganisation("group", shown_at=("member",)))
     policy.register(Person, OwnedByOrganisation("organisation"))
     policy.register(
         Affiliation, OwnedByOrganisation("organisation", min_role=Affiliation.Role.ADMIN, private=True)

@@ -10,10 +10,10 @@ urlpatterns = [
     path("search/", views.program_search, name="search"),
     path("map/", views.program_map, name="map"),
     path("providers/", views.provider_list, name="provider-list"),
-    path("providers/<str:key>/", views.provider_detail, name="provider"),
+    path("providers/<key:key>/", views.provider_detail, name="provider"),
     path("contents/", views.content_list, name="content-list"),
     path("contents/<int:pk>/", views.content_detail, name="content-detail"),
     path("curricula/", views.curriculum_list, name="curriculum-list"),
-    path("curricula/<slug:network>/<slug:key>/", views.curriculum_detail, name="curriculum-detail"),
+    path("curricula/<key:network>/<key:key>/", views.curriculum_detail, name="curriculum-detail"),
     path("<str:provider_key>/<str:code>/", views.program_detail, name="program-detail"),
 ]

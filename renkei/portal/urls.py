@@ -5,9 +5,9 @@ from renkei.portal import import_views, views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("networks/<slug:key>/", views.network_detail, name="network-detail"),
+    path("networks/<key:key>/", views.network_detail, name="network-detail"),
     path("organisations/", views.organisation_list, name="organisation-list"),
-    path("organisations/<str:key>/", views.organisation_detail, name="organisation-detail"),
+    path("organisations/<key:key>/", views.organisation_detail, name="organisation-detail"),
 ]
 
 urlpatterns += import_views.urlpatterns

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from renkei.core.keys import KeyField
 from renkei.core.models import AuditedModel, localized
 
 
 class Scheme(AuditedModel):
     """A taxonomy: Renkei's starter taxonomy, jobtag skills and knowledge, ESCO skills, ..."""
 
-    key = models.SlugField(_("key"), max_length=60, unique=True)
+    key = KeyField(_("key"), max_length=60, unique=True)
     name_ja = models.CharField(_("name (Japanese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
@@ -62,7 +64,7 @@ class Concept(AuditedModel):
         related_name="children",
         verbose_name=_("broader"),
     )
-    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    sort_order = models.PositiveIntegerField(_("order"), default=0, validators=[MaxValueValidator(1_000_000)])
     auto_tag = models.BooleanField(
         _("tag automatically"),
         default=True,

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from renkei.core.services import record_services, service
 from renkei.taxonomy.models import Concept, Scheme
 from renkei.taxonomy.readers.esco import read_esco
 from renkei.taxonomy.readers.jobtag import read_jobtag
@@ -42,6 +43,7 @@ def taxonomy_import_esco(*, path: Path, version: str = "") -> ImportReport:
     return taxonomy_import(data=read_esco(path, version=version))
 
 
+@service
 def taxonomy_import(*, data: TaxonomyData, batch_size: int = BATCH_SIZE) -> ImportReport:
     """Upsert a scheme and its concepts; see the module docstring."""
     records = _checked(data.concepts)
@@ -158,3 +160,7 @@ def _levels(records: list[ConceptRecord]) -> list[list[ConceptRecord]]:
     for record in records:
         levels[depth_of(record.code)].append(record)
     return [levels[d] for d in sorted(levels)]
+
+
+scheme_save, scheme_delete = record_services(Scheme, "scheme", module=__name__)
+concept_save, concept_delete = record_services(Concept, "concept", module=__name__)

@@ -57,9 +57,11 @@ def make_program(db: None) -> Callable[..., Any]:
         values.setdefault("title_ja", f"講座 {code}")
         values.setdefault("status", Program.Status.PUBLISHED)
         program = Program(provider=provider, code=code, **values)
-        services.program_save(program=program, fields=fields, skills=skills, shared_with=shared_with)
+        services.program_save(
+            program=program, fields=fields, skills=skills, shared_with=shared_with, actor=None
+        )
         for starts_on in runs:
-            services.program_run_save(run=ProgramRun(program=program, starts_on=starts_on))
+            services.program_run_save(run=ProgramRun(program=program, starts_on=starts_on), actor=None)
         return program
 
     return make

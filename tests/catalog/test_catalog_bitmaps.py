@@ -91,9 +91,9 @@ def test_partial_reindexes_patch_the_cached_bitmaps_to_what_a_rebuild_gives(
     # when programs are added, changed, moved to draft and deleted (each re-indexed on its own)
     c = make_program(other_org, "C", mode="hybrid", fields=[concepts.nursing], municipality_code="06201")
     a.mode, a.provider = "hybrid", other_org
-    services.program_save(program=a, fields=[concepts.informatics], skills=[concepts.quality])
-    services.program_set_status(program=b, status="draft")
-    services.program_delete(program=c)
+    services.program_save(program=a, fields=[concepts.informatics], skills=[concepts.quality], actor=None)
+    services.program_set_status(program=b, status="draft", actor=None)
+    services.program_delete(program=c, actor=None)
 
     # then the cached bitmaps are patched, not rebuilt, and equal a rebuild from scratch
     token, epoch, seq = bitmaps._state()

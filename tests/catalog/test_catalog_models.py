@@ -59,7 +59,8 @@ def test_a_run_cannot_end_before_it_starts(owner_org, make_program):
     program = make_program(owner_org, "R")
     with pytest.raises(ValidationError):
         services.program_run_save(
-            run=ProgramRun(program=program, starts_on=dt.date(2025, 5, 1), ends_on=dt.date(2025, 4, 1))
+            run=ProgramRun(program=program, starts_on=dt.date(2025, 5, 1), ends_on=dt.date(2025, 4, 1)),
+            actor=None,
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgramRun.objects.create(program=program, starts_on=dt.date(2025, 5, 1), ends_on=dt.date(2025, 4, 1))

@@ -90,8 +90,8 @@ def searched(request, corpus, owner_org):
         for program in corpus[:8]:
             program.title_ja = f"{program.title_ja} 品質 データ"
             program.summary_ja = "看護と観光の入門"
-            services.program_save(program=program)
-        services.program_delete(program=corpus[8])
+            services.program_save(program=program, actor=None)
+        services.program_delete(program=corpus[8], actor=None)
         assert len(_stale()) == 9
     return corpus
 
@@ -146,11 +146,11 @@ def test_saves_and_deletes_go_to_the_delta(corpus, owner_org):
     program.title_ja = "養蜂とジビエの特別講座"  # new terms, and the old title's terms leave
     base = _base()
     with CaptureWrites() as writes:
-        services.program_save(program=program)
+        services.program_save(program=program, actor=None)
     deleted = corpus[1].pk
-    services.program_delete(program=corpus[1])
+    services.program_delete(program=corpus[1], actor=None)
     new = Program(provider=owner_org, code="NEW", title_ja="養蜂入門", status="published")
-    services.program_save(program=new)
+    services.program_save(program=new, actor=None)
     assert writes.tables == {postings.DELTA_TABLE, postings.STALE_TABLE}  # the base is not rewritten
     assert _base() == base
     assert _stale() == {program.pk, deleted, new.pk}
@@ -162,7 +162,7 @@ def test_saves_and_deletes_go_to_the_delta(corpus, owner_org):
 
 def test_a_large_reindex_rebuilds_the_base(corpus, monkeypatch):
     monkeypatch.setattr(postings, "PATCH_PROGRAMS", 5)
-    services.program_save(program=corpus[11])
+    services.program_save(program=corpus[11], actor=None)
     for program in corpus[:10]:
         Program.objects.filter(pk=program.pk).update(title_ja=f"再構築テスト {program.code}")
     search.program_index_rebuild(programs=[p.pk for p in corpus[:10]])
@@ -176,10 +176,10 @@ def test_a_large_reindex_rebuilds_the_base(corpus, monkeypatch):
 def test_too_many_stale_programs_rebuild_the_base(corpus, monkeypatch):
     monkeypatch.setattr(postings, "STALE_MAX", 3)
     for program in corpus[:3]:
-        services.program_save(program=program)
+        services.program_save(program=program, actor=None)
     assert len(_stale()) == 3
     corpus[3].title_ja = "四つ目の保存"
-    services.program_save(program=corpus[3])
+    services.program_save(program=corpus[3], actor=None)
     assert _stale() == set()
     assert _table() == _expected()
     assert _base()[("四つb", postings.TITLE)] == [corpus[3].pk]
@@ -196,7 +196,7 @@ def test_reindexing_a_whole_small_catalog_rebuilds_instead_of_filling_the_delta(
 
 
 def test_a_rolled_back_save_leaves_the_postings_as_they_were(corpus):
-    services.program_save(program=corpus[4])  # one stale program already
+    services.program_save(program=corpus[4], actor=None)  # one stale program already
     before = (_base(), _stale(), _table())
     program = corpus[3]
     seen = []
@@ -204,7 +204,7 @@ def test_a_rolled_back_save_leaves_the_postings_as_they_were(corpus):
     def save_then_fail() -> None:
         with transaction.atomic():
             program.title_ja = "巻き戻される題名"
-            services.program_save(program=program)
+            services.program_save(program=program, actor=None)
             seen.append(("巻きb", postings.TITLE) in _table())
             raise RuntimeError("rolled back")
 

@@ -162,7 +162,7 @@ def test_paging(owner_org, make_program, search):
 def test_a_saved_program_is_found_with_its_new_words(owner_org, make_program, search):
     program = make_program(owner_org, "X", title_ja="旧題")
     program.title_ja = "新しい題名"
-    services.program_save(program=program)
+    services.program_save(program=program, actor=None)
     assert _codes(search("新しい")) == {"X"}
     assert _codes(search("旧題")) == set()
 
@@ -179,7 +179,7 @@ def test_fields_skills_provider_and_venue_are_searchable(owner_org, make_program
 
 def test_deleted_programs_leave_the_index(owner_org, make_program, search):
     program = make_program(owner_org, "GONE", title_ja="消える講座")
-    services.program_delete(program=program)
+    services.program_delete(program=program, actor=None)
     assert search("消える").total == 0
     assert not ProgramIndex.objects.filter(pk=program.pk).exists()
 
@@ -221,5 +221,5 @@ def test_start_month_is_the_next_run(owner_org, make_program):
 
 def test_a_program_with_runs_can_be_deleted(owner_org, make_program, search):
     program = make_program(owner_org, "GONE", title_ja="消える講座", runs=[dt.date(2030, 1, 1)])
-    services.program_delete(program=program)
+    services.program_delete(program=program, actor=None)
     assert search("消える").total == 0

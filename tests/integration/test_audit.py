@@ -29,10 +29,11 @@ from factories import (
 )
 
 from renkei.accounts.models import User
-from renkei.core.audit import AuditContextMissing, Via, audit_context
+from renkei.core.audit import AuditContextMissing, Via, WriteOutsideService, audit_context
 from renkei.core.models import AuditEntry, Source
 from renkei.networks.models import Body, DeclaredCount, Meeting, Membership, Network, NetworkStaff, Post
 from renkei.organisations.models import Affiliation, Identifier, Organisation
+from renkei.organisations.services import identifier_save, organisation_save
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +65,14 @@ def test_create_records_actor_via_utc_time_and_on_behalf_of(owner_org):
     before = timezone.now()
     # when
     with audit_context(via=Via.WEB, actor=user, on_behalf_of=owner_org, label="add identifier") as context:
-        identifier = IdentifierFactory(organisation=owner_org, scheme=Identifier.Scheme.ROR, value="0abc")
+        identifier = identifier_save(
+            identifier=Identifier(organisation=owner_org, scheme=Identifier.Scheme.ROR, value="0abc"),
+            actor=None,
+        )
     # then
     [entry] = entries_for(identifier)
     assert entry.action == AuditEntry.Action.CREATE
+    assert entry.service == "organisations.identifier_save"
     assert entry.actor == user
     assert entry.actor_label == "editor-a"
     assert entry.via == Via.WEB
@@ -91,10 +96,23 @@ def test_without_an_actor_the_entry_names_the_path(owner_org):
 
 def test_an_anonymous_actor_is_recorded_as_no_one(anonymous):
     with audit_context(via=Via.WEB, actor=anonymous):
-        organisation = OrganisationFactory()
+        organisation = organisation_save(
+            organisation=Organisation(key="anon-u", kind=Organisation.Kind.UNIVERSITY, name_ja="匿名大学"),
+            actor=None,
+        )
     [entry] = entries_for(organisation)
     assert entry.actor is None
     assert entry.actor_label == Via.WEB
+
+
+@pytest.mark.parametrize("via", [Via.WEB, Via.ADMIN, Via.API, Via.COMMAND, Via.TASK])
+def test_a_write_outside_a_service_is_refused_on_every_path(via, owner_org):
+    # given: a path other than a test's own setup
+    with audit_context(via=via), pytest.raises(WriteOutsideService):
+        # when: a row is saved directly instead of through its service
+        OrganisationFactory(key="around-the-service")
+    # then: nothing was written
+    assert not Organisation.objects.filter(key="around-the-service").exists()
 
 
 def test_on_behalf_of_defaults_to_the_root_organisation(owner_org):
