@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from renkei.accounts import services
@@ -38,3 +39,7 @@ class UserAdmin(PolicyAdminMixin, DjangoUserAdmin):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
+
+
+# Roles come from affiliations and network staff lists (renkei.core.policy), not from Django's groups.
+admin.site.unregister(Group)

@@ -104,17 +104,28 @@ def require(user: Actor | None, action: Action | str, obj: models.Model) -> None
         raise PermissionDenied
 
 
-def can_save(user: Actor | None, obj: models.Model) -> bool:
-    """May the user save `obj` as it is now? A new row needs ADD; a stored one needs CHANGE both on
-    the row as stored and on the row as it will be, so that nobody moves a row (its parent,
-    provider, unit, network, group) to a place where they hold no rights."""
+def can_change(user: Actor | None, stored: models.Model, new: models.Model) -> bool:
+    """May the user turn the stored row into `new`? CHANGE both on the row as stored and on the row
+    as it will be, so that nobody moves a row (its provider, unit, network, group) to a place where
+    they hold no rights. Rules whose rights come from the row itself (an organisation's place in the
+    tree) decide with a `can_change(user, stored, new)` method of their own."""
     if is_superuser(user):
         return True
-    rules = rules_for(type(obj))
+    rules = rules_for(type(new))
+    own = getattr(rules, "can_change", None)
+    if own is not None:
+        return bool(own(user, stored, new))
+    return rules.can(user, Action.CHANGE, stored) and rules.can(user, Action.CHANGE, new)
+
+
+def can_save(user: Actor | None, obj: models.Model) -> bool:
+    """May the user save `obj` as it is now: ADD for a new row, `can_change` for a stored one."""
+    if is_superuser(user):
+        return True
     stored = None if obj.pk is None else type(obj)._base_manager.filter(pk=obj.pk).first()
     if stored is None:
-        return rules.can(user, Action.ADD, obj)
-    return rules.can(user, Action.CHANGE, stored) and rules.can(user, Action.CHANGE, obj)
+        return rules_for(type(obj)).can(user, Action.ADD, obj)
+    return can_change(user, stored, obj)
 
 
 def require_save(user: Actor | None, obj: models.Model) -> None:

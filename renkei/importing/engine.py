@@ -468,11 +468,8 @@ class _Planner:
 
 
 def build_instance(spec: ImportSpec, change: RowChange, resolved: dict[str, dict[str, int]]) -> models.Model:
-    """The unsaved instance a create would write (or a stand-in carrying the pk, for an update)."""
-    if change.action != CREATE:
-        instance = spec.model(pk=change.pk)
-        instance._state.adding = False
-        return instance
+    """The unsaved instance a create would write, or for an update a stand-in carrying the pk and,
+    in `import_changes`, the field values (references resolved to ids) the update would set."""
     values: dict[str, Any] = {}
     for name, value in change.after.items():
         column = spec.column(name)
@@ -482,6 +479,11 @@ def build_instance(spec: ImportSpec, change: RowChange, resolved: dict[str, dict
             values[f"{column.field_name}_id"] = resolved[name].get(value) if value not in (None, "") else None
         else:
             values[column.field_name] = value
+    if change.action != CREATE:
+        instance = spec.model(pk=change.pk)
+        instance._state.adding = False
+        instance.import_changes = values  # type: ignore[attr-defined]
+        return instance
     return spec.model(**values)
 
 

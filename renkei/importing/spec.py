@@ -6,6 +6,7 @@ module (found by autodiscovery). The same declaration drives import, dry run, ex
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -226,7 +227,8 @@ class ImportSpec:
     def check_permissions(self, user: Any, rows: list[tuple[RowContext, models.Model]]) -> list[Msg | None]:
         """For each row about to be written (with the instance as it would be saved), why it may not be.
 
-        Creations ask the policy for ADD on the unsaved instance, changes for CHANGE on the stored one.
+        Creations ask the policy for ADD on the unsaved instance, changes `can_change` on the stored
+        row and the row as it will be (so a row cannot be moved where the user holds no rights).
         The default asks `renkei.core.policy`; unchanged rows are never asked (nothing is written).
         """
         stored = self.model._default_manager.in_bulk([obj.pk for _c, obj in rows if obj.pk is not None])
@@ -235,7 +237,13 @@ class ImportSpec:
             if obj.pk is None:
                 allowed = policy.can(user, policy.Action.ADD, obj)
             else:
-                allowed = policy.can(user, policy.Action.CHANGE, stored[obj.pk])
+                before = stored[obj.pk]
+                after = copy.copy(before)
+                after._state = copy.copy(before._state)
+                after._state.fields_cache = {}
+                for attname, value in getattr(obj, "import_changes", {}).items():
+                    setattr(after, attname, value)
+                allowed = policy.can_change(user, before, after)
             verdicts.append(None if allowed else NOT_ALLOWED)
         return verdicts
 

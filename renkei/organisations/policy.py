@@ -42,16 +42,6 @@ def editable_organisation_ids(user: Actor | None) -> set[int]:
     return {pk for pk, rank in organisation_roles(user).items() if rank >= RANK[Affiliation.Role.EDITOR]}
 
 
-def _stored_parent_id(obj: Organisation) -> int | None:
-    """The parent the row has in the database (None for a new row)."""
-    loaded = getattr(obj, "_audit_loaded", None)
-    if loaded is not None and "parent_id" in loaded:
-        return loaded["parent_id"]
-    if obj.pk is None:
-        return None
-    return Organisation._base_manager.filter(pk=obj.pk).values_list("parent_id", flat=True).first()
-
-
 class OrganisationRules:
     """Everyone sees the registry. Editors change their organisation and its units; an administrator
     of the parent adds or removes units. Moving a unit to another parent is removing it from one and
@@ -63,13 +53,17 @@ class OrganisationRules:
         if action == Action.VIEW:
             return True
         if action == Action.CHANGE:
-            if role_at(user, obj.pk) < RANK[Affiliation.Role.EDITOR]:
-                return False
-            stored_parent = _stored_parent_id(obj) if obj.pk is not None else obj.parent_id
-            if stored_parent == obj.parent_id:
-                return True
-            return self._may_hold_units(user, stored_parent) and self._may_hold_units(user, obj.parent_id)
+            return role_at(user, obj.pk) >= RANK[Affiliation.Role.EDITOR]
         return self._may_hold_units(user, obj.parent_id)
+
+    def can_change(self, user: Actor | None, stored: Organisation, new: Organisation) -> bool:
+        """Editing in place takes an editor; moving to another parent takes an administrator of the
+        old parent and of the new one (a top-level organisation: a superuser)."""
+        if not self.can(user, Action.CHANGE, stored):
+            return False
+        if stored.parent_id == new.parent_id:
+            return True
+        return self._may_hold_units(user, stored.parent_id) and self._may_hold_units(user, new.parent_id)
 
     @staticmethod
     def _may_hold_units(user: Actor | None, parent_id: int | None) -> bool:
