@@ -14,7 +14,8 @@ class CoreConfig(AppConfig):
         import_module(f"{self.name}.services")  # registers the services that write each model
         from renkei.core import policy
         from renkei.core.keys import KeyConverter
-        from renkei.core.models import Source
+        from renkei.core.models import AuditEntry, Source
 
         register_converter(KeyConverter, "key")
         policy.register(Source, policy.PublicReadOnly())
+        policy.register(AuditEntry, policy.SuperusersOnly())

@@ -403,3 +403,24 @@ def test_visible_returns_everything_public_to_anonymous(world, anonymous):
     for model in (Organisation, Network, Membership, Identifier):
         everything = set(model.objects.values_list("pk", flat=True))
         assert set(policy.visible(anonymous, model.objects.all()).values_list("pk", flat=True)) == everything
+
+
+def test_a_model_gets_its_rules_once() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from renkei.core import policy
+    from renkei.organisations.models import Organisation
+
+    with pytest.raises(ImproperlyConfigured, match="registered twice"):
+        policy.register(Organisation, policy.PublicReadOnly())
+    assert type(policy.rules_for(Organisation)).__name__ == "OrganisationRulesWithSecretariat"
+
+
+def test_every_model_with_an_admin_page_has_rules() -> None:
+    from django.contrib import admin
+
+    from renkei.core import policy
+
+    for model in admin.site._registry:
+        if model.__module__.startswith("renkei."):
+            assert policy.rules_for(model) is not None
