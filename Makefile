@@ -8,7 +8,7 @@ RENKEI := $(VENV)/bin/renkei
 PORT ?= 8000
 export PORT
 
-.PHONY: demo test install browser lint contracts check messages bench clean
+.PHONY: demo test install browser lint contracts typecheck check messages bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -41,6 +41,10 @@ lint: install
 
 contracts: install
 	$(VENV)/bin/lint-imports
+
+# mypy with django-stubs imports the settings, which write to RENKEI_DATA_DIR: give it a scratch one.
+typecheck: install
+	@data=$$(mktemp -d); RENKEI_DATA_DIR=$$data $(VENV)/bin/mypy; status=$$?; rm -rf "$$data"; exit $$status
 
 check: install
 	$(RENKEI) makemigrations --check --dry-run

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -5,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from renkei.core.models import AuditedModel, AuditedQuerySet
 
 
-class AuditedUserManager(UserManager.from_queryset(AuditedQuerySet)):
+# django-stubs types from_queryset() only in a module-level assignment, and here (a module in an
+# import cycle with core.models through AUTH_USER_MODEL) even that form stayed a variable to mypy
+# (tried): the base is untyped. Migrations name this class, so it keeps its name and bases.
+class AuditedUserManager(UserManager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]
     pass
 
 
@@ -14,10 +19,10 @@ class User(AuditedModel, AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
 
-    objects = AuditedUserManager()
+    objects: ClassVar[AuditedUserManager] = AuditedUserManager()
     audit_masked_fields = ("password",)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # django-stubs 5.2 has no AbstractUser.Meta
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

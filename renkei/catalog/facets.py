@@ -162,6 +162,6 @@ def load_labels(raw: dict[str, set[str]]) -> Labels:
                 municipalities[code] = _localized(ja, en)
     concepts: dict[int, str] = {}
     if concept_ids:
-        rows = Concept.objects.filter(pk__in=concept_ids).values_list("pk", "label_ja", "label_en")
-        concepts = {pk: _localized(ja, en) for pk, ja, en in rows}
+        labels = Concept.objects.filter(pk__in=concept_ids).values_list("pk", "label_ja", "label_en")
+        concepts = {pk: _localized(ja, en) for pk, ja, en in labels}
     return Labels(providers=providers, concepts=concepts, municipalities=municipalities)

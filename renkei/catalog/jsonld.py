@@ -11,13 +11,18 @@ from django.utils.safestring import SafeString, mark_safe
 from renkei.catalog.models import Program
 from renkei.organisations.models import Organisation
 
-COURSE_MODE = {
+# Keyed by the stored value (a str; the TextChoices members are str too).
+COURSE_MODE: dict[str, str] = {
     Program.Mode.ONSITE: "Onsite",
     Program.Mode.ONLINE: "Online",
     Program.Mode.HYBRID: "Blended",
     Program.Mode.ON_DEMAND: "Online",
 }
-LANGUAGES = {Program.Language.JA: "ja", Program.Language.EN: "en", Program.Language.JA_EN: ["ja", "en"]}
+LANGUAGES: dict[str, str | list[str]] = {
+    Program.Language.JA: "ja",
+    Program.Language.EN: "en",
+    Program.Language.JA_EN: ["ja", "en"],
+}
 # Inside <script>, "<", ">" and "&" must not appear literally (as django.utils.html.json_script does).
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 

@@ -57,12 +57,13 @@ def _prefix_end(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _condition(terms: Iterable[Term]) -> tuple[str, list]:
+def _condition(terms: Iterable[Term]) -> tuple[str, list[str | list[str]]]:
     """A WHERE condition on `term` for exact terms and prefixes (each prefix one range of the key)."""
     unique = set(terms)
     exact = sorted(t.text for t in unique if not t.prefix)
     prefixes = sorted(t.text for t in unique if t.prefix)
-    conditions, params = [], []
+    conditions: list[str] = []
+    params: list[str | list[str]] = []  # the exact terms as one array parameter, then prefix bounds
     if exact:
         conditions.append("term = ANY(%s)")
         params.append(exact)

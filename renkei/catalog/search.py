@@ -335,7 +335,7 @@ class _Loader:
         # the links in the order prefetching the relations gives (Concept's default ordering)
         self.concept_order = [
             f"-concept__{name[1:]}" if name.startswith("-") else f"concept__{name}"
-            for name in Concept._meta.ordering
+            for name in Concept._meta.ordering or ()
         ]
 
     def _links(self, ids: list[int]) -> dict[int, list[int]]:

@@ -190,6 +190,7 @@ class _Plan:
     # page -------------------------------------------------------------------------------------------
 
     def page_ids(self, *, sort: str, offset: int, limit: int) -> list[int]:
+        tiers: tuple[tuple[str, bitmaps.Bits], ...]  # (sort order, ids), read in turn
         if sort == "relevance":
             # title matches (shorter titles first), then title + summary matches, then the rest; the
             # second lookup only when the title tier does not reach the end of the page
@@ -382,6 +383,7 @@ def program_map(
         providers=tuple(
             ProviderPoint(key, ja, en, lat, lng, per_provider[pk])
             for pk, key, ja, en, lat, lng in organisations
+            if lat is not None and lng is not None  # always: both or neither (a constraint)
         ),
         total=len(plan.matching),
         located=len(located_ids),

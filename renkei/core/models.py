@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Collection, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -84,7 +85,9 @@ def _field_values(instance: models.Model) -> dict[str, Any]:
     }
 
 
-def _entries(instances: list[models.Model], action: str, changes: list[dict]) -> list[AuditEntry]:
+def _entries(
+    instances: Sequence[models.Model], action: str, changes: Sequence[dict[str, Any]]
+) -> list[AuditEntry]:
     context = write_context()
     service = current_service()
     actor = context.actor
@@ -132,12 +135,15 @@ def audit_deletion(objs: Any, using: str) -> None:
             _write(_entries(rows, AuditEntry.Action.DELETE, [_field_values(r) for r in rows]), using)
 
 
-class AuditedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model, covariant=True)
+
+
+class AuditedQuerySet(models.QuerySet[_M]):
     """Bulk paths write audit entries too; none of them skips the log."""
 
     def update(self, **kwargs: Any) -> int:
         write_context()  # fail closed before touching the database
-        rows = list(self._chain())
+        rows = list(self.all())
         count = super().update(**kwargs)
         changes = [{key: _masked(row, key, _plain(value)) for key, value in kwargs.items()} for row in rows]
         _write(_entries(rows, AuditEntry.Action.UPDATE, changes), self.db)
@@ -145,10 +151,10 @@ class AuditedQuerySet(models.QuerySet):
 
     def delete(self) -> tuple[int, dict[str, int]]:
         write_context()
-        audit_deletion(list(self._chain()), self.db)
+        audit_deletion(list(self.all()), self.db)
         return super().delete()
 
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[_M]:
         write_context()
         created = super().bulk_create(objs, *args, **kwargs)
         rows = [obj for obj in created if obj.pk is not None]
@@ -174,17 +180,20 @@ class AuditedModel(models.Model):
 
     objects = AuditedQuerySet.as_manager()
 
+    # The row as loaded (from_db) and as last saved: what an update is compared with.
+    _audit_loaded: dict[str, Any]
+    _audit_snapshot: dict[str, Any]
+
     class Meta:
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         write_context()  # fail closed before touching the database
-        before = self._audit_before()
-        creating = self._state.adding or before is None
+        before = None if self._state.adding else self._audit_before()  # None: a row is created
         super().save(*args, **kwargs)
         after = _field_values(self)
         ignored = {"updated_at", "created_at"}
-        if creating:
+        if before is None:
             action, change = AuditEntry.Action.CREATE, after
         else:
             change = {
@@ -209,7 +218,7 @@ class AuditedModel(models.Model):
         return None
 
     @classmethod
-    def from_db(cls, db: str, field_names: Any, values: Any) -> AuditedModel:
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> AuditedModel:
         instance = super().from_db(db, field_names, values)
         # Keep the loaded values as they are; they are compared (and converted) only if the row is saved.
         instance._audit_loaded = dict(zip(field_names, values, strict=True))

@@ -89,11 +89,13 @@ class Concept(AuditedModel):
 
     def clean(self) -> None:
         super().clean()
-        if self.parent_id is None:
+        parent = self.parent  # None without a query when parent_id is None
+        if parent is None:
             return
-        if self.parent.scheme_id != self.scheme_id:
+        if parent.scheme_id != self.scheme_id:
             raise ValidationError({"parent": _("The broader concept must be in the same taxonomy.")})
-        ancestor, seen = self.parent, set()
+        ancestor: Concept | None = parent
+        seen: set[int] = set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk is not None and ancestor.pk == self.pk:
                 raise ValidationError({"parent": _("A concept cannot be broader than itself.")})

@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sized
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from renkei.text.normalise import normalise
+
+if TYPE_CHECKING:  # sudachipy is imported on first use (loading it costs; see _load)
+    from sudachipy import Dictionary, MorphemeList, Tokenizer
 
 __all__ = [
     "BIGRAM_SUFFIX",
@@ -61,7 +64,7 @@ _CUT = re.compile(r"[ 。、.,!?]")
 
 _lock = threading.Lock()
 _local = threading.local()
-_dictionary: Any = None
+_dictionary: Dictionary | None = None
 _drop_ids: frozenset[int] = frozenset()
 
 
@@ -76,7 +79,7 @@ def runs(text: str) -> Iterator[tuple[bool, str]]:
         yield (True, m[1]) if m[1] else (False, m[2])
 
 
-def _load() -> Any:
+def _load() -> Dictionary:
     """The Sudachi dictionary, loaded once per process (memory-mapped, shared by all threads)."""
     global _dictionary, _drop_ids
     if _dictionary is not None:
@@ -86,7 +89,8 @@ def _load() -> Any:
             from sudachipy import Dictionary
 
             d = Dictionary(dict="core")
-            ids, i = set(), 0
+            ids: set[int] = set()
+            i = 0
             while (pos := d.pos_of(i)) is not None:
                 if pos[0] in _DROP_POS:
                     ids.add(i)
@@ -96,9 +100,9 @@ def _load() -> Any:
     return _dictionary
 
 
-def _tokenize(text: str) -> Any:
+def _tokenize(text: str) -> MorphemeList:
     """Morphemes of ``text`` (<= _CHUNK chars) with this thread's tokenizer (they are not shareable)."""
-    tok = getattr(_local, "tokenizer", None)
+    tok: Tokenizer | None = getattr(_local, "tokenizer", None)
     if tok is None:
         from sudachipy import SplitMode
 
@@ -117,19 +121,27 @@ def _chunks(text: str) -> Iterator[str]:
         yield text
 
 
-class _Memo(dict):
+class _Key(Hashable, Sized, Protocol):
+    """A memo key: hashable, and with a length (the default size)."""
+
+
+_K = TypeVar("_K", bound=_Key)
+_V = TypeVar("_V")
+
+
+class _Memo(dict[_K, _V]):
     """A bounded memo of a pure function: ``memo[key]`` is ``compute(key)``, computed on the first
     miss and kept unless ``size(key)`` is over ``key_max``; emptied when it holds ``limit`` entries.
     A hit is a plain dict read (``__missing__`` runs only on a miss). Safe to share between threads:
     a dict get or set is atomic, and a lost entry is only recomputed."""
 
     def __init__(
-        self, compute: Callable[[Any], Any], *, limit: int, key_max: int, size: Callable[[Any], int] = len
+        self, compute: Callable[[_K], _V], *, limit: int, key_max: int, size: Callable[[_K], int] = len
     ) -> None:
         super().__init__()
         self.compute, self.limit, self.key_max, self.size = compute, limit, key_max, size
 
-    def __missing__(self, key: Any) -> Any:
+    def __missing__(self, key: _K) -> _V:
         value = self.compute(key)
         if self.size(key) <= self.key_max:
             if len(self) >= self.limit:
@@ -217,10 +229,10 @@ def index_terms(text: str) -> list[str]:
     _load()
     drop, word_terms, changed_terms, folded = _drop_ids, _word_terms, _changed_terms, _folded
     for chunk in _chunks(norm):  # Sudachi: Japanese words always, others if changed (as in _forms)
-        for m in _tokenize(chunk):
-            if m.part_of_speech_id() in drop:
+        for morpheme in _tokenize(chunk):
+            if morpheme.part_of_speech_id() in drop:
                 continue
-            surface, form = m.surface(), m.normalized_form()
+            surface, form = morpheme.surface(), morpheme.normalized_form()
             if form != surface:
                 form = folded[surface, form]
                 if form != surface:

@@ -57,9 +57,9 @@ def founded(network: Any) -> str:
 
 
 @register.filter
-def fy(value: int | dt.date | None) -> str:
+def fy(value: int | str | dt.date | None) -> str:
     """A fiscal year: 令和5年度（2023年度） in Japanese, FY2023 (R5) in English."""
-    if value in (None, ""):
+    if value is None or value == "":  # "" is what a template gives for a missing value
         return ""
     year = jdates.fiscal_year(value) if isinstance(value, dt.date) else int(value)
     if _japanese():

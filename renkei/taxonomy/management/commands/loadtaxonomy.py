@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,18 +40,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, source: str, path: Path | None, **options: Any) -> None:
-        if source != "starter" and path is None:
+        load: Callable[[], ImportReport]
+        if source == "starter":
+            load = taxonomy_load_starter
+        elif path is None:
             raise CommandError(
                 _("Give the path of the downloaded %(source)s file or folder.") % {"source": source}
             )
+        elif source == "jobtag":
+            load = partial(taxonomy_import_jobtag, path=path, downloaded_on=options["downloaded"])
+        else:
+            load = partial(taxonomy_import_esco, path=path, version=options["esco_version"])
         try:
             with audit_context(via=Via.COMMAND, label="loadtaxonomy"):
-                if source == "starter":
-                    report = taxonomy_load_starter()
-                elif source == "jobtag":
-                    report = taxonomy_import_jobtag(path=path, downloaded_on=options["downloaded"])
-                else:
-                    report = taxonomy_import_esco(path=path, version=options["esco_version"])
+                report = load()
         except TaxonomyFileError as error:
             raise CommandError(str(error)) from error
         self._print(report)
