@@ -26,7 +26,7 @@ class UserAdmin(PolicyAdminMixin, DjangoUserAdmin):
     change_password_form = PasswordChangeForm
     list_display = ["username", "display_name", "email", "is_staff", "is_superuser", "last_login"]
     search_fields = ["username", "display_name", "email"]
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("Renkei", {"fields": ("display_name",)}))
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), ("Renkei", {"fields": ("display_name",)}))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_superuser

@@ -6,6 +6,7 @@ date. Every import re-indexes the programs it touched, in the same transaction (
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import models
@@ -44,7 +45,7 @@ def program_code(*, max_length: int = 60) -> cells.Parser:
 
     def parse(value: Any) -> str:
         result = base(value)
-        if not CODE_VALIDATOR.regex.match(result):
+        if not re.match(CODE_VALIDATOR.regex, result):
             raise CellError(
                 f"コードに「/」は使えません: {result!r}",
                 f"A code may not contain '/': {result!r}",
@@ -185,24 +186,22 @@ class ProgramRunImport(ImportSpec):
             )
         )
 
-    def _attach_programs(self, instances: list[models.Model]) -> None:
+    def _attach_programs(self, instances: list[models.Model]) -> list[ProgramRun]:
         # what the policy (provider, unit), the audit entry (provider) and str(run) (code) read
+        runs = [instance for instance in instances if isinstance(instance, ProgramRun)]
         programs = Program.objects.only("pk", "provider_id", "unit_id", "code", "status").in_bulk(
-            {i.program_id for i in instances}
+            {run.program_id for run in runs}
         )
-        for instance in instances:
-            if instance.program_id in programs:
-                instance.program = programs[instance.program_id]
+        for run in runs:
+            if run.program_id in programs:
+                run.program = programs[run.program_id]
+        return runs
 
     def check_permissions(self, user: Any, rows: list[tuple[RowContext, models.Model]]) -> list[Msg | None]:
         """A run is written by whoever may change its program."""
         stored = ProgramRun.objects.in_bulk([obj.pk for _c, obj in rows if obj.pk is not None])
-        instances = [stored.get(obj.pk, obj) for _c, obj in rows]
-        self._attach_programs(instances)
-        return [
-            None if policy.can(user, policy.Action.CHANGE, instance.program) else NOT_ALLOWED
-            for instance in instances
-        ]
+        runs = self._attach_programs([stored.get(obj.pk, obj) for _c, obj in rows])
+        return [None if policy.can(user, policy.Action.CHANGE, run.program) else NOT_ALLOWED for run in runs]
 
     def prepare_instances(self, instances: list[models.Model]) -> None:
         self._attach_programs(instances)

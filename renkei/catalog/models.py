@@ -215,7 +215,7 @@ class Program(AuditedModel):
 
     def clean(self) -> None:
         super().clean()
-        unit_chain = [self.unit_id, *(a.pk for a in self.unit.ancestors())] if self.unit_id else []
+        unit_chain = [self.unit.pk, *(a.pk for a in self.unit.ancestors())] if self.unit is not None else []
         enforce(
             check_program(
                 audiences=self.audiences,

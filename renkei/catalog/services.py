@@ -88,7 +88,8 @@ def program_run_save(*, run: ProgramRun, actor: Actor | None, validate: bool = T
     authorize_save(actor, run)
     stored_program = ProgramRun.objects.filter(pk=run.pk).values_list("program_id", flat=True).first()
     save_checked(run, validate=validate)
-    program_index_rebuild(programs={run.program_id, stored_program} - {None})
+    programs = {run.program_id} if stored_program is None else {run.program_id, stored_program}
+    program_index_rebuild(programs=programs)
     return run
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db import models
@@ -14,7 +15,15 @@ from renkei.core.models import AuditEntry, Source
 from renkei.core.policy import Action
 from renkei.core.services import writes_for
 
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+# forms.URLField without assume_scheme warns (RemovedInDjango60Warning): every admin page uses this.
+URL_FIELDS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
+
+if TYPE_CHECKING:  # the mixin is only ever mixed into admin classes
+    _AdminBase = admin.options.BaseModelAdmin[Any]
+else:
+    _AdminBase = object
 
 
 def _relations(form: Any) -> dict[str, Any]:
@@ -26,7 +35,7 @@ def _relations(form: Any) -> dict[str, Any]:
     }
 
 
-class PolicyAdminMixin:
+class PolicyAdminMixin(_AdminBase):
     """Admin permissions come from `renkei.core.policy`, not from Django's model permissions."""
 
     formfield_overrides = URL_FIELDS

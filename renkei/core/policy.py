@@ -9,17 +9,20 @@ else decides access.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser, AnonymousUser
+if TYPE_CHECKING:  # core sits below accounts: the user model is named for the type checker only
+    from django.contrib.auth.models import AnonymousUser
 
-# The signed-in user (Renkei's `accounts.User`, an AbstractUser) or the anonymous one. Core sits
-# below accounts, so it names the base class.
-Actor: TypeAlias = "AbstractUser | AnonymousUser"
+    from renkei.accounts.models import User
+
+# The signed-in user or the anonymous one.
+Actor: TypeAlias = "User | AnonymousUser"
+
+M = TypeVar("M", bound=models.Model, contravariant=True)
 
 
 class Action(StrEnum):
@@ -29,8 +32,10 @@ class Action(StrEnum):
     DELETE = "delete"
 
 
-class Rules(Protocol):
-    def can(self, user: Actor | None, action: Action, obj: models.Model) -> bool: ...
+class Rules(Protocol[M]):
+    """What one model's rows allow: registered once per model with `register()`."""
+
+    def can(self, user: Actor | None, action: Action, obj: M) -> bool: ...
 
     def visible(self, user: Actor | None, queryset: models.QuerySet) -> models.QuerySet: ...
 
@@ -65,10 +70,12 @@ class SuperusersOnly:
         return False
 
 
-_registry: dict[type[models.Model], Rules] = {}
+_registry: dict[type[models.Model], Rules[Any]] = {}
+
+_Row = TypeVar("_Row", bound=models.Model)
 
 
-def register(model: type[models.Model], rules: Rules) -> None:
+def register(model: type[_Row], rules: Rules[_Row]) -> None:
     """Give `model` its rules; refuses a model that already has some."""
     if model in _registry:
         raise ImproperlyConfigured(
@@ -78,7 +85,7 @@ def register(model: type[models.Model], rules: Rules) -> None:
     _registry[model] = rules
 
 
-def rules_for(model: type[models.Model]) -> Rules:
+def rules_for(model: type[models.Model]) -> Rules[Any]:
     for klass in model.__mro__:
         if klass in _registry:
             return _registry[klass]

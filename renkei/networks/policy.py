@@ -43,7 +43,7 @@ def staff_network_ids(user: Actor | None) -> set[int]:
             role=Membership.Role.SECRETARIAT, organisation_id__in=editable
         )
         ids |= {m.network_id for m in secretariats if m.is_current(today)}
-    user._renkei_staff_networks = ids
+    setattr(user, "_renkei_staff_networks", ids)  # noqa: B010 (cached on this request's user object, not a model field)
     return ids
 
 
@@ -100,7 +100,8 @@ class MeetingRecordRules(NetworkRecordRules):
     def can(self, user: Actor | None, action: Action, obj: models.Model) -> bool:
         if action == Action.VIEW:
             meeting = policy.follow(obj, self.meeting_path)
-            assert isinstance(meeting, Meeting)
+            if not isinstance(meeting, Meeting):
+                raise TypeError(f"{self.meeting_path!r} does not lead from {type(obj).__name__} to a meeting")
             return meeting.is_public or meeting.body.network_id in member_network_ids(user)
         return super().can(user, action, obj)
 
@@ -148,5 +149,5 @@ def register_rules() -> None:
     policy.register(Post, NetworkRecordRules("body__network"))
     policy.register(Tenure, NetworkRecordRules("post__body__network"))
     policy.register(Meeting, MeetingRecordRules(""))
-    for model in (AgendaItem, Attendance, Decision):
-        policy.register(model, MeetingRecordRules("meeting"))
+    for meeting_part in (AgendaItem, Attendance, Decision):
+        policy.register(meeting_part, MeetingRecordRules("meeting"))

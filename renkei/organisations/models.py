@@ -187,8 +187,9 @@ class Organisation(AuditedModel):
         )
 
     def root_id(self) -> int | None:
-        node, seen = self, set()
-        while node.parent_id is not None and node.parent_id not in seen:
+        node: Organisation = self
+        seen: set[int] = set()
+        while node.parent is not None and node.parent_id not in seen:
             seen.add(node.pk)
             node = node.parent
         return node.pk
@@ -285,7 +286,7 @@ class Person(AuditedModel):
         return localized(self, "name")
 
     def audit_organisation_id(self) -> int | None:
-        return self.organisation.root_id() if self.organisation_id else None
+        return self.organisation.root_id() if self.organisation is not None else None
 
 
 class Affiliation(AuditedModel):

@@ -8,7 +8,7 @@ from renkei.core import policy
 from renkei.core.policy import Action, Actor
 from renkei.organisations.models import Affiliation, GroupComponent, Identifier, Organisation, Person
 
-RANK = {Affiliation.Role.VIEWER: 1, Affiliation.Role.EDITOR: 2, Affiliation.Role.ADMIN: 3}
+RANK: dict[str, int] = {Affiliation.Role.VIEWER: 1, Affiliation.Role.EDITOR: 2, Affiliation.Role.ADMIN: 3}
 
 
 def organisation_roles(user: Actor | None) -> dict[int, int]:
@@ -30,7 +30,7 @@ def organisation_roles(user: Actor | None) -> dict[int, int]:
             if ranks.get(child_id, 0) < rank:
                 ranks[child_id] = next_frontier[child_id] = rank
         frontier = next_frontier
-    user._renkei_org_roles = ranks
+    setattr(user, "_renkei_org_roles", ranks)  # noqa: B010 (cached on this request's user object, not a model field)
     return ranks
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from renkei.core.services import record_services, service
@@ -114,10 +114,17 @@ def _values(record: ConceptRecord, ids: dict[str, int]) -> dict[str, Any]:
     }
 
 
+def _max_length(name: str) -> int:
+    field = Concept._meta.get_field(name)
+    if not isinstance(field, models.CharField) or field.max_length is None:
+        raise TypeError(f"Concept.{name} is not a text field with a maximum length")
+    return field.max_length
+
+
 def _checked(records: tuple[ConceptRecord, ...]) -> list[ConceptRecord]:
     """Refuse what the database would refuse later (or silently cut): repeats, unknown kinds, long text."""
     kinds = set(Concept.Kind.values)
-    limits = {name: Concept._meta.get_field(name).max_length for name in ("code", "label_ja", "label_en")}
+    limits = {name: _max_length(name) for name in ("code", "label_ja", "label_en")}
     seen: set[str] = set()
     for record in records:
         if not record.code or record.code in seen:
