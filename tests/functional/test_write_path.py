@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from admin_forms import admin_url, form_data
 from django.contrib import admin
 from django.db import models
-from django.forms import MultiWidget
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from factories import (
     AffiliationFactory,
@@ -57,55 +57,6 @@ def world(demo_loaded: Any) -> dict[type[models.Model], models.Model]:
     return rows
 
 
-def _put(data: dict[str, Any], name: str, value: Any) -> None:
-    """Encode a bound field's value as a browser would post it."""
-    if value is None or value is False:
-        return
-    if value is True:
-        data[name] = "on"
-    elif isinstance(value, list | tuple):
-        data[name] = [str(v) for v in value]
-    else:
-        data[name] = str(value)
-
-
-def _put_field(data: dict[str, Any], form: Any, name: str) -> None:
-    field = form.fields[name]
-    if field.disabled:
-        return
-    value = form[name].value()
-    if isinstance(field.widget, MultiWidget):  # e.g. the admin's split date and time
-        if isinstance(value, dt.datetime):
-            parts = [value.date(), value.time().replace(microsecond=0)]
-        else:
-            parts = value if isinstance(value, list) else [None] * len(field.widget.widgets)
-        for index, part in enumerate(parts):
-            _put(data, f"{form.add_prefix(name)}_{index}", part)
-    else:
-        _put(data, form.add_prefix(name), value)
-
-
-def _form_data(response: Any) -> dict[str, Any]:
-    """What the browser would post back from an admin change form, unchanged."""
-    data: dict[str, Any] = {"_save": "Save"}
-    form = response.context["adminform"].form
-    for name in form.fields:
-        _put_field(data, form, name)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name in formset.management_form.fields:
-            data[formset.management_form.add_prefix(name)] = formset.management_form[name].value()
-        for inline_form in formset.forms:
-            for name in inline_form.fields:
-                _put_field(data, inline_form, name)
-    return data
-
-
-def _admin_url(obj: models.Model, view: str) -> str:
-    meta = obj._meta
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[obj.pk])
-
-
 def _admins() -> list[Any]:
     return [
         pytest.param(model, id=model.__name__) for model in admin.site._registry if model not in READ_ONLY
@@ -135,14 +86,14 @@ def test_an_admin_change_form_saves_through_the_services(client, superuser, worl
     obj = world[model]
     assert obj is not None, f"no {model.__name__} to edit"
     client.force_login(superuser)
-    url = _admin_url(obj, "change")
-    data = _form_data(client.get(url))
+    url = admin_url(obj, "change")
+    data = form_data(client.get(url))
     last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     # when: it is submitted back, with the first row of each inline deleted
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     for inline_prefix in sorted({k.rsplit("-", 2)[0] for k in data if k.endswith("-0-id")}):
-        again = _form_data(client.get(url))
+        again = form_data(client.get(url))
         if f"{inline_prefix}-0-id" in again:
             again[f"{inline_prefix}-0-DELETE"] = "on"
             response = client.post(url, again)
@@ -158,7 +109,7 @@ def test_admin_deletions_go_through_the_services(client, superuser, world, model
     client.force_login(superuser)
     last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     # when: it is deleted on its delete page, and another row through the bulk action
-    response = client.post(_admin_url(obj, "delete"), {"post": "yes"})
+    response = client.post(admin_url(obj, "delete"), {"post": "yes"})
     assert response.status_code in (200, 302)  # 200: the page says which related rows protect it
     other = model._default_manager.exclude(pk=obj.pk).order_by("pk").first()
     if other is not None:

@@ -1,0 +1,463 @@
+"""The authorisation matrix: every route × persona has a stated outcome, and no persona writes across
+organisations.
+
+Personas: anonymous; viewer, editor and administrator of university A; the same of university B; the
+secretariat of network N (A and B are members); a signed-in user with no organisation; a superuser.
+Every affiliated persona and the secretariat are staff, so the admin is open to them: the policy,
+not the door, must hold.
+
+- Pages and API: each route of the URL configuration is listed in ROUTES with what each persona
+  gets; a route missing from the table fails the build.
+- Admin: for every model with an admin page, a row belonging to A (or to network N) is submitted
+  back through its change form by every persona; it may change only for the writers WRITERS names.
+- Writes that point a foreign key at another organisation or network are refused (TARGETS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from admin_forms import admin_url, form_data
+from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from factories import (
+    AffiliationFactory,
+    AgendaItemFactory,
+    DeclaredCountFactory,
+    GroupComponentFactory,
+    IdentifierFactory,
+    MeetingFactory,
+    NetworkStaffFactory,
+    OrganisationFactory,
+    PostFactory,
+    UserFactory,
+)
+
+from renkei.catalog import services as catalog_services
+from renkei.catalog.models import CurriculumUnit, JointCurriculum, Program, ProgramRun, TeachingContent
+from renkei.core.models import AuditEntry, Source
+from renkei.core.services import registered_writes, writes_for
+from renkei.networks.models import (
+    Attendance,
+    Body,
+    BodyParticipant,
+    Decision,
+    Document,
+    DocumentVersion,
+    Membership,
+    Tenure,
+)
+from renkei.organisations.models import Organisation, Person
+from renkei.taxonomy.models import Concept, Scheme
+
+pytestmark = pytest.mark.django_db
+
+A_SIDE = ("viewer_a", "editor_a", "admin_a")
+B_SIDE = ("viewer_b", "editor_b", "admin_b")
+PERSONAS = ("anonymous", *A_SIDE, *B_SIDE, "secretariat", "outsider", "superuser")
+EDITORS = ("editor_a", "admin_a", "editor_b", "admin_b", "secretariat", "superuser")
+
+
+@dataclass
+class Cast:
+    users: dict[str, Any]
+    a: Organisation
+    b: Organisation
+    rows: dict[type[models.Model], models.Model]
+    published: Program
+    draft: Program
+    other_network: Any
+
+
+@pytest.fixture
+def cast(owner_org, owner_unit, other_org, network, other_network, secretariat, superuser) -> Cast:
+    users: dict[str, Any] = {"anonymous": None, "superuser": superuser, "secretariat": secretariat}
+    for side, org in (("a", owner_org), ("b", other_org)):
+        for role in ("viewer", "editor", "admin"):
+            users[f"{role}_{side}"] = AffiliationFactory(
+                organisation=org, role=role, user=UserFactory(username=f"{role}-{side}", is_staff=True)
+            ).user
+    users["outsider"] = UserFactory(username="nobody", is_staff=True)
+    secretariat.is_staff = True
+    secretariat.save()
+    source = Source.objects.create(code="T1", title_ja="試験資料")
+    scheme = Scheme.objects.create(key="test-scheme", name_ja="試験分類")
+    concept = Concept.objects.create(scheme=scheme, code="T-1", label_ja="試験概念", kind=Concept.Kind.FIELD)
+    published = Program(
+        provider=owner_org, unit=owner_unit, code="PUB", title_ja="公開講座", status="published"
+    )
+    catalog_services.program_save(program=published, actor=None, shared_with=[network])
+    draft = Program(provider=owner_org, code="DRAFT", title_ja="下書き講座", status="draft")
+    catalog_services.program_save(program=draft, actor=None)
+    run = ProgramRun(program=draft, starts_on=dt.date(2030, 4, 1))
+    catalog_services.program_run_save(run=run, actor=None)
+    content = TeachingContent.objects.create(
+        provider=owner_org, code="C1", title_ja="教材", status="published"
+    )
+    curriculum = JointCurriculum.objects.create(network=network, key="jc", title_ja="共同カリキュラム")
+    unit = CurriculumUnit.objects.create(curriculum=curriculum, concept=concept, order=1)
+    group = OrganisationFactory(key="a-group", kind=Organisation.Kind.INSTITUTION_GROUP, name_ja="A群")
+    AffiliationFactory(organisation=group, role="editor", user=users["editor_a"])
+    body = Body.objects.create(
+        network=network, key="council", kind=Body.Kind.STEERING_COUNCIL, name_ja="運営会議"
+    )
+    post = PostFactory(body=body)
+    person = Person.objects.create(name_ja="試験 花子", organisation=owner_org)
+    meeting = MeetingFactory(body=body, held_on=dt.date(2024, 6, 1))
+    item = AgendaItemFactory(meeting=meeting)
+    decision = Decision.objects.create(meeting=meeting, agenda_item=item, text_ja="承認")
+    document = Document.objects.create(network=network, title_ja="規約")
+    rows: dict[type[models.Model], models.Model] = {
+        Organisation: owner_unit,
+        Person: person,
+        Program: draft,
+        ProgramRun: run,
+        TeachingContent: content,
+        JointCurriculum: curriculum,
+        CurriculumUnit: unit,
+        Source: source,
+        Scheme: scheme,
+        Concept: concept,
+        Membership: Membership.objects.get(network=network, organisation=owner_org),
+        Body: body,
+        Document: document,
+        DocumentVersion: DocumentVersion.objects.create(document=document, number=1, source=source),
+        BodyParticipant: BodyParticipant.objects.create(body=body, organisation=owner_org, source=source),
+        Tenure: Tenure.objects.create(post=post, person=person, on_behalf_of=owner_org, selected_by=decision),
+        Attendance: Attendance.objects.create(meeting=meeting, organisation=owner_org, attendees=3),
+        Decision: decision,
+    }
+    rows[type(post)] = post
+    rows[type(meeting)] = meeting
+    rows[type(network)] = network
+    rows[type(users["outsider"])] = users["outsider"]
+    rows[type(item)] = item
+    identifier = IdentifierFactory(organisation=owner_org)
+    rows[type(identifier)] = identifier
+    component = GroupComponentFactory(group=group, member=owner_org)
+    rows[type(component)] = component
+    affiliation = users["viewer_a"].affiliations.get()
+    rows[type(affiliation)] = affiliation
+    staff = NetworkStaffFactory(network=network, user=UserFactory(username="staff-2"))
+    rows[type(staff)] = staff
+    count = DeclaredCountFactory(network=network)
+    rows[type(count)] = count
+    return Cast(users, owner_org, other_org, rows, published, draft, other_network)
+
+
+# --- who may change a row of A (or of network N) in the admin ------------------------------------------
+
+ORG_EDITORS = frozenset({"editor_a", "admin_a", "superuser"})
+SECRETARIAT = frozenset({"secretariat", "superuser"})
+WRITERS: dict[str, frozenset[str]] = {
+    "Organisation": ORG_EDITORS,  # a unit of A: A's editors edit it in place
+    "Identifier": ORG_EDITORS,
+    "Person": ORG_EDITORS,
+    "GroupComponent": frozenset({"editor_a", "superuser"}),  # editor of the group and of the member A
+    "Affiliation": frozenset({"admin_a", "superuser"}),
+    "Program": ORG_EDITORS,
+    "ProgramRun": ORG_EDITORS,
+    "TeachingContent": ORG_EDITORS,
+    "Network": SECRETARIAT,
+    "NetworkStaff": SECRETARIAT,
+    "Membership": SECRETARIAT,
+    "DeclaredCount": SECRETARIAT,
+    "Document": SECRETARIAT,
+    "DocumentVersion": SECRETARIAT,
+    "Body": SECRETARIAT,
+    "BodyParticipant": SECRETARIAT,
+    "Post": SECRETARIAT,
+    "Tenure": SECRETARIAT,
+    "Meeting": SECRETARIAT,
+    "Attendance": SECRETARIAT,
+    "AgendaItem": SECRETARIAT,
+    "Decision": SECRETARIAT,
+    "JointCurriculum": SECRETARIAT,
+    "CurriculumUnit": SECRETARIAT,
+    "Source": frozenset({"superuser"}),
+    "Scheme": frozenset({"superuser"}),
+    "Concept": frozenset({"superuser"}),
+    "User": frozenset({"superuser"}),
+}
+TEXT_FIELDS = ("name_ja", "title_ja", "label_ja", "text_ja", "note_ja", "summary_ja", "display_name", "value")
+
+
+def test_every_written_model_is_in_the_matrix() -> None:
+    written = {m.__name__ for m in admin.site._registry if m is not AuditEntry} | {
+        m.__name__ for m in registered_writes()
+    }
+    assert written == set(WRITERS), f"state in WRITERS who writes: {sorted(written ^ set(WRITERS))}"
+
+
+def _edit(data: dict[str, Any]) -> tuple[str, str] | None:
+    """Change one text field of the posted form; the field and its new value."""
+    for name in TEXT_FIELDS:
+        if name in data and name != "value":
+            data[name] = f"{data[name]}（改）"
+            return name, data[name]
+    return None
+
+
+def _log_in(client: Any, user: Any) -> None:
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+
+
+@pytest.mark.parametrize(
+    "model_name", sorted(m.__name__ for m in admin.site._registry if m is not AuditEntry)
+)
+def test_a_row_changes_only_for_its_writers_in_the_admin(client, cast, model_name) -> None:
+    model = next(m for m in admin.site._registry if m.__name__ == model_name)
+    row = cast.rows[model]
+    url = admin_url(row, "change")
+    client.force_login(cast.users["superuser"])
+    template = form_data(client.get(url))
+    successes = []
+    for persona in PERSONAS:
+        _log_in(client, cast.users[persona])
+        data = dict(template)
+        edited = _edit(data)
+        response = client.post(url, data)
+        stored = model._default_manager.get(pk=row.pk)
+        changed = edited is not None and getattr(stored, edited[0]) == edited[1]
+        if (response.status_code == 302 and response.url.endswith(url.rsplit("/", 3)[0] + "/")) or changed:
+            successes.append(persona)
+        if changed:  # put it back for the next persona
+            setattr(stored, edited[0], template[edited[0]])
+            model._default_manager.filter(pk=row.pk).update(**{edited[0]: template[edited[0]]})
+    assert set(successes) == WRITERS[model_name], (model_name, successes)
+
+
+@pytest.mark.parametrize("model_name", sorted(WRITERS))
+def test_a_row_is_saved_and_deleted_by_its_services_only_for_its_writers(cast, model_name) -> None:
+    """The services the admin's inlines, the API and code call: the same writers, for saves and deletes."""
+    model = next(m for m in registered_writes() if m.__name__ == model_name)
+    writes = writes_for(model)
+    saved, deleted = [], []
+    for persona in PERSONAS:
+        row = model._default_manager.get(pk=cast.rows[model].pk)
+        try:
+            with transaction.atomic():
+                writes.save(row, actor=cast.users[persona] or AnonymousUser())
+                saved.append(persona)
+                writes.delete(row, actor=cast.users[persona] or AnonymousUser())
+                deleted.append(persona)
+                raise _Undo
+        except (PermissionDenied, _Undo, ProtectedError, RestrictedError):
+            pass
+    assert set(saved) == WRITERS[model_name], (model_name, saved)
+    assert set(deleted) <= WRITERS[model_name], (model_name, deleted)
+
+
+class _Undo(Exception):
+    """Rolls back a write that was allowed, so the next persona meets the same row."""
+
+
+# --- writes that point a row at another organisation or network -----------------------------------
+
+
+def _post(client: Any, user: Any, url: str, changes: dict[str, Any], superuser: Any) -> Any:
+    client.force_login(superuser)
+    data = form_data(client.get(url))
+    data.update(changes)
+    _log_in(client, user)
+    return client.post(url, data)
+
+
+def _targets(cast: Cast) -> Iterator[tuple[str, str, Callable[[], str], dict[str, Any], Callable[[], bool]]]:
+    a, b, unit, draft = cast.a, cast.b, cast.rows[Organisation], cast.draft
+    yield (
+        "editor_a",
+        "unit moved under B",
+        lambda: admin_url(unit, "change"),
+        {"parent": str(b.pk)},
+        lambda: Organisation.objects.get(pk=unit.pk).parent_id == b.pk,
+    )
+    yield (
+        "admin_a",
+        "unit moved under B",
+        lambda: admin_url(unit, "change"),
+        {"parent": str(b.pk)},
+        lambda: Organisation.objects.get(pk=unit.pk).parent_id == b.pk,
+    )
+    yield (
+        "editor_a",
+        "A put under B",
+        lambda: admin_url(a, "change"),
+        {"parent": str(b.pk)},
+        lambda: Organisation.objects.get(pk=a.pk).parent_id == b.pk,
+    )
+    yield (
+        "editor_a",
+        "program given to B",
+        lambda: admin_url(draft, "change"),
+        {"provider": str(b.pk), "unit": ""},
+        lambda: Program.objects.get(pk=draft.pk).provider_id == b.pk,
+    )
+    yield (
+        "editor_a",
+        "program shared with a network A is not in",
+        lambda: admin_url(draft, "change"),
+        {"shared_with": [str(cast.other_network.pk)]},
+        lambda: Program.objects.get(pk=draft.pk).shared_with.exists(),
+    )
+    group = cast.rows[next(m for m in cast.rows if m.__name__ == "GroupComponent")].group
+    yield (
+        "editor_a",
+        "group component pointed at B (through the group's inline)",
+        lambda: admin_url(group, "change"),
+        {"components-0-member": str(b.pk)},
+        lambda: group.components.filter(member=b).exists(),
+    )
+    membership = cast.rows[Membership]
+    yield (
+        "secretariat",
+        "membership moved to a network they do not keep",
+        lambda: admin_url(membership, "change"),
+        {"network": str(cast.other_network.pk)},
+        lambda: Membership.objects.get(pk=membership.pk).network_id == cast.other_network.pk,
+    )
+    affiliation = cast.rows[next(m for m in cast.rows if m.__name__ == "Affiliation")]
+    yield ("admin_a", "a role granted at B", lambda: admin_url(affiliation, "change"), {"organisation": str(b.pk)},
+           lambda: type(affiliation).objects.get(pk=affiliation.pk).organisation_id == b.pk)  # fmt: skip
+
+
+def test_no_write_points_a_row_at_another_organisation(client, cast) -> None:
+    crossed = []
+    for persona, what, url, changes, happened in _targets(cast):
+        response = _post(client, cast.users[persona], url(), changes, cast.users["superuser"])
+        assert response.status_code in (200, 403), (persona, what, response.status_code)
+        if happened():
+            crossed.append((persona, what))
+    assert crossed == []
+
+
+def test_an_editor_cannot_add_a_program_for_another_provider(client, cast) -> None:
+    _log_in(client, cast.users["editor_a"])
+    response = client.post(
+        "/admin/catalog/program/add/",
+        {"provider": cast.b.pk, "code": "HIJACK", "status": "published", "title_ja": "乗っ取り", "kind": "course",
+         "audiences": "[]", "mode": "onsite", "language": "ja", "runs-TOTAL_FORMS": "0", "runs-INITIAL_FORMS": "0",
+         "runs-MIN_NUM_FORMS": "0", "runs-MAX_NUM_FORMS": "1000"},
+    )  # fmt: skip
+    assert response.status_code == 403
+    assert not Program.objects.filter(code="HIJACK").exists()
+
+
+# --- pages and API ----------------------------------------------------------------------------------
+
+PUBLIC = dict.fromkeys(PERSONAS, 200)
+SIGNED_IN_EDITORS = {p: (302 if p == "anonymous" else 200 if p in EDITORS else 403) for p in PERSONAS}
+A_ONLY = {p: (200 if p in (*A_SIDE, "superuser") else 404) for p in PERSONAS}
+
+
+def _routes(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = (
+                f"{namespace}:{entry.namespace}"
+                if namespace and entry.namespace
+                else entry.namespace or namespace
+            )
+            yield from _routes(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), f"{namespace}:{entry.name}" if namespace else str(entry.name)
+
+
+# Each route: the arguments it is tried with, and what each persona gets.
+ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]] = {
+    "portal:home": [(lambda c: {}, PUBLIC)],
+    "portal:network-detail": [(lambda c: {"key": "network-n"}, PUBLIC)],
+    "portal:organisation-list": [(lambda c: {}, PUBLIC)],
+    "portal:organisation-detail": [(lambda c: {"key": c.a.key}, PUBLIC)],
+    "portal:import-start": [(lambda c: {}, SIGNED_IN_EDITORS)],
+    "portal:import-job": [
+        (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 404 for p in PERSONAS})
+    ],
+    "portal:import-job-status": [
+        (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 404 for p in PERSONAS})
+    ],
+    "portal:import-confirm": [
+        (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 405 for p in PERSONAS})
+    ],
+    "portal:export": [
+        (
+            lambda c: {"name": "programs", "fmt": "csv"},
+            PUBLIC,  # each persona gets the rows it may see
+        )
+    ],
+    "catalog:home": [(lambda c: {}, PUBLIC)],
+    "catalog:search": [(lambda c: {}, PUBLIC)],
+    "catalog:map": [(lambda c: {}, PUBLIC)],
+    "catalog:provider-list": [(lambda c: {}, PUBLIC)],
+    "catalog:provider": [(lambda c: {"key": c.a.key}, PUBLIC)],
+    "catalog:content-list": [(lambda c: {}, PUBLIC)],
+    "catalog:content-detail": [(lambda c: {"pk": c.rows[TeachingContent].pk}, PUBLIC)],
+    "catalog:curriculum-list": [(lambda c: {}, PUBLIC)],
+    "catalog:curriculum-detail": [(lambda c: {"network": "network-n", "key": "jc"}, PUBLIC)],
+    "catalog:program-detail": [
+        (lambda c: {"provider_key": c.a.key, "code": "PUB"}, PUBLIC),
+        (lambda c: {"provider_key": c.a.key, "code": "DRAFT"}, A_ONLY),
+    ],
+    "set_language": [(lambda c: {}, dict.fromkeys(PERSONAS, 302))],  # a GET goes back where it came from
+    "api-v1:api-root": [(lambda c: {}, dict.fromkeys(PERSONAS, 404))],  # the API's root lists nothing yet
+    "api-v1:openapi-json": [(lambda c: {}, PUBLIC)],
+    "api-v1:openapi-view": [(lambda c: {}, PUBLIC)],
+    "api-v1:organisations_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:organisations_detail": [(lambda c: {"key": c.a.key}, PUBLIC)],
+    "api-v1:networks_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:networks_detail": [(lambda c: {"key": "network-n"}, PUBLIC)],
+    "api-v1:memberships_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:programs_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:programs_geojson": [(lambda c: {}, PUBLIC)],
+    "api-v1:programs_detail": [
+        (lambda c: {"provider_key": c.a.key, "code": "PUB"}, PUBLIC),
+        (lambda c: {"provider_key": c.a.key, "code": "DRAFT"}, A_ONLY),
+    ],
+    "api-v1:providers_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:contents_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:contents_detail": [(lambda c: {"content_id": c.rows[TeachingContent].pk}, PUBLIC)],
+    "api-v1:curricula_list": [(lambda c: {}, PUBLIC)],
+}
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    names = {name for route, name in _routes(get_resolver()) if not route.startswith("admin/")}
+    names.discard("None")
+    missing = names - set(ROUTES)
+    assert missing == set(), f"add these routes to ROUTES with what each persona gets: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_each_route_gives_each_persona_what_the_matrix_says(client, cast, name) -> None:
+    mismatches = []
+    for arguments, expected in ROUTES[name]:
+        url = reverse(name, kwargs=arguments(cast))
+        for persona in PERSONAS:
+            _log_in(client, cast.users[persona])
+            status = client.get(url).status_code
+            if status != expected[persona]:
+                mismatches.append((url, persona, status, expected[persona]))
+    assert mismatches == []
+
+
+def test_exports_and_lists_leave_out_another_organisations_drafts(client, cast) -> None:
+    for persona in (*B_SIDE, "secretariat", "outsider", "anonymous"):
+        _log_in(client, cast.users[persona])
+        if persona != "anonymous":
+            assert "DRAFT" not in b"".join(client.get("/export/programs.csv").streaming_content).decode(
+                "utf-8-sig"
+            )
+        assert "DRAFT" not in client.get("/api/v1/programs").content.decode()
+        assert "下書き講座" not in client.get("/programs/search/", {"q": "講座"}).content.decode()
+    _log_in(client, cast.users["viewer_a"])
+    assert "下書き講座" in client.get("/programs/search/", {"q": "講座"}).content.decode()
