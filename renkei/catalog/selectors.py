@@ -460,9 +460,3 @@ def curriculum_list(*, user: Any, network: str | None = None) -> list[JointCurri
     if network:
         qs = qs.filter(network__key=network)
     return list(qs.prefetch_related(Prefetch("units", queryset=units)).order_by("network__founded_on", "key"))
-
-
-def published_count(*, user: Any) -> int:
-    visibility = program_visibility_q(user)
-    qs = ProgramIndex.objects.filter(status=Status.PUBLISHED)
-    return (qs.filter(visibility) if visibility is not None else qs).count()
