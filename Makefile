@@ -8,7 +8,7 @@ RENKEI := $(VENV)/bin/renkei
 PORT ?= 8000
 export PORT
 
-.PHONY: demo test install browser lint contracts typecheck check messages bench clean
+.PHONY: demo test test-unit test-integration test-functional test-browser install browser lint contracts typecheck check messages bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -34,6 +34,19 @@ browser:
 
 test: install browser
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# One tier at a time (tests/support/tiers.py says what each may use). Unit tests need no database.
+test-unit: install
+	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: install
+	$(VENV)/bin/pytest tests/integration $(PYTEST_ARGS)
+
+test-functional: install
+	$(VENV)/bin/pytest tests/functional $(PYTEST_ARGS)
+
+test-browser: install browser
+	$(VENV)/bin/pytest tests/browser $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -9,8 +9,10 @@ Personas (see docs: architecture, "Tests"):
 - ``secretariat``: staff of network N (``network``), in which A and B are members
 - ``superuser``
 
-Django and the models are imported inside the fixtures, so the pure unit tests can still run with
-``-p no:django``.
+The tests are in tiers (tests/unit, integration, functional, browser; see tests/support/tiers.py).
+The fixtures of the catalog, import and taxonomy tests live in tests/support/ and are loaded below for
+every tier. Django and the models are imported inside the fixtures, so the pure unit tests (text, dates)
+can still run with ``-p no:django``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import Any
 import pytest
 
 from renkei.core.audit import Via, audit_context
+
+pytest_plugins = ["support.tiers", "support.catalog", "support.imports", "support.taxonomy"]
 
 
 @pytest.fixture(autouse=True)

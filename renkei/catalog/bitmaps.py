@@ -9,7 +9,7 @@ over every matching row per facet. Program ids must fit in 32 bits.
 The bitmaps are derived from `ProgramIndex` and the field/skill through tables, cached per process
 and patched or rebuilt when the index token (`SearchState`) changes. High-cardinality
 facets keep the `TOP_VALUES` most common values; a selected value outside them is loaded on demand.
-See docs/decisions/0003-search-index.md.
+See docs/decisions/0002-search-index.md.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -201,10 +200,6 @@ class Program(AuditedModel):
     @property
     def subsidy_note(self) -> str:
         return localized(self, "subsidy_note")
-
-    @property
-    def is_free(self) -> bool:
-        return self.fee_yen == 0
 
     def audience_labels(self) -> list[str]:
         labels = dict(self.Audience.choices)
@@ -509,9 +504,6 @@ class ProgramIndex(models.Model):
 
     def __str__(self) -> str:
         return f"index row {self.pk}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
 
 
 class SearchState(models.Model):

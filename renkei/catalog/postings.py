@@ -17,7 +17,7 @@ in the same transaction: a search takes a term's programs as base − stale + de
 (and one of more than `PATCH_PROGRAMS` programs, or one that leaves more stale programs than a tenth of
 the catalog, at least `STALE_MIN` and at most `STALE_MAX`) rebuilds the base from the tsvectors and
 empties both. So the postings never lag behind the tsvector table, and a rolled-back transaction takes
-its changes with it. See docs/decisions/0003-search-index.md.
+its changes with it. See docs/decisions/0002-search-index.md.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Reading: the back-end turns a parsed query (`renkei.text.parse_query`) into bits
 (`match_bits`, `excluded_bits`, and `title_bits` / `short_bits` for the relevance tiers) for the
 selectors to combine with the facet bitmaps (`renkei.catalog.bitmaps`): one FTS5 statement each on
 SQLite, one postings read per query on PostgreSQL.
-See docs/decisions/0003-search-index.md.
+See docs/decisions/0002-search-index.md.
 """
 
 from __future__ import annotations

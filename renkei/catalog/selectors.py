@@ -1,6 +1,6 @@
 """Reads of the catalog, always through the policy: program search with facets, details, providers, content.
 
-`program_search` runs in a fixed number of queries whatever the size of the catalog (ADR 0003):
+`program_search` runs in a fixed number of queries whatever the size of the catalog (ADR 0002):
 1. the index token (the facet bitmaps of this process are patched or rebuilt only when it changed);
 2. the ids of the text matches, turned into a bitset; facet counts and the total are bitset ANDs;
 3. for relevance, the programs whose title matches (shorter titles first), then those whose title and
@@ -462,9 +462,3 @@ def curriculum_list(*, user: Any, network: str | None = None) -> list[JointCurri
     if network:
         qs = qs.filter(network__key=network)
     return list(qs.prefetch_related(Prefetch("units", queryset=units)).order_by("network__founded_on", "key"))
-
-
-def published_count(*, user: Any) -> int:
-    visibility = program_visibility_q(user)
-    qs = ProgramIndex.objects.filter(status=Status.PUBLISHED)
-    return (qs.filter(visibility) if visibility is not None else qs).count()

@@ -63,10 +63,6 @@ class Network(AuditedModel):
     def description(self) -> str:
         return localized(self, "description")
 
-    def secretariat_organisation_ids(self, on: dt.date | None = None) -> set[int]:
-        memberships = self.memberships.filter(role=Membership.Role.SECRETARIAT)
-        return {m.organisation_id for m in memberships if m.is_current(on)}
-
 
 class NetworkStaff(AuditedModel):
     """A user who works for a network's secretariat and may maintain its records."""
@@ -229,10 +225,6 @@ class Document(NetworkRecord):
     @property
     def title(self) -> str:
         return localized(self, "title")
-
-    def version_in_effect(self, on: dt.date | None = None) -> DocumentVersion | None:
-        on = on or timezone.localdate()
-        return self.versions.filter(effective_from__lte=on).order_by("-effective_from", "-number").first()
 
 
 class DocumentVersion(AuditedModel):

@@ -1,30 +1,19 @@
-"""Reads of taxonomies: schemes, concepts, and the tagger's concept dictionary."""
+"""Reads of taxonomies: the tagger's concept dictionary."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max
 
-from renkei.taxonomy.models import Concept, Scheme
+from renkei.taxonomy.models import Concept
 from renkei.taxonomy.tagging import ConceptDictionary
 
 STARTER_SCHEME = "renkei-starter"
 
 _lock = threading.Lock()
 _dictionaries: dict[tuple, tuple[tuple, ConceptDictionary]] = {}
-
-
-def scheme_list() -> QuerySet[Scheme]:
-    return Scheme.objects.annotate(concept_count=Count("concepts")).order_by("key")
-
-
-def concept_list(*, scheme_key: str, kinds: Iterable[str] = ()) -> QuerySet[Concept]:
-    concepts = Concept.objects.filter(scheme__key=scheme_key).select_related("parent")
-    if kinds := tuple(kinds):
-        concepts = concepts.filter(kind__in=kinds)
-    return concepts
 
 
 def concept_dictionary(

@@ -9,8 +9,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.contrib.contenttypes.models import ContentType
-from django.db import models
 from django.utils import timezone, translation
 from factories import (
     AffiliationFactory,
@@ -27,33 +25,16 @@ from factories import (
     UnitFactory,
     UserFactory,
 )
+from support.audit import entries_after, entries_for, last_entry_id, logged, table_state
 
 from renkei.accounts.models import User
 from renkei.core.audit import AuditContextMissing, Via, WriteOutsideService, audit_context
 from renkei.core.models import AuditEntry, Source
 from renkei.networks.models import Body, DeclaredCount, Meeting, Membership, Network, NetworkStaff, Post
-from renkei.organisations.models import Affiliation, Identifier, Organisation
+from renkei.organisations.models import Identifier, Organisation
 from renkei.organisations.services import identifier_save, organisation_save
 
 pytestmark = pytest.mark.django_db
-
-
-def entries_for(obj: models.Model) -> models.QuerySet[AuditEntry]:
-    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    return AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).order_by("id")
-
-
-def entries_after(last_id: int) -> models.QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(id__gt=last_id).order_by("id")
-
-
-def last_entry_id() -> int:
-    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def logged(entries: models.QuerySet[AuditEntry]) -> set[tuple[str, str, str]]:
-    """(model, object id, action) of each entry."""
-    return {(e.content_type.model_class().__name__, e.object_id, e.action) for e in entries}
 
 
 # --- who, when, through which path, on whose behalf ------------------------------------------------------
@@ -365,12 +346,6 @@ def test_the_password_is_masked_on_bulk_update(fast_hasher):
 # --- fail closed: no context, no write ------------------------------------------------------------------
 
 
-def table_state() -> dict[str, list[dict[str, Any]]]:
-    """The rows of every table the write paths below touch (and of the audit log)."""
-    tables = [Organisation, Identifier, Organisation.sources.through, AuditEntry]
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in tables}
-
-
 def _save_changed(org: Organisation) -> None:
     org.name_en = "changed"
     org.save()
@@ -423,136 +398,3 @@ def test_no_audit_context_really_has_no_context(no_audit_context):
     assert current_context().via == Via.TEST
     with pytest.raises(AuditContextMissing):
         no_audit_context(current_context)
-
-
-# --- the admin writes through the same log ---------------------------------------------------------------
-
-
-def test_admin_forms_raise_no_deprecation_warning(client, superuser, owner_org):
-    client.force_login(superuser)
-    assert client.get(f"/admin/organisations/organisation/{owner_org.pk}/change/").status_code == 200
-
-
-@pytest.fixture
-def staff_owner(owner):
-    owner.is_staff = True
-    owner.save()
-    return owner
-
-
-def admin_change_data(organisation: Organisation, **changes: str) -> dict[str, str]:
-    fields = [
-        "key",
-        "kind",
-        "code",
-        "name_ja",
-        "name_en",
-        "name_kana",
-        "short_name_ja",
-        "short_name_en",
-        "country",
-        "prefecture",
-        "municipality_code",
-        "address_ja",
-        "location_note",
-        "website",
-        "note_ja",
-        "note_en",
-    ]
-    data = {name: getattr(organisation, name) for name in fields}
-    data.update(parent="", latitude="", longitude="", _save="Save")
-    for prefix in ("identifiers", "units", "components"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-    data.update(changes)
-    return data
-
-
-def test_an_admin_change_is_logged_via_admin_as_the_signed_in_user(client, staff_owner, owner_org):
-    # given
-    client.force_login(staff_owner)
-    last = last_entry_id()
-    # when
-    response = client.post(
-        f"/admin/organisations/organisation/{owner_org.pk}/change/",
-        admin_change_data(owner_org, name_en="Owner University (renamed)"),
-    )
-    # then
-    assert response.status_code == 302, response.content.decode()[:2000]
-    entry = entries_after(last).get(action=AuditEntry.Action.UPDATE)
-    assert entry.object_id == str(owner_org.pk)
-    assert entry.via == Via.ADMIN
-    assert entry.actor == staff_owner
-    assert entry.actor_label == "owner"
-    assert entry.on_behalf_of_id == owner_org.pk
-    assert entry.changes == {"name_en": ["Owner University", "Owner University (renamed)"]}
-
-
-def test_an_admin_change_in_english_is_logged_via_admin(client, staff_owner, owner_org):
-    client.force_login(staff_owner)
-    last = last_entry_id()
-    response = client.post(
-        f"/en/admin/organisations/organisation/{owner_org.pk}/change/",
-        admin_change_data(owner_org, name_en="Renamed in English"),
-    )
-    assert response.status_code == 302
-    assert entries_after(last).get(action=AuditEntry.Action.UPDATE).via == Via.ADMIN
-
-
-def test_the_admin_refuses_a_change_to_another_universitys_record(client, staff_owner, other_org):
-    # given
-    client.force_login(staff_owner)
-    last = last_entry_id()
-    before = table_state()
-    # when
-    response = client.post(
-        f"/admin/organisations/organisation/{other_org.pk}/change/",
-        admin_change_data(other_org, name_en="Hijacked"),
-    )
-    # then
-    assert response.status_code == 403
-    assert Organisation.objects.get(pk=other_org.pk).name_en == "Other University"
-    assert not entries_after(last).exists()
-    assert table_state() == before
-
-
-def test_the_admin_refuses_to_add_a_top_level_organisation_for_an_editor(client, staff_owner):
-    # given
-    client.force_login(staff_owner)
-    count = Organisation.objects.count()
-    new = Organisation(key="rogue-u", kind="university", name_ja="不正大学", country="JP")
-    # when
-    response = client.post("/admin/organisations/organisation/add/", admin_change_data(new))
-    # then
-    assert response.status_code == 403
-    assert Organisation.objects.count() == count
-    assert not Organisation.objects.filter(key="rogue-u").exists()
-
-
-def test_the_audit_log_is_read_only_in_the_admin(client, superuser, owner_org):
-    client.force_login(superuser)
-    entry = entries_for(owner_org).get()
-    assert client.get(f"/admin/core/auditentry/{entry.pk}/change/").status_code == 200
-    assert client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert AuditEntry.objects.filter(pk=entry.pk).exists()
-
-
-def test_a_superuser_is_recorded_as_the_actor_of_an_affiliation_they_grant(client, superuser, owner_org):
-    # given
-    client.force_login(superuser)
-    user = UserFactory(username="new-editor")
-    last = last_entry_id()
-    # when
-    response = client.post(
-        "/admin/organisations/affiliation/add/",
-        {"user": user.pk, "organisation": owner_org.pk, "role": "editor", "_save": "Save"},
-    )
-    # then
-    assert response.status_code == 302
-    affiliation = Affiliation.objects.get(user=user)
-    entry = entries_after(last).get()
-    assert (entry.object_id, entry.action, entry.via, entry.actor) == (
-        str(affiliation.pk),
-        "create",
-        Via.ADMIN,
-        superuser,
-    )

@@ -83,17 +83,3 @@ def test_the_services_refuse_numbers_out_of_range(owner_org) -> None:
     with pytest.raises(ValidationError) as exc:
         services.program_run_save(run=run, actor=None)
     assert "sessions" in exc.value.message_dict
-
-
-@pytest.mark.django_db
-def test_the_admin_form_refuses_a_number_out_of_range(client, superuser, owner_org) -> None:
-    client.force_login(superuser)
-    response = client.post(
-        "/admin/catalog/program/add/",
-        {"provider": owner_org.pk, "code": "ADM", "status": "draft", "title_ja": "講座", "kind": "course",
-         "audiences": "[]", "mode": "onsite", "language": "ja", "capacity": str(2**31),
-         "runs-TOTAL_FORMS": "0", "runs-INITIAL_FORMS": "0", "runs-MIN_NUM_FORMS": "0", "runs-MAX_NUM_FORMS": "1000"},
-    )  # fmt: skip
-    assert response.status_code == 200
-    assert "capacity" in response.context["adminform"].form.errors
-    assert not Program.objects.filter(code="ADM").exists()

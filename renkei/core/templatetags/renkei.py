@@ -12,7 +12,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core import jdates
-from renkei.core.models import localized
 
 register = template.Library()
 
@@ -65,12 +64,6 @@ def fy(value: int | str | dt.date | None) -> str:
     if _japanese():
         return f"{jdates.format_fiscal_year(year)}（{year}年度）"
     return f"FY{year} ({jdates.format_fiscal_year(year, style='short')})"
-
-
-@register.filter
-def loc(obj: Any, field: str) -> str:
-    """`obj|loc:"name"` → the active-language value of name_ja / name_en."""
-    return localized(obj, field)
 
 
 COUNTRY_NAMES = {

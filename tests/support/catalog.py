@@ -1,7 +1,8 @@
 """Catalog fixtures: a small taxonomy, programs written through the services (so they are indexed).
 
-Personas (owner, viewer, other_org_editor, outsider, anonymous, secretariat, superuser) and the
-audit context come from tests/conftest.py.
+Loaded for every test by ``pytest_plugins`` in tests/conftest.py. Personas (owner, viewer,
+other_org_editor, outsider, anonymous, secretariat, superuser) and the audit context come from
+tests/conftest.py.
 """
 
 from __future__ import annotations

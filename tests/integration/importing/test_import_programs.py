@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from import_files import PROGRAM_HEADER, csv_bytes, program_row, xlsx_bytes
+from support.import_files import PROGRAM_HEADER, csv_bytes, program_row, xlsx_bytes
 
 from renkei.catalog.models import Program, ProgramIndex, ProgramRun
 from renkei.core.models import AuditEntry

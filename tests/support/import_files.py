@@ -11,6 +11,19 @@ from typing import Any
 import openpyxl
 from django.apps import apps
 
+# Cells that a spreadsheet would read as formulas (ASCII and full-width starts), by organisation key.
+INJECTIONS = {
+    "f-eq": '=HYPERLINK("http://evil.example","click")',
+    "f-plus": "+1+1",
+    "f-minus": "-2+3+cmd|' /C calc'!A0",
+    "f-at": "@SUM(1,2)",
+    "f-tab": "\tindented",
+    "f-fw-eq": "＝１＋１",
+    "f-fw-plus": "＋1",
+    "f-fw-minus": "－1",
+    "f-fw-at": "＠mention",
+}
+
 ORG_HEADER = ["key", "kind", "name_ja", "name_en", "parent", "prefecture", "latitude", "longitude"]
 
 

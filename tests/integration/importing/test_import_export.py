@@ -1,4 +1,7 @@
-"""Exports: CSV with BOM and .xlsx, formula cells escaped, and an export imports back unchanged."""
+"""Exports: CSV with BOM and .xlsx, formula cells escaped, and an export imports back unchanged.
+
+The escaping rule itself is tested alone in tests/unit/importing/test_export_escaping.py.
+"""
 
 from __future__ import annotations
 
@@ -8,35 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 from django.core.management import call_command
-from import_files import ORG_HEADER, PROGRAM_HEADER, csv_bytes, org_row, program_row
+from support.import_files import INJECTIONS, ORG_HEADER, PROGRAM_HEADER, csv_bytes, org_row, program_row
 
 from renkei.importing import CREATE, UNCHANGED, UPDATE, apply_plan, get_importer, plan_import
 from renkei.importing.exporting import escape_formula, export
 from renkei.organisations.models import Organisation
-
-INJECTIONS = {
-    "f-eq": '=HYPERLINK("http://evil.example","click")',
-    "f-plus": "+1+1",
-    "f-minus": "-2+3+cmd|' /C calc'!A0",
-    "f-at": "@SUM(1,2)",
-    "f-tab": "\tindented",
-    "f-fw-eq": "＝１＋１",
-    "f-fw-plus": "＋1",
-    "f-fw-minus": "－1",
-    "f-fw-at": "＠mention",
-}
-
-
-@pytest.mark.parametrize("text", [*INJECTIONS.values(), "\r=1+1"])
-def test_formula_starts_are_escaped(text: str) -> None:
-    assert escape_formula(text) == "'" + text
-
-
-@pytest.mark.parametrize("text", ["東北大学", "-12.5", "+81", "12", "", "a=b", "'already"])
-def test_other_text_and_plain_numbers_are_left_alone(text: str) -> None:
-    assert escape_formula(text) == text
 
 
 def _import(name: str, data: bytes, filename: str = "f.csv") -> Any:

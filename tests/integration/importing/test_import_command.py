@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from import_files import ORG_HEADER, csv_bytes, org_row
+from support.import_files import ORG_HEADER, csv_bytes, org_row
 
 from renkei.organisations.models import Organisation
 

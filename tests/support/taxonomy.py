@@ -2,7 +2,8 @@
 
 The real jobtag and ESCO files are never copied into the repository; tests read them from
 ``settings.SHARED_DATA_DIR`` (``../shared/data``) and skip when they are not there. The synthetic
-files below are written to ``tmp_path`` in the same formats, with made-up rows.
+files below are written to ``tmp_path`` in the same formats, with made-up rows. Loaded for every test
+by ``pytest_plugins`` in tests/conftest.py.
 """
 
 from __future__ import annotations

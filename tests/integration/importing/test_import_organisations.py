@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from import_files import ORG_HEADER, csv_bytes, org_row, xlsx_bytes
+from support.import_files import ORG_HEADER, csv_bytes, org_row, xlsx_bytes
 
 from renkei.core.audit import Via
 from renkei.core.models import AuditEntry

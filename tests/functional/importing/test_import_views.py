@@ -8,7 +8,7 @@ from typing import Any
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from import_files import ORG_HEADER, csv_bytes, org_row
+from support.import_files import ORG_HEADER, csv_bytes, org_row
 
 from renkei.core.audit import Via
 from renkei.core.models import AuditEntry

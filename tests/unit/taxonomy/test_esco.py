@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
-from renkei.core.models import AuditEntry
-from renkei.taxonomy.models import Concept, Scheme
 from renkei.taxonomy.readers.esco import read_esco
 from renkei.taxonomy.records import ConceptRecord, TaxonomyFileError, without_cycles
 
@@ -118,21 +114,6 @@ def test_cycles_in_the_hierarchy_are_broken() -> None:
     assert [r.parent for r in kept] == ["b", "c", None, "a"]
 
 
-@pytest.mark.django_db
-def test_import_is_idempotent(tabiya_dir: Path) -> None:
-    # given
-    out = StringIO()
-    call_command("loadtaxonomy", "esco", str(tabiya_dir), "--esco-version", "9.9", stdout=out)
-    entries = AuditEntry.objects.count()
-    # when
-    call_command("loadtaxonomy", "esco", str(tabiya_dir), "--esco-version", "9.9", stdout=out)
-    # then
-    assert AuditEntry.objects.count() == entries
-    concept = Concept.objects.select_related("parent").get(code=f"{ESCO}/skill/fake-3")
-    assert concept.parent.code == f"{ESCO}/skill/fake-1"
-    assert Scheme.objects.get(key="esco").version == "9.9"
-
-
 # --- the shared sample (skipped when ../shared/data is absent) -----------------------------------------
 
 
@@ -156,19 +137,3 @@ def test_sample_attribution_is_the_readme_text(esco_sample: Path, esco_readme: s
     credit = read_esco(esco_sample, version="1.1.1").scheme.attribution
     # then
     assert credit == quoted
-
-
-@pytest.mark.django_db
-def test_sample_import_counts_and_is_idempotent(esco_sample: Path) -> None:
-    # when
-    from renkei.taxonomy.services import taxonomy_import_esco
-
-    first = taxonomy_import_esco(path=esco_sample, version="1.1.1")
-    entries = AuditEntry.objects.count()
-    second = taxonomy_import_esco(path=esco_sample, version="1.1.1")
-    # then
-    skills = Concept.objects.filter(scheme__key="esco", auto_tag=True)
-    assert skills.count() == 1000
-    assert (first.created, second.writes) == (1640, 0)
-    assert AuditEntry.objects.count() == entries
-    assert Concept.objects.filter(scheme__key="esco", parent__isnull=True).count() == 43

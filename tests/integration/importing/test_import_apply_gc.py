@@ -8,7 +8,7 @@ import gc
 from collections.abc import Iterator
 
 import pytest
-from import_files import ORG_HEADER, csv_bytes, org_row
+from support.import_files import ORG_HEADER, csv_bytes, org_row
 
 from renkei.importing import ImportRejected, apply_plan, get_importer, plan_import
 from renkei.organisations.models import Organisation

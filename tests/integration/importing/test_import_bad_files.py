@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from import_files import (
+from support.import_files import (
     ORG_HEADER,
     PROGRAM_HEADER,
     csv_bytes,

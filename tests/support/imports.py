@@ -1,4 +1,9 @@
-"""Fixtures for the import pipeline tests (personas and the audit context come from tests/conftest.py)."""
+"""Fixtures for the import pipeline tests (personas and the audit context come from tests/conftest.py).
+
+Loaded for every test by ``pytest_plugins`` in tests/conftest.py. ``import_settings`` is not autouse here:
+the conftest of each folder of import tests that write (integration/importing, functional/importing)
+turns it on for its tests.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from import_files import row_counts
+
+from support.import_files import row_counts
 
 
-@pytest.fixture(autouse=True)
-def _import_settings(settings: Any, tmp_path: Path) -> None:
+@pytest.fixture
+def import_settings(settings: Any, tmp_path: Path) -> None:
     """Web imports run inline (no thread) and keep their uploads in this test's own directory."""
     settings.RENKEI_IMPORT_INLINE = True
     settings.DATA_DIR = tmp_path / "data"

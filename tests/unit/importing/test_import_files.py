@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from import_files import csv_bytes, rezip, xlsx_bytes
+from support.import_files import csv_bytes, rezip, xlsx_bytes
 
 from renkei.importing import ImportRejected, Limits
 from renkei.importing.decoding import decode
