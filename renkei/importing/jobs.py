@@ -28,8 +28,10 @@ from django.db import connections
 from django.utils import timezone
 
 from renkei.core.audit import Via
-from renkei.importing.engine import CREATE, Plan, apply_plan, plan_import
+from renkei.importing.applying import apply_plan
 from renkei.importing.exporting import render
+from renkei.importing.planning import plan_import
+from renkei.importing.plans import CREATE, Plan
 from renkei.importing.problems import ImportRejected, Msg, Problem
 from renkei.importing.spec import get_importer
 
