@@ -16,7 +16,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from renkei.core.audit import Via, audit_context
+from renkei.core.audit import AuditContextMissing, Via, audit_context, current_context
 from renkei.importing.plans import (
     CREATE,
     UNCHANGED,
@@ -195,7 +195,11 @@ class _Applier:
 
     def write_many(self, column: Column, rows: list[tuple[models.Model, list[Any], list[Any]]]) -> None:
         """Make each row's links exactly the planned keys, in bulk, with one audit entry per changed row."""
-        from renkei.core.models import AuditedModel, AuditEntry, _entries, _write
+        from renkei.core.models import (
+            AuditedModel,
+            AuditEntry,
+            audit_bulk_write,
+        )  # models: once apps are ready
 
         relation = self.spec.model._meta.get_field(column.field_name)
         through = relation.remote_field.through
@@ -222,7 +226,9 @@ class _Applier:
         if additions:
             through.objects.bulk_create(additions)
         if changed and not issubclass(through, AuditedModel):
-            _write(_entries(changed, AuditEntry.Action.UPDATE, changes), self.spec.model._default_manager.db)
+            audit_bulk_write(
+                changed, AuditEntry.Action.UPDATE, changes, using=self.spec.model._default_manager.db
+            )
 
 
 @contextlib.contextmanager
@@ -250,15 +256,22 @@ def apply_plan(
     via: str = Via.COMMAND,
     progress: Progress | None = None,
     label: str = "",
+    on_behalf_of: int | None = None,
 ) -> ApplyResult:
-    """Write the plan, all or nothing, as `actor` through `via`. Raises `ImportRejected` if the stored
-    rows changed since the plan was made (nothing is written then)."""
+    """Write the plan, all or nothing, as `actor` through `via`, on behalf of the organisation with id
+    `on_behalf_of` (by default the enclosing audit context's; if neither names one, each audit entry
+    names its row's own organisation). Raises `ImportRejected` if the stored rows changed since the
+    plan was made (nothing is written then)."""
     if plan.applied:
         raise RuntimeError("This plan has already been applied.")
+    if on_behalf_of is None:
+        with contextlib.suppress(AuditContextMissing):
+            on_behalf_of = current_context().on_behalf_of_id
     applier = _Applier(plan, progress or no_progress)
+    label = (label or f"import {plan.spec.name}")[:100]
     try:
         with (
-            audit_context(via=via, actor=actor, label=(label or f"import {plan.spec.name}")[:100]),
+            audit_context(via=via, actor=actor, on_behalf_of=on_behalf_of, label=label),
             transaction.atomic(),
             _collector_skips_what_exists_now(),
         ):

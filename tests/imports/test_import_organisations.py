@@ -136,7 +136,7 @@ def test_an_update_touches_only_changed_columns_and_leaves_absent_columns(db: No
     assert (stored.name_ja, stored.name_kana, stored.kind) == ("新名", "きゅうめい", "university")
     entry = AuditEntry.objects.filter(object_id=str(stored.pk), action="update").latest("id")
     assert entry.via == Via.COMMAND
-    assert entry.changes["name_ja"] == "新名"
+    assert entry.changes == {"name_ja": ["旧名", "新名"]}
 
 
 def test_units_may_come_before_their_parent_in_the_file(db: None) -> None:
