@@ -30,7 +30,7 @@ class Table:
     encoding: str
     header: list[Any]
     rows: Iterator[tuple[int, list[Any]]]
-    total: int | None  # data rows (exact for CSV, as declared by the workbook for .xlsx)
+    total: int | None  # data rows (exact for CSV; for .xlsx as the workbook declares them, a hint)
 
 
 def _too_many_rows(limit: int) -> Exception:
@@ -205,6 +205,9 @@ def _open_xlsx(data: bytes, limits: Limits) -> Table:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
         sheet = workbook.worksheets[0]
         declared = sheet.max_row
+        # The <dimension> a workbook declares is only a hint, and other programs leave it stale; read
+        # every row and column there is, never only the declared range (openpyxl stops at it).
+        sheet.reset_dimensions()
     except Exception as exc:
         raise _unreadable(exc) from None
     if declared is not None and declared > limits.max_rows + 1:

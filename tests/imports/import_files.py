@@ -73,6 +73,16 @@ def rezip(
     return bytes(result)
 
 
+def with_dimension(data: bytes, ref: str | None) -> bytes:
+    """A copy of an .xlsx whose first sheet declares `ref` as its used range (`<dimension>`), or declares
+    none: what other programs write when they do not keep it up to date."""
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    start = sheet.index(b"<dimension ")
+    end = sheet.index(b">", start) + 1
+    element = b"" if ref is None else f'<dimension ref="{ref}"/>'.encode()
+    return rezip(data, replace={"xl/worksheets/sheet1.xml": sheet[:start] + element + sheet[end:]})
+
+
 PROGRAM_HEADER = [
     "provider", "code", "title_ja", "title_en", "kind", "audiences", "fields", "skills", "mode", "fee_yen",
     "subsidy_kyouiku_kunren", "prefecture", "municipality_code", "status", "shared_with", "unit",

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from import_files import csv_bytes, rezip, xlsx_bytes
+from import_files import csv_bytes, rezip, with_dimension, xlsx_bytes
 
 from renkei.importing import ImportRejected, Limits
 from renkei.importing.decoding import decode
@@ -137,7 +137,48 @@ def test_xlsx_table_reads_typed_cells() -> None:
     table = open_table(xlsx_bytes([["key", "n"], ["a", 12], [None, None], ["b", "x"]]), filename="t.xlsx")
     assert table.format == "xlsx"
     assert table.header == ["key", "n"]
-    assert [r for _n, r in table.rows] == [["a", 12], [None, None], ["b", "x"]]
+    assert [r for _n, r in table.rows] == [["a", 12], [], ["b", "x"]]  # rows end at their last cell
+
+
+def numbered_rows(count: int) -> list[list[object]]:
+    return [["key", "kind", "name_ja"]] + [[f"o{i}", "university", f"大学{i}"] for i in range(count)]
+
+
+@pytest.mark.parametrize("count", [5, 3000])
+def test_an_xlsx_whose_dimension_understates_its_rows_is_read_whole(count: int) -> None:
+    # given: the workbook says its cells end at C2 (one data row)
+    data = with_dimension(xlsx_bytes(numbered_rows(count)), "A1:C2")
+    # when
+    table = open_table(data, filename="stale.xlsx")
+    rows = list(table.rows)
+    # then: every row is read, numbered as the spreadsheet shows it
+    assert table.header == ["key", "kind", "name_ja"]
+    assert len(rows) == count
+    assert rows[-1] == (count + 1, [f"o{count - 1}", "university", f"大学{count - 1}"])
+
+
+def test_an_xlsx_whose_dimension_understates_its_columns_is_read_whole() -> None:
+    data = with_dimension(xlsx_bytes(numbered_rows(2)), "A1:A1")
+    table = open_table(data, filename="narrow.xlsx")
+    assert table.header == ["key", "kind", "name_ja"]
+    assert [values for _n, values in table.rows] == [
+        ["o0", "university", "大学0"],
+        ["o1", "university", "大学1"],
+    ]
+
+
+@pytest.mark.parametrize("ref", [None, "A1:Z900"])
+def test_an_xlsx_without_a_dimension_or_with_a_larger_one_is_read_as_it_is(ref: str | None) -> None:
+    table = open_table(with_dimension(xlsx_bytes(numbered_rows(3)), ref), filename="t.xlsx")
+    assert [values[:3] for _n, values in table.rows if any(values)] == numbered_rows(3)[1:]
+
+
+def test_rows_beyond_the_limit_are_refused_whatever_the_dimension_says() -> None:
+    data = with_dimension(xlsx_bytes(numbered_rows(10)), "A1:C2")
+    table = open_table(data, filename="stale.xlsx", limits=Limits(max_rows=5))
+    with pytest.raises(ImportRejected) as exc:
+        list(table.rows)
+    assert codes(exc) == {"too_many_rows"}
 
 
 def test_csv_table_numbers_rows_as_a_spreadsheet_does() -> None:
