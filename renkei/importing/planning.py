@@ -32,7 +32,8 @@ from renkei.importing.plans import (
 )
 from renkei.importing.problems import CellError, ImportRejected, Msg, Problem, Problems, file_problem
 from renkei.importing.readers import Table, open_table
-from renkei.importing.spec import Column, ImportSpec, RowContext
+from renkei.importing.spec import Column, ImportSpec, RowContext, visible_rows
+from renkei.importing.xlsx_formulas import FormulaResult
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FOLD = re.compile(r"[\s_\-・()（）]")
@@ -41,6 +42,21 @@ SHARED_MAX = 64  # characters: longer values rarely repeat
 
 def fold(header: Any) -> str:
     return _FOLD.sub("", nfkc(header).casefold()) if header is not None else ""
+
+
+def _formula_error(result: FormulaResult) -> CellError:
+    if result.error:
+        return CellError(
+            f"数式の結果がエラー（{result.error}）です。数式を直すか、値を入力してください。",
+            f"The formula's result is an error ({result.error}). Correct the formula or type the value.",
+            code="formula",
+        )
+    return CellError(
+        "数式のセルですが、計算結果が保存されていません。Excel で開いて保存し直すか、値として貼り付けてください。",
+        "The cell holds a formula without a computed value. Open the file in Excel and save it again, "
+        "or paste the values.",
+        code="formula",
+    )
 
 
 class _Planner:
@@ -136,6 +152,9 @@ class _Planner:
         limit = self.limits.max_cell_chars
         for index, column in self.layout:
             raw = cells[index] if index < len(cells) else None
+            if isinstance(raw, FormulaResult):
+                errors[column.name] = _formula_error(raw)
+                continue
             if isinstance(raw, str):
                 s = raw.strip()
                 if len(s) > limit:
@@ -227,7 +246,7 @@ class _Planner:
                     ):
                         wanted.add(key)
             if wanted:
-                found = column.ref.lookup(wanted)
+                found = column.ref.lookup(wanted, visible_to=self.user)  # unseen rows: as unknown ones
                 for key in wanted:
                     pks = found.get(key, [])
                     if len(pks) == 1:
@@ -262,6 +281,7 @@ class _Planner:
         if not keys:
             return {}
         queryset = self.spec.model._default_manager.filter(self.spec.key_filter(keys, self.resolved))
+        queryset = visible_rows(self.user, queryset)  # a row the user may not see is planned as absent
         present = contexts[0].present
         columns = [c for c in self.spec.columns if not c.many or c.name in present]
         found = {}

@@ -23,6 +23,18 @@ NOT_ALLOWED = Msg(
 )
 
 
+def visible_rows(user: Any, queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset` that `user` may see, as the policy says; every row for None (a superuser,
+    or a command). Models without access rules (sources) are reference data that everyone reads."""
+    if user is None:
+        return queryset
+    try:
+        policy.rules_for(queryset.model)
+    except LookupError:
+        return queryset
+    return policy.visible(user, queryset)
+
+
 class Ref:
     """A column that names rows of another model by their natural key (a foreign key or many-to-many).
 
@@ -46,10 +58,11 @@ class Ref:
             return None
         return self.separator.join(str(p) for p in parts)
 
-    def lookup(self, keys: Iterable[str]) -> dict[str, list[int]]:
-        """Key → primary keys of the rows with that key (more than one means the key is ambiguous)."""
+    def lookup(self, keys: Iterable[str], *, visible_to: Any = None) -> dict[str, list[int]]:
+        """Key → primary keys of the rows with that key (more than one means the key is ambiguous),
+        among the rows `visible_to` may see (a user; None: every row)."""
         keys = list(keys)
-        queryset = self.model._default_manager.filter(**self.limit_to)
+        queryset = visible_rows(visible_to, self.model._default_manager.filter(**self.limit_to))
         if len(self.paths) == 1:
             queryset = queryset.filter(**{f"{self.paths[0]}__in": keys})
         else:

@@ -11,11 +11,12 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from import_files import csv_bytes, rezip, with_dimension, xlsx_bytes
+from import_files import csv_bytes, rezip, with_cells, with_dimension, xlsx_bytes
 
-from renkei.importing import ImportRejected, Limits
+from renkei.importing import ImportRejected, Limits, get_importer, plan_import
 from renkei.importing.decoding import decode
 from renkei.importing.readers import open_table
+from renkei.importing.xlsx_formulas import FormulaResult
 from renkei.importing.xlsx_guard import check_xlsx
 
 JAPANESE = [["key", "name_ja"], ["a", "髙橋①ｶﾀｶﾅ大学"], ["b", "東北大学"]]
@@ -179,6 +180,79 @@ def test_rows_beyond_the_limit_are_refused_whatever_the_dimension_says() -> None
     with pytest.raises(ImportRejected) as exc:
         list(table.rows)
     assert codes(exc) == {"too_many_rows"}
+
+
+# --- formulas: imported by their computed value, refused without one ---------------------------------
+
+
+def formula_book(cells: dict[str, str]) -> bytes:
+    return with_cells(xlsx_bytes(numbered_rows(2)), cells)
+
+
+def test_formulas_are_read_as_their_computed_values() -> None:
+    # given: a text result, an empty text result (=IF(...,"",...)) and a number, as Excel saves them
+    data = formula_book({
+        "C2": '<c r="C2" t="str"><f>A2&amp;"大学"</f><v>o0大学</v></c>',
+        "C3": '<c r="C3" t="str"><f>IF(A3="o1","",A3)</f><v></v></c>',
+        "B3": '<c r="B3"><f>1+1</f><v>2</v></c>',
+    })  # fmt: skip
+    # when
+    rows = [values for _n, values in open_table(data, filename="f.xlsx").rows]
+    # then
+    assert rows == [["o0", "university", "o0大学"], ["o1", 2, None]]
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        '<c r="C3"><f>A3&amp;"大学"</f></c>',  # no value at all (Apache POI)
+        '<c r="C3"><f>A3&amp;"大学"</f><v/></c>',  # an empty number (openpyxl)
+        '<c r="C3"><f t="shared" si="0"/></c>',  # a shared formula, not computed
+    ],
+)
+def test_a_formula_without_a_computed_value_is_named_as_such(xml: str) -> None:
+    rows = dict(open_table(formula_book({"C3": xml}), filename="f.xlsx").rows)
+    assert rows[2] == ["o0", "university", "大学0"]
+    assert rows[3][:2] == ["o1", "university"]
+    assert isinstance(rows[3][2], FormulaResult)
+    assert rows[3][2].error == ""
+
+
+def test_a_formula_whose_result_is_an_error_is_named_as_such() -> None:
+    rows = dict(open_table(formula_book({"C2": '<c r="C2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'}),
+                           filename="f.xlsx").rows)  # fmt: skip
+    assert rows[2][2] == FormulaResult("#DIV/0!")
+
+
+def test_too_many_formulas_without_values_refuse_the_file() -> None:
+    rows = [["key", "name_ja"]] + [[f"o{i}", f"=A{i + 2}"] for i in range(30)]  # openpyxl saves no values
+    with pytest.raises(ImportRejected) as exc:
+        open_table(xlsx_bytes(rows), filename="f.xlsx", limits=Limits(xlsx_max_formula_problems=20))
+    assert codes(exc) == {"formula"}
+    assert next(iter(exc.value.problems)).row is None  # the file, not a row
+
+
+def test_a_formula_without_a_value_is_reported_as_a_formula_not_as_a_missing_value(db: None) -> None:
+    data = formula_book({"C3": '<c r="C3"><f>A3&amp;"大学"</f></c>'})
+    with pytest.raises(ImportRejected) as exc:
+        plan_import(get_importer("organisations"), data, filename="f.xlsx")
+    (problem,) = exc.value.problems
+    assert (problem.row, problem.column, problem.code) == (3, "name_ja", "formula")
+    assert "数式" in problem.text("ja")
+    assert "値として貼り付け" in problem.text("ja")
+    assert "formula without a computed value" in problem.text("en")
+
+
+@pytest.mark.parametrize(
+    "data", [b"key,name_ja\r\na,\xe6\x9d\xb1\r\xe5\x8c\x97\r\n", b"key,name_ja\na,A\rb,B\n"]
+)
+def test_a_lone_carriage_return_is_named_as_such(data: bytes) -> None:
+    with pytest.raises(ImportRejected) as exc:
+        list(open_table(data, filename="t.csv").rows)
+    (problem,) = exc.value.problems
+    assert problem.code == "csv_cr"
+    assert "CR（復帰）" in problem.text("ja")
+    assert "carriage return (CR)" in problem.text("en")
 
 
 def test_csv_table_numbers_rows_as_a_spreadsheet_does() -> None:
