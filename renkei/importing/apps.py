@@ -8,3 +8,10 @@ class ImportingConfig(AppConfig):
     name = "renkei.importing"
     label = "importing"
     verbose_name = _("Import and export")
+
+    def ready(self) -> None:
+        from django.utils.translation import get_language
+
+        from renkei.importing import problems
+
+        problems.follow_active_language(get_language)

@@ -7,13 +7,27 @@ and every problem must be reportable in both, so each one carries both texts (as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language
+
+def _no_language() -> str | None:
+    return None
+
+
+_active_language: Callable[[], str | None] = _no_language
+
+
+def follow_active_language(source: Callable[[], str | None]) -> None:
+    """Texts asked for without a language take it from `source`: Django's `get_language`, which the
+    app's `ready()` sets, so that this module imports no Django (the import contracts check it pure).
+    Until then, Japanese."""
+    global _active_language
+    _active_language = source
 
 
 def _lang(lang: str | None) -> str:
-    return "en" if (lang or get_language() or "ja")[:2] == "en" else "ja"
+    return "en" if (lang or _active_language() or "ja")[:2] == "en" else "ja"
 
 
 @dataclass(frozen=True, slots=True)
