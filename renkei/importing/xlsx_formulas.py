@@ -85,7 +85,7 @@ def formula_problems(archive: zipfile.ZipFile, part: str, limit: int) -> dict[in
             text = value.text if value is not None else None
             if kind == "e" and text:
                 problem = FormulaResult(text)
-            elif not text and kind != "str":
+            elif not text and kind not in ("str", "inlineStr"):  # an empty text result is a result
                 problem = FormulaResult()
             else:
                 continue

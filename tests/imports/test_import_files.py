@@ -195,6 +195,7 @@ def test_formulas_are_read_as_their_computed_values() -> None:
         "C2": '<c r="C2" t="str"><f>A2&amp;"大学"</f><v>o0大学</v></c>',
         "C3": '<c r="C3" t="str"><f>IF(A3="o1","",A3)</f><v></v></c>',
         "B3": '<c r="B3"><f>1+1</f><v>2</v></c>',
+        "A3": '<c r="A3" t="inlineStr"><f>"o1"</f><is><t>o1</t></is></c>',
     })  # fmt: skip
     # when
     rows = [values for _n, values in open_table(data, filename="f.xlsx").rows]
