@@ -426,7 +426,7 @@ def load(programs: Iterable[dict[str, Any]], *, runs: bool = True, batch: int = 
 
     from renkei.catalog.models import Program, ProgramRun
     from renkei.core.audit import Via, audit_context
-    from renkei.importing.engine import batched
+    from renkei.importing.plans import batched
     from renkei.organisations.models import Organisation
     from renkei.taxonomy.models import Concept
 

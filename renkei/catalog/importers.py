@@ -17,13 +17,14 @@ from renkei.catalog.rules import check_program_run, check_unit_of_provider
 from renkei.core import policy
 from renkei.core.models import Source
 from renkei.importing import cells
-from renkei.importing.problems import CellError, Msg, cell_errors
+from renkei.importing.problems import CellError, Msg
 from renkei.importing.spec import (
     NOT_ALLOWED,
     Column,
     ImportSpec,
     Ref,
     RowContext,
+    cell_errors,
     field_column,
     register,
 )

@@ -12,10 +12,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         import_module(f"{self.name}.services")  # registers the services that write each model
-        from renkei.core import policy
+        from django.utils.translation import get_language
+
+        from renkei.core import messages, policy
         from renkei.core.keys import KeyConverter
         from renkei.core.models import AuditEntry, Source
 
+        messages.follow_active_language(get_language)
         register_converter(KeyConverter, "key")
         policy.register(Source, policy.PublicReadOnly())
         policy.register(AuditEntry, policy.SuperusersOnly())

@@ -59,6 +59,9 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.get_action_display()} {self.object_repr}"
 
 
+_UNTRACKED = frozenset({"updated_at", "created_at"})  # timestamps: left out of the changes of an update
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time | Decimal):
         return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
@@ -121,6 +124,22 @@ def _write(entries: list[AuditEntry], using: str) -> None:
         AuditEntry.objects.using(using).bulk_create(entries)
 
 
+def audit_bulk_write(
+    instances: Sequence[models.Model], action: str, changes: Sequence[dict[str, Any]], *, using: str
+) -> None:
+    """Record writes that a bulk writer made around the audited managers, one entry per instance.
+
+    For rows the audited paths cannot see, such as the links of an auto-created many-to-many table
+    written with its own `bulk_create` and `delete`: each entry is made in the current audit context
+    (actor, path, label, request and on whose behalf, or else the instance's own organisation) and all
+    are inserted at once. `changes` holds one dict per instance, in the form the other paths record:
+    every field's value for a creation, `{field: [old, new]}` for an update, `{field: {"add": [...],
+    "remove": [...]}}` for links. Call it inside the write's transaction; outside an audit context it
+    raises `AuditContextMissing`, and the write is undone with it.
+    """
+    _write(_entries(list(instances), action, list(changes)), using)
+
+
 def audit_deletion(objs: Any, using: str) -> None:
     """Write an entry for every audited row a deletion will remove, cascades included."""
     collector = Collector(using=using, origin=objs)
@@ -133,6 +152,14 @@ def audit_deletion(objs: Any, using: str) -> None:
         if issubclass(qs.model, AuditedModel):
             rows = list(qs)
             _write(_entries(rows, AuditEntry.Action.DELETE, [_field_values(r) for r in rows]), using)
+
+
+def _remember(instance: AuditedModel, attnames: list[str], values: dict[str, Any]) -> None:
+    """Make a later save of `instance` diff against the values just written in bulk."""
+    if snapshot := getattr(instance, "_audit_snapshot", None):
+        instance._audit_snapshot = {**snapshot, **values}
+    elif (loaded := getattr(instance, "_audit_loaded", None)) is not None:
+        instance._audit_loaded = {**loaded, **{name: getattr(instance, name) for name in attnames}}
 
 
 _M = TypeVar("_M", bound=models.Model, covariant=True)
@@ -164,12 +191,47 @@ class AuditedQuerySet(models.QuerySet[_M]):
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         write_context()
         objs = list(objs)
+        attnames = [self.model._meta.get_field(name).attname for name in fields]  # type: ignore[union-attr]  # concrete fields only: bulk_update refuses others
+        before = self._values_before(objs, attnames)
         # Django's bulk_update goes through QuerySet.update(); run it on a plain queryset so each
         # row is logged once, with its field values rather than the CASE expression.
         count = models.QuerySet(self.model, using=self.db).bulk_update(objs, fields, *args, **kwargs)
-        changes = [{name: _masked(obj, name, _plain(getattr(obj, name))) for name in fields} for obj in objs]
-        _write(_entries(objs, AuditEntry.Action.UPDATE, changes), self.db)
+        changed, changes = [], []
+        for obj, old in zip(objs, before, strict=True):
+            new = {name: _masked(obj, name, _plain(getattr(obj, name))) for name in attnames}
+            change = {n: [old.get(n), v] for n, v in new.items() if n not in _UNTRACKED and old.get(n) != v}
+            if change:
+                changed.append(obj)
+                changes.append(change)
+            _remember(obj, attnames, new)
+        _write(_entries(changed, AuditEntry.Action.UPDATE, changes), self.db)
         return count
+
+    def _values_before(self, objs: list[models.Model], attnames: list[str]) -> list[dict[str, Any]]:
+        """The stored values of these fields, as a save would diff against: what each instance was
+        loaded with (or last saved), else read from the database in one query."""
+        before: list[dict[str, Any] | None] = []
+        for obj in objs:
+            known = getattr(obj, "_audit_snapshot", None)
+            if not known:
+                loaded = getattr(obj, "_audit_loaded", None) or {}
+                known = {
+                    name: _masked(obj, name, _plain(loaded[name])) for name in attnames if name in loaded
+                }
+            before.append(known if all(name in known for name in attnames) else None)
+        missing = [obj.pk for obj, known in zip(objs, before, strict=True) if known is None]
+        stored: dict[Any, dict[str, Any]] = {}
+        if missing:
+            rows: models.QuerySet[Any, dict[str, Any]] = (
+                models.QuerySet(self.model, using=self.db).filter(pk__in=missing).values("pk", *attnames)
+            )
+            stored = {row.pop("pk"): row for row in rows}
+        return [
+            known
+            if known is not None
+            else {name: _masked(obj, name, _plain(value)) for name, value in stored.get(obj.pk, {}).items()}
+            for obj, known in zip(objs, before, strict=True)
+        ]
 
 
 class AuditedModel(models.Model):
@@ -192,14 +254,13 @@ class AuditedModel(models.Model):
         before = None if self._state.adding else self._audit_before()  # None: a row is created
         super().save(*args, **kwargs)
         after = _field_values(self)
-        ignored = {"updated_at", "created_at"}
         if before is None:
             action, change = AuditEntry.Action.CREATE, after
         else:
             change = {
                 name: [before.get(name), value]
                 for name, value in after.items()
-                if name in before and before[name] != value and name not in ignored
+                if name in before and before[name] != value and name not in _UNTRACKED
             }
             if not change:
                 self._audit_snapshot = after

@@ -6,22 +6,15 @@
     apply_plan(plan, actor=user, via=Via.WEB)                         # writes exactly that
 
 An importer is an `ImportSpec` subclass in an app's `importers` module, registered with `@register`.
-See docs/decisions/0004-import-pipeline.md.
+The stages: `readers` (a file → a table), `planning` (a table → a `Plan`, writing nothing),
+`applying` (a `Plan` → the database); `plans` holds what they share. See
+docs/decisions/0003-import-pipeline.md.
 """
 
-from renkei.importing.engine import (
-    CREATE,
-    UNCHANGED,
-    UPDATE,
-    ApplyResult,
-    Plan,
-    RowChange,
-    apply_plan,
-    plan_import,
-    plan_table,
-    read_stored,
-)
+from renkei.importing.applying import ApplyResult, apply_plan
 from renkei.importing.limits import Limits
+from renkei.importing.planning import plan_import, plan_table
+from renkei.importing.plans import CREATE, UNCHANGED, UPDATE, Plan, RowChange, read_stored
 from renkei.importing.problems import CellError, ImportRejected, Msg, Problem, Problems
 from renkei.importing.spec import (
     Column,

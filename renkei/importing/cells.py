@@ -28,6 +28,8 @@ from renkei.importing.problems import CellError
 Parser = Callable[[Any], Any]
 
 LIST_SEPARATORS = re.compile(r"[;、\n]")
+# what makes a spreadsheet read a cell as a formula: exports escape it with an apostrophe, imports undo that
+FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
 _INT = re.compile(r"[+-]?\d+")
 _DEC = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _KEY = KEY_RE

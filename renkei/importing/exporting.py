@@ -21,7 +21,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from renkei.importing.engine import FORMULA_START, read_stored
+from renkei.importing.cells import FORMULA_START
+from renkei.importing.plans import read_stored
 from renkei.importing.spec import ImportSpec
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")

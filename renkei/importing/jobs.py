@@ -28,8 +28,10 @@ from django.db import connections
 from django.utils import timezone
 
 from renkei.core.audit import Via
-from renkei.importing.engine import CREATE, Plan, apply_plan, plan_import
+from renkei.importing.applying import apply_plan
 from renkei.importing.exporting import render
+from renkei.importing.planning import plan_import
+from renkei.importing.plans import CREATE, Plan
 from renkei.importing.problems import ImportRejected, Msg, Problem
 from renkei.importing.spec import get_importer
 
@@ -173,14 +175,16 @@ def preview_job(job_id: str) -> None:
 
 
 def commit_job(job_id: str) -> None:
-    """Plan again and, if the plan is the one previewed, write it in one transaction as the user."""
+    """Plan again and, if the plan is the one previewed, write it in one transaction as the user (on
+    behalf of the organisation id the job's `on_behalf_of` names, if any)."""
     state = update_job(job_id, status="running", phase="check")
     try:
         plan, user = _plan(job_id, state)
         if plan.fingerprint != state.get("fingerprint"):
             raise ImportRejected([Problem(CHANGED, code="stale")])
         apply_plan(plan, actor=user, via=Via.WEB, progress=_Progress(job_id),
-                   label=f"web import {plan.spec.name} {state['filename']}")  # fmt: skip
+                   label=f"web import {plan.spec.name} {state['filename']}",
+                   on_behalf_of=state.get("on_behalf_of"))  # fmt: skip
     except ImportRejected as exc:
         _rejected(job_id, exc)
     except Exception:

@@ -17,6 +17,7 @@ class Limits:
     xlsx_max_uncompressed_bytes: int = 50 * 1024 * 1024
     xlsx_max_entries: int = 200
     xlsx_max_ratio: int = 1100  # above deflate's ~1032:1 maximum: a forged header
+    xlsx_max_formula_problems: int = 10_000  # formula cells without a usable result, each reported
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> Limits:

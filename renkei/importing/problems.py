@@ -7,11 +7,9 @@ and every problem must be reportable in both, so each one carries both texts (as
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from renkei.core.messages import Msg, language
-from renkei.core.rules import Broken
 
 _lang = language
 
@@ -113,10 +111,3 @@ class ImportRejected(Exception):
 def file_problem(ja: str, en: str, *, code: str, column: str | None = None) -> ImportRejected:
     """A refusal about the whole file (or a whole column), ready to raise."""
     return ImportRejected([Problem(Msg(ja, en), column=column, code=code)])
-
-
-def cell_errors(broken: Iterable[Broken]) -> list[tuple[str, CellError]]:
-    """Broken rules (`renkei.core.rules`) as errors on the file's cells, one per field."""
-    return [
-        (item.field or "", CellError(item.message.ja, item.message.en, code=item.code)) for item in broken
-    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePath
@@ -18,6 +19,7 @@ import openpyxl
 from renkei.importing.decoding import decode
 from renkei.importing.limits import Limits
 from renkei.importing.problems import file_problem
+from renkei.importing.xlsx_formulas import TooManyFormulaProblems, formula_problems
 from renkei.importing.xlsx_guard import CFB_MAGIC, ZIP_MAGIC, check_xlsx
 
 CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
@@ -30,7 +32,7 @@ class Table:
     encoding: str
     header: list[Any]
     rows: Iterator[tuple[int, list[Any]]]
-    total: int | None  # data rows (exact for CSV, as declared by the workbook for .xlsx)
+    total: int | None  # data rows (exact for CSV; for .xlsx as the workbook declares them, a hint)
 
 
 def _too_many_rows(limit: int) -> Exception:
@@ -102,6 +104,16 @@ def open_table(
 
 
 def _csv_error(exc: csv.Error, line: int) -> Exception:
+    if str(exc).startswith("new-line character seen in unquoted field"):  # a CR alone, lines end in LF
+        return file_problem(
+            f"{line}行目付近に、単独の CR（復帰）文字があります。改行コードが混在しているか、"
+            'セル内の改行が引用符「"」で囲まれていません。そのセルの改行を消すか、'
+            "表計算ソフトで CSV として保存し直してください。",
+            f"Near line {line} there is a lone carriage return (CR): the file mixes line endings, or a line "
+            "break inside a cell is not in double quotes. Remove that line break, or save the file as CSV "
+            "again from a spreadsheet.",
+            code="csv_cr",
+        )
     if "field larger than field limit" in str(exc):
         return file_problem(
             f"{line}行目付近に長すぎるセルがあります（上限 {csv.field_size_limit():,}文字）。",
@@ -205,17 +217,38 @@ def _open_xlsx(data: bytes, limits: Limits) -> Table:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
         sheet = workbook.worksheets[0]
         declared = sheet.max_row
+        # The <dimension> a workbook declares is only a hint, and other programs leave it stale; read
+        # every row and column there is, never only the declared range (openpyxl stops at it).
+        sheet.reset_dimensions()
+        if declared is not None and declared > limits.max_rows + 1:
+            raise _too_many_rows(limits.max_rows)
+        # the sheet's part name: openpyxl keeps it on the read-only sheet (a private attribute, tested)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        formulas = formula_problems(archive, sheet._worksheet_path, limits.xlsx_max_formula_problems)
+    except TooManyFormulaProblems as exc:
+        workbook.close()
+        raise file_problem(
+            f"計算結果が保存されていない数式、または結果がエラーの数式が多すぎます（{exc.args[0]:,}個以上）。"
+            "Excel で開いて保存し直すか、値として貼り付けてください。",
+            f"Too many formulas without a computed value, or with an error as their result (at least "
+            f"{exc.args[0]:,}). Open the file in Excel and save it again, or paste the values.",
+            code="formula",
+        ) from None
     except Exception as exc:
+        if getattr(exc, "problems", None) is not None:
+            raise
         raise _unreadable(exc) from None
-    if declared is not None and declared > limits.max_rows + 1:
-        raise _too_many_rows(limits.max_rows)
 
     def all_rows() -> Iterator[tuple[int, list[Any]]]:
         try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if number > limits.max_rows + 1:
                     raise _too_many_rows(limits.max_rows)
-                yield number, list(values)
+                values = list(cells)
+                for column, result in formulas.get(number, {}).items():
+                    values += [None] * (column - len(values))
+                    values[column - 1] = result
+                yield number, values
         except Exception as exc:
             if getattr(exc, "problems", None) is not None:
                 raise

@@ -17,13 +17,25 @@ from django.utils.module_loading import autodiscover_modules
 
 from renkei.core import policy
 from renkei.core.keys import KeyField
-from renkei.core.rules import number_limits
+from renkei.core.rules import Broken, number_limits
 from renkei.importing import cells
 from renkei.importing.problems import CellError, Msg
 
 NOT_ALLOWED = Msg(
     "この行を登録・変更する権限がありません。", "You are not allowed to create or change this row."
 )
+
+
+def visible_rows(user: Any, queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset` that `user` may see, as the policy says; every row for None (a superuser,
+    or a command). Models without access rules (sources) are reference data that everyone reads."""
+    if user is None:
+        return queryset
+    try:
+        policy.rules_for(queryset.model)
+    except LookupError:
+        return queryset
+    return policy.visible(user, queryset)
 
 
 class Ref:
@@ -49,10 +61,11 @@ class Ref:
             return None
         return self.separator.join(str(p) for p in parts)
 
-    def lookup(self, keys: Iterable[str]) -> dict[str, list[int]]:
-        """Key → primary keys of the rows with that key (more than one means the key is ambiguous)."""
+    def lookup(self, keys: Iterable[str], *, visible_to: Any = None) -> dict[str, list[int]]:
+        """Key → primary keys of the rows with that key (more than one means the key is ambiguous),
+        among the rows `visible_to` may see (a user; None: every row)."""
         keys = list(keys)
-        queryset = self.model._default_manager.filter(**self.limit_to)
+        queryset = visible_rows(visible_to, self.model._default_manager.filter(**self.limit_to))
         if len(self.paths) == 1:
             queryset = queryset.filter(**{f"{self.paths[0]}__in": keys})
         else:
@@ -276,3 +289,10 @@ def get_importer(name: str) -> ImportSpec:
     if found is None:
         raise KeyError(name)
     return found()
+
+
+def cell_errors(broken: Iterable[Broken]) -> list[tuple[str, CellError]]:
+    """Broken rules (`renkei.core.rules`) as errors on the file's cells, one per field."""
+    return [
+        (item.field or "", CellError(item.message.ja, item.message.en, code=item.code)) for item in broken
+    ]

@@ -9,14 +9,27 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Protocol
 
-from renkei.importing.limits import Limits
 from renkei.importing.problems import file_problem
 
 ZIP_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: legacy .xls, or a password-protected workbook
 _NESTED = (".zip", ".xlsx", ".xlsm", ".xls", ".docx", ".docm", ".pptx", ".jar", ".7z", ".rar", ".gz", ".cab")
 _MACRO_TYPE = b"macroEnabled"
+
+
+class ZipLimits(Protocol):
+    """What the check reads of `renkei.importing.limits.Limits` (which reads Django's settings)."""
+
+    @property
+    def xlsx_max_entries(self) -> int: ...
+
+    @property
+    def xlsx_max_uncompressed_bytes(self) -> int: ...
+
+    @property
+    def xlsx_max_ratio(self) -> int: ...
 
 
 def _mb(size: int) -> str:
@@ -51,7 +64,7 @@ def refuse_not_xlsx(data: bytes) -> None:
     )
 
 
-def check_xlsx(data: bytes, limits: Limits) -> None:
+def check_xlsx(data: bytes, limits: ZipLimits) -> None:
     """Refuse zip bombs, too many entries, encryption, macros, nested archives and non-workbooks."""
     refuse_not_xlsx(data)
     try:

@@ -12,8 +12,8 @@ from typing import Any
 from django.db import models
 
 from renkei.importing import cells
-from renkei.importing.problems import CellError, Msg, cell_errors
-from renkei.importing.spec import Column, ImportSpec, Ref, RowContext, field_column, register
+from renkei.importing.problems import CellError, Msg
+from renkei.importing.spec import Column, ImportSpec, Ref, RowContext, cell_errors, field_column, register
 from renkei.organisations.models import Organisation, Prefecture
 from renkei.organisations.rules import check_parent, check_place
 

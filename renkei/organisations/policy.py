@@ -42,6 +42,20 @@ def editable_organisation_ids(user: Actor | None) -> set[int]:
     return {pk for pk, rank in organisation_roles(user).items() if rank >= RANK[Affiliation.Role.EDITOR]}
 
 
+def acting_organisation_id(user: Actor | None) -> int | None:
+    """The organisation the user writes on behalf of, for the audit log: the university (the root of the
+    organisation tree) where they hold an editor or administrator role, if there is exactly one. None
+    for superusers without such a role, or for editors of several universities; each audit entry then
+    names its row's own organisation."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    affiliations = Affiliation.objects.filter(
+        user=user, role__in=[Affiliation.Role.EDITOR, Affiliation.Role.ADMIN]
+    ).select_related("organisation")
+    roots = {affiliation.organisation.root_id() for affiliation in affiliations}
+    return roots.pop() if len(roots) == 1 else None
+
+
 class OrganisationRules:
     """Everyone sees the registry. Editors change their organisation and its units; an administrator
     of the parent adds or removes units. Moving a unit to another parent is removing it from one and

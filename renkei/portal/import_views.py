@@ -24,6 +24,7 @@ from renkei.core import policy
 from renkei.importing import Limits, importers, jobs
 from renkei.importing.decoding import ENCODING_CHOICES
 from renkei.importing.exporting import CONTENT_TYPES, csv_chunks, write_xlsx
+from renkei.organisations.policy import acting_organisation_id
 
 
 def _lang() -> str:
@@ -128,7 +129,10 @@ def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
     job = _own_job(request, job_id)
     if job.get("status") != "preview" or job.get("committed"):
         return redirect("portal:import-job", job_id=job_id)
-    jobs.update_job(job_id, status="queued", phase="write", done=0, total=None)
+    jobs.update_job(
+        job_id, status="queued", phase="write", done=0, total=None,
+        on_behalf_of=acting_organisation_id(request.user),
+    )  # fmt: skip
     jobs.run_in_background(jobs.commit_job, job_id)
     return redirect("portal:import-job", job_id=job_id)
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from support.admin_forms import admin_url, form_data
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -40,6 +39,7 @@ from factories import (
     PostFactory,
     UserFactory,
 )
+from support.admin_forms import admin_url, form_data
 
 from renkei.catalog import services as catalog_services
 from renkei.catalog.models import CurriculumUnit, JointCurriculum, Program, ProgramRun, TeachingContent

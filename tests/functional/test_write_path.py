@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support.admin_forms import admin_url, form_data
 from django.contrib import admin
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -27,6 +26,7 @@ from factories import (
     PostFactory,
     UserFactory,
 )
+from support.admin_forms import admin_url, form_data
 
 from renkei.core.models import AuditEntry
 from renkei.core.services import registered_writes

@@ -29,7 +29,7 @@ from support.audit import entries_after, entries_for, last_entry_id, logged, tab
 
 from renkei.accounts.models import User
 from renkei.core.audit import AuditContextMissing, Via, WriteOutsideService, audit_context
-from renkei.core.models import AuditEntry, Source
+from renkei.core.models import AuditEntry, Source, audit_bulk_write
 from renkei.networks.models import Body, DeclaredCount, Meeting, Membership, Network, NetworkStaff, Post
 from renkei.organisations.models import Identifier, Organisation
 from renkei.organisations.services import identifier_save, organisation_save
@@ -260,20 +260,89 @@ def test_bulk_create_logs_each_created_row(owner_org):
     assert {e.on_behalf_of_id for e in entries} == {owner_org.pk}
 
 
-def test_bulk_update_logs_the_updated_fields(db):
-    # given
-    organisations = [OrganisationFactory(), OrganisationFactory()]
+def test_bulk_update_logs_old_and_new_values_of_the_fields_that_changed(db):
+    # given: rows as loaded from the database, one field changed, one set to what it was
+    first, second = OrganisationFactory(code="A0"), OrganisationFactory(code="B0")
+    organisations = list(Organisation.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk"))
     for n, organisation in enumerate(organisations):
         organisation.code = f"C{n}"
+        organisation.updated_at = timezone.now()
     last = last_entry_id()
     # when
-    Organisation.objects.bulk_update(organisations, ["code"])
-    # then
+    Organisation.objects.bulk_update(organisations, ["code", "name_en", "updated_at"])
+    # then: as a single save records it (old and new value; untouched fields and timestamps left out)
     entries = list(entries_after(last))
-    assert sorted(((e.object_id, e.action, e.changes) for e in entries), key=lambda row: row[0]) == [
-        (str(organisations[0].pk), "update", {"code": "C0"}),
-        (str(organisations[1].pk), "update", {"code": "C1"}),
+    assert sorted(((e.object_id, e.action, e.changes) for e in entries), key=lambda row: int(row[0])) == [
+        (str(first.pk), "update", {"code": ["A0", "C0"]}),
+        (str(second.pk), "update", {"code": ["B0", "C1"]}),
     ]
+
+
+def test_bulk_update_of_a_row_not_loaded_reads_its_old_values(owner_org):
+    # given: a stand-in carrying only the primary key and the new value, as bulk writers build them
+    stand_in = Organisation(pk=owner_org.pk, name_en="Renamed University")
+    last = last_entry_id()
+    # when
+    Organisation.objects.bulk_update([stand_in], ["name_en"])
+    # then
+    [entry] = entries_after(last)
+    assert entry.changes == {"name_en": ["Owner University", "Renamed University"]}
+    assert entry.on_behalf_of_id == owner_org.pk
+
+
+def test_bulk_update_writes_no_entry_for_a_row_that_did_not_change(owner_org):
+    # given
+    organisation = Organisation.objects.get(pk=owner_org.pk)
+    last = last_entry_id()
+    # when
+    Organisation.objects.bulk_update([organisation], ["name_en", "code"])
+    # then
+    assert not entries_after(last).exists()
+
+
+def test_a_save_after_a_bulk_update_records_only_what_changed_since(owner_org):
+    # given
+    organisation = Organisation.objects.get(pk=owner_org.pk)
+    organisation.name_en = "One"
+    Organisation.objects.bulk_update([organisation], ["name_en"])
+    last = last_entry_id()
+    # when
+    organisation.note_ja = "備考"
+    organisation.save()
+    # then
+    [entry] = entries_after(last)
+    assert entry.changes == {"note_ja": ["", "備考"]}
+
+
+def test_bulk_write_entries_are_recorded_in_the_current_context(owner_org, other_org):
+    # given
+    user = UserFactory(username="bulk-writer")
+    last = last_entry_id()
+    # when: a bulk writer records links it wrote itself, through the public function
+    with audit_context(via=Via.COMMAND, actor=user, on_behalf_of=other_org, label="links"):
+        audit_bulk_write(
+            [owner_org], AuditEntry.Action.UPDATE, [{"sources": {"add": [1], "remove": []}}], using="default"
+        )
+    # then
+    [entry] = entries_after(last)
+    assert (entry.action, entry.object_id, entry.changes) == (
+        "update",
+        str(owner_org.pk),
+        {"sources": {"add": [1], "remove": []}},
+    )
+    assert (entry.actor, entry.via, entry.label, entry.on_behalf_of_id) == (
+        user,
+        Via.COMMAND,
+        "links",
+        other_org.pk,
+    )
+
+
+def test_bulk_write_entries_fail_closed_outside_a_context(owner_org, no_audit_context):
+    last = last_entry_id()
+    with pytest.raises(AuditContextMissing):
+        no_audit_context(audit_bulk_write, [owner_org], AuditEntry.Action.UPDATE, [{}], using="default")
+    assert not entries_after(last).exists()
 
 
 def test_many_to_many_add_and_remove_are_logged(owner_org):
@@ -339,8 +408,10 @@ def test_the_password_is_masked_on_bulk_update(fast_hasher):
     last = last_entry_id()
     # when
     User.objects.bulk_update([user], ["password"])
-    # then
-    assert_no_secret(list(entries_after(last)), PASSWORD, user.password)
+    # then: the old and the new hash are both masked
+    [entry] = entries_after(last)
+    assert [value.startswith("sha256:") for value in entry.changes["password"]] == [True, True]
+    assert_no_secret([entry], PASSWORD, user.password)
 
 
 # --- fail closed: no context, no write ------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from typing import Any
@@ -84,6 +85,27 @@ def rezip(
                     result[position + flag_at] |= 0x1
                 position = result.find(signature, position + 4)
     return bytes(result)
+
+
+def with_dimension(data: bytes, ref: str | None) -> bytes:
+    """A copy of an .xlsx whose first sheet declares `ref` as its used range (`<dimension>`), or declares
+    none: what other programs write when they do not keep it up to date."""
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    start = sheet.index(b"<dimension ")
+    end = sheet.index(b">", start) + 1
+    element = b"" if ref is None else f'<dimension ref="{ref}"/>'.encode()
+    return rezip(data, replace={"xl/worksheets/sheet1.xml": sheet[:start] + element + sheet[end:]})
+
+
+def with_cells(data: bytes, cells: dict[str, str]) -> bytes:
+    """A copy of an .xlsx with cells of its first sheet replaced by raw XML, e.g. a formula saved
+    without its computed value: {"C2": '<c r="C2"><f>A2&amp;"大学"</f></c>'}."""
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    for coordinate, xml in cells.items():
+        pattern = rb'<c r="' + coordinate.encode() + rb'"(?:[^>]*/>|[^>]*>.*?</c>)'
+        sheet, found = re.subn(pattern, lambda _m, xml=xml: xml.encode(), sheet, count=1)
+        assert found, coordinate
+    return rezip(data, replace={"xl/worksheets/sheet1.xml": sheet})
 
 
 PROGRAM_HEADER = [

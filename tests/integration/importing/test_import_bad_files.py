@@ -1,6 +1,8 @@
-"""The bad-file corpus: every file is built here (never committed), refused with a message in Japanese
-and in English that names the row and column (or the file), by the engine and by `renkei import`, and
-writes nothing to any table."""
+"""The malformed-file corpus (a gate: at least 60 files): every file is built here (never committed),
+refused with a message in Japanese and in English that names the row and column (or the file), by the
+planner and by `renkei import`, and writes nothing to any table. Beside it, files that look odd but are
+valid (an .xlsx whose <dimension> understates its cells, formulas with their computed values, classic
+Mac line ends) must be imported whole: a file is imported whole or refused, never a silent part of it."""
 
 from __future__ import annotations
 
@@ -22,11 +24,14 @@ from support.import_files import (
     org_row,
     program_row,
     rezip,
+    with_cells,
+    with_dimension,
     xlsx_bytes,
 )
 
-from renkei.importing import ImportRejected, get_importer, plan_import
+from renkei.importing import CREATE, ImportRejected, apply_plan, get_importer, plan_import
 from renkei.importing.xlsx_guard import CFB_MAGIC
+from renkei.organisations.models import Organisation
 
 RUN_HEADER = ["program", "starts_on", "ends_on"]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -50,8 +55,32 @@ def programs(*rows: list[Any]) -> Callable[[], bytes]:
     return lambda: csv_bytes([PROGRAM_HEADER, *rows])
 
 
-def runs(*rows: list[Any]) -> Callable[[], bytes]:
-    return lambda: csv_bytes([RUN_HEADER, *rows])
+def runs(*rows: list[Any], header: list[str] = RUN_HEADER) -> Callable[[], bytes]:
+    return lambda: csv_bytes([header, *rows])
+
+
+def programs_with(header: list[str], *rows: list[Any]) -> Callable[[], bytes]:
+    return lambda: csv_bytes(
+        [["provider", "code", "title_ja", *header], *[["tohoku-u", "P1", "講座", *r] for r in rows]]
+    )
+
+
+def org_book(count: int, *, bad: dict[int, list[Any]] | None = None) -> list[list[Any]]:
+    """The rows of an organisation workbook: a header and `count` good rows, some replaced."""
+    rows: list[list[Any]] = [["key", "kind", "name_ja"]]
+    rows += [[f"book-{i}", "university", f"ブック大学{i}"] for i in range(count)]
+    for index, row in (bad or {}).items():
+        rows[index] = row
+    return rows
+
+
+def stale(rows: list[list[Any]], ref: str | None = "A1:C2") -> Callable[[], bytes]:
+    """An .xlsx of `rows` whose <dimension> says its cells end at `ref` (or that says nothing)."""
+    return lambda: with_dimension(xlsx_bytes(rows), ref)
+
+
+def formulas(cells: dict[str, str], count: int = 2) -> Callable[[], bytes]:
+    return lambda: with_cells(xlsx_bytes(org_book(count)), cells)
 
 
 @functools.cache
@@ -184,6 +213,111 @@ CASES: dict[str, Case] = {
                                       runs(["tohoku-u/EXIST1", "2025/4/10", "令和7年4月1日"]), ("dates", 2, "ends_on")),
     "unknown_program": Case("program_runs", "prog.csv", runs(["tohoku-u/NOPE", "2025/4/10", ""]),
                             ("unknown_ref", 2, "program")),
+    # --- line ends: a CR alone is named as such, not as a quote problem ---
+    "lone_cr_in_a_cell": Case("organisations", "cr.csv",
+                              lambda: "key,kind,name_ja\r\nnew-u,university,東北\r大学\r\n".encode(),
+                              ("csv_cr", None, None)),
+    "mixed_line_ends": Case("organisations", "mixed.csv",
+                            lambda: b"key,kind,name_ja\nnew-u,university,A\rnext-u,university,B\n",
+                            ("csv_cr", None, None)),
+    "unterminated_quote_at_the_end": Case("organisations", "eof.csv",
+                                          lambda: b'key,kind,name_ja\r\nnew-u,university,"A', ("csv", None, None)),
+    # --- .xlsx: formulas without a usable result, stale dimensions, misnamed workbooks ---
+    "formula_without_value_in_a_required_column": Case(
+        "organisations", "f1.xlsx", formulas({"C2": '<c r="C2"><f>A2&amp;"大学"</f><v/></c>'}),
+        ("formula", 2, "name_ja")),
+    "formula_without_value_in_an_optional_column": Case(  # was emptied silently
+        "organisations", "f2.xlsx", lambda: xlsx_bytes([ORG_HEADER, org_row("new-u", name_en="=UPPER(A2)")]),
+        ("formula", 2, "name_en")),
+    "shared_formula_not_computed": Case(
+        "organisations", "f3.xlsx", formulas({"C3": '<c r="C3"><f t="shared" si="0"/></c>'}),
+        ("formula", 3, "name_ja")),
+    "formula_with_an_error_result": Case(
+        "organisations", "f4.xlsx", formulas({"C2": '<c r="C2" t="e"><f>VLOOKUP(A2,X:Y,2,0)</f><v>#N/A</v></c>'}),
+        ("formula", 2, "name_ja")),
+    "too_many_formulas_without_values": Case(
+        "organisations", "f5.xlsx",
+        lambda: xlsx_bytes([["key", "kind", "name_ja"]] + [[f"o{i}", "university", f"=A{i + 2}"] for i in range(12)]),
+        ("formula", None, None), limits={"xlsx_max_formula_problems": 10}),
+    "stale_dimension_hides_a_bad_row": Case(  # was imported as its first row only
+        "organisations", "s1.xlsx", stale(org_book(5, bad={5: ["book-4", "castle", "城"]})), ("choice", 6, "kind")),
+    "stale_dimension_hides_a_value_without_header": Case(
+        "organisations", "s2.xlsx",
+        stale([["key", "kind", "name_ja"], ["a-u", "university", "A"], ["b-u", "university", "B", "stray"]]),
+        ("extra_cell", 3, None)),
+    "stale_dimension_past_the_row_limit": Case(
+        "organisations", "s3.xlsx", stale(org_book(10)), ("too_many_rows", None, None), limits={"max_rows": 5}),
+    "xlsx_header_only": Case("organisations", "head.xlsx", lambda: xlsx_bytes([ORG_HEADER]), ("no_rows", None, None)),
+    "xlsx_without_cells": Case("organisations", "blank.xlsx", lambda: xlsx_bytes([]), ("empty", None, None)),
+    "xlsx_unknown_column": Case("organisations", "col.xlsx",
+                                lambda: xlsx_bytes([[*ORG_HEADER, "色"], [*org_row("new-u"), "赤"]]),
+                                ("unknown_column", None, "色")),
+    "workbook_named_csv": Case("organisations", "book.csv", good_xlsx, ("csv_is_xlsx", None, None)),
+    "workbook_named_txt": Case("organisations", "book.txt", good_xlsx, ("csv_is_xlsx", None, None)),
+    "part_outside_the_workbook": Case("organisations", "escape.xlsx", lambda: rezip(
+        good_xlsx(), add={"../escape.xml": b"<x/>"}), ("xlsx_invalid", None, None)),
+    # --- text: encodings and limits ---
+    "unknown_stated_encoding": Case("organisations", "k.csv", orgs(org_row("new-u")), ("encoding", None, None),
+                                    encoding="klingon"),
+    "utf8_bom_then_cp932": Case("organisations", "bom.csv", lambda: b"\xef\xbb\xbf" + csv_bytes(
+        [ORG_HEADER, org_row("new-u", name_ja="東北大学")], encoding="cp932"), ("encoding", None, None)),
+    "too_many_columns": Case("organisations", "wide.csv", orgs(org_row("new-u")), ("too_many_columns", None, None),
+                             limits={"max_columns": 3}),
+    # --- rows: more values a spreadsheet lets through ---
+    "invalid_key": Case("organisations", "key.csv", orgs(org_row("Bad Key!")), ("key", 2, "key")),
+    "unknown_prefecture": Case("organisations", "pref.csv", orgs(org_row("new-u", prefecture="架空県")),
+                               ("choice", 2, "prefecture")),
+    "own_parent": Case("organisations", "self.csv", orgs(org_row("a-u", parent="a-u")), ("plan", 2, "parent")),
+    "three_way_cycle": Case("organisations", "cycle3.csv",
+                            orgs(org_row("a-u", parent="c-u"), org_row("b-u", parent="a-u"),
+                                 org_row("c-u", parent="b-u")), ("plan", 2, "parent")),
+    "latitude_in_words": Case("organisations", "lat3.csv",
+                              orgs(org_row("new-u", latitude="北緯38度", longitude="140.8")),
+                              ("decimal", 2, "latitude")),
+    "fee_in_words": Case("programs", "fee2.csv", programs(program_row(fee_yen="応相談")), ("yen", 2, "fee_yen")),
+    "subsidy_neither_yes_nor_no": Case("programs", "sub.csv", programs(program_row(subsidy_kyouiku_kunren="たぶん")),
+                                       ("boolean", 2, "subsidy_kyouiku_kunren")),
+    "unknown_skill": Case("programs", "skill.csv", programs(program_row(skills="skill-cobol")),
+                          ("unknown_ref", 2, "skills")),
+    "unknown_network": Case("programs", "net.csv", programs(program_row(shared_with="ghost-net")),
+                            ("unknown_ref", 2, "shared_with")),
+    "unknown_unit": Case("programs", "unit2.csv", programs(program_row(unit="tohoku-u.ghost")),
+                         ("unknown_ref", 2, "unit")),
+    "invalid_status": Case("programs", "status.csv", programs(program_row(status="secret")), ("choice", 2, "status")),
+    "malformed_municipality_code": Case("programs", "muni2.csv", programs(program_row(municipality_code="ABC")),
+                                        ("municipality_code", 2, "municipality_code")),
+    "invalid_email": Case("programs", "mail.csv", programs_with(["contact_email"], ["not-an-address"]),
+                          ("email", 2, "contact_email")),
+    "invalid_phone": Case("programs", "tel.csv", programs_with(["contact_phone"], ["call me"]),
+                          ("phone", 2, "contact_phone")),
+    "ftp_url": Case("programs", "ftp.csv", programs_with(["url"], ["ftp://example.jp/"]), ("url", 2, "url")),
+    "negative_hours": Case("program_runs", "hours.csv",
+                           runs(["tohoku-u/EXIST1", "2025/4/10", "-3"], header=["program", "starts_on", "hours"]),
+                           ("range", 2, "hours")),
+    "deadline_after_the_start": Case("program_runs", "deadline.csv", runs(
+        ["tohoku-u/EXIST1", "2025/4/10", "2025/5/1"], header=["program", "starts_on", "application_deadline"]),
+        ("dates", 2, "application_deadline")),
+    "sessions_in_words": Case("program_runs", "sessions.csv",
+                              runs(["tohoku-u/EXIST1", "2025/4/10", "毎週"], header=["program", "starts_on", "sessions"]),
+                              ("integer", 2, "sessions")),
+    "run_date_in_an_unknown_era": Case("program_runs", "era.csv", runs(["tohoku-u/EXIST1", "明和3年4月1日", ""]),
+                                       ("date", 2, "starts_on")),
+}  # fmt: skip
+
+# Organisation files that look odd but are valid: (file name, bytes, rows each must leave stored)
+VALID: dict[str, tuple[str, Callable[[], bytes], int]] = {
+    "stale_dimension_5_rows": ("s5.xlsx", stale(org_book(5)), 5),
+    "stale_dimension_3000_rows": ("s3000.xlsx", stale(org_book(3000)), 3000),
+    "stale_dimension_understating_columns": ("narrow.xlsx", stale(org_book(4), "A1:A1"), 4),
+    "no_dimension": ("nodim.xlsx", stale(org_book(3), None), 3),
+    "formulas_with_computed_values": ("fv.xlsx", formulas({
+        "C2": '<c r="C2" t="str"><f>"ブック"&amp;"大学0"</f><v>ブック大学0</v></c>',
+        "C3": '<c r="C3" t="str"><f>IF(TRUE,"ブック大学1","")</f><v>ブック大学1</v></c>',
+    }), 2),
+    "classic_mac_line_ends": ("mac.csv", lambda: "\r".join(",".join(r) for r in org_book(3)).encode(), 3),
+    "quoted_cell_with_line_breaks": ("multi.csv", lambda: csv_bytes([
+        ["key", "kind", "name_ja", "note_ja"], ["book-0", "university", "ブック大学0", "一行目\r\n二行目\r三行目"],
+    ]), 1),
 }  # fmt: skip
 
 
@@ -195,7 +329,8 @@ def existing_program(catalog_base: Any) -> Any:
 
 
 def test_the_corpus_is_large_enough() -> None:
-    assert len(CASES) >= 40
+    assert len(CASES) >= 60
+    assert len(VALID) >= 5
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -248,3 +383,16 @@ def test_bad_file_is_refused_in_both_languages_and_writes_nothing(
             **options,
         )
     assert counts() == before
+
+
+@pytest.mark.parametrize("name", list(VALID))
+def test_a_valid_but_unusual_file_is_imported_whole(name: str, db: None) -> None:
+    # given
+    filename, build, rows = VALID[name]
+    # when
+    plan = plan_import(get_importer("organisations"), build(), filename=filename)
+    apply_plan(plan)
+    # then: every row, with every column the file holds
+    assert plan.counts[CREATE] == rows
+    stored = dict(Organisation.objects.filter(key__startswith="book-").values_list("key", "name_ja"))
+    assert stored == {f"book-{i}": f"ブック大学{i}" for i in range(rows)}

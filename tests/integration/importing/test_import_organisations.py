@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from support.import_files import ORG_HEADER, csv_bytes, org_row, xlsx_bytes
+from support.import_files import ORG_HEADER, csv_bytes, org_row, with_dimension, xlsx_bytes
 
 from renkei.core.audit import Via
 from renkei.core.models import AuditEntry
@@ -60,6 +60,17 @@ def test_good_files_are_imported_exactly(filename: str, data: bytes, db: None) -
     hard = Organisation.objects.get(key="hard-u")
     assert hard.name_ja == "髙橋①ｶﾀｶﾅ大学"
     assert hard.prefecture == "06"
+
+
+def test_an_xlsx_with_a_stale_dimension_is_imported_whole(db: None) -> None:
+    # given: five data rows in a workbook that declares its cells end at C2 (one data row)
+    rows = [["key", "kind", "name_ja"]] + [[f"stale-{i}", "university", f"大学{i}"] for i in range(5)]
+    data = with_dimension(xlsx_bytes(rows), "A1:C2")
+    # when
+    plan = run(data, "stale.xlsx")
+    # then
+    assert plan.counts == {CREATE: 5, UPDATE: 0, UNCHANGED: 0}
+    assert Organisation.objects.filter(key__startswith="stale-").count() == 5
 
 
 def test_japanese_headers_and_full_width_values(db: None) -> None:
@@ -136,7 +147,7 @@ def test_an_update_touches_only_changed_columns_and_leaves_absent_columns(db: No
     assert (stored.name_ja, stored.name_kana, stored.kind) == ("新名", "きゅうめい", "university")
     entry = AuditEntry.objects.filter(object_id=str(stored.pk), action="update").latest("id")
     assert entry.via == Via.COMMAND
-    assert entry.changes["name_ja"] == "新名"
+    assert entry.changes == {"name_ja": ["旧名", "新名"]}
 
 
 def test_units_may_come_before_their_parent_in_the_file(db: None) -> None:

@@ -119,8 +119,45 @@ def test_provider_editors_import_their_own_programs_only(owner: Any, owner_org: 
 
 def test_runs_follow_the_program_permission(owner: Any, owner_org: Any, other_org: Any) -> None:
     Program.objects.create(provider=owner_org, code="MINE", title_ja="自分")
-    Program.objects.create(provider=other_org, code="THEIRS", title_ja="他人")
+    Program.objects.create(provider=other_org, code="THEIRS", title_ja="他人", status="published")
     data = csv_bytes([["program", "starts_on"], ["owner-u/MINE", "2025/4/1"], ["other-u/THEIRS", "2025/4/1"]])
     with pytest.raises(ImportRejected) as exc:
         plan_import(get_importer("program_runs"), data, filename="r.csv", user=owner)
     assert [(p.row, p.code) for p in exc.value.problems] == [(3, "permission")]
+
+
+def refusal(name: str, rows: list[list[Any]], user: Any) -> list[tuple[Any, ...]]:
+    """(row, column, code, Japanese text, English text) of each problem, the named key replaced by KEY."""
+    with pytest.raises(ImportRejected) as exc:
+        plan_import(get_importer(name), csv_bytes(rows), filename="f.csv", user=user)
+    return [
+        (p.row, p.column, p.code, p.text("ja").replace("HIDDEN", "KEY").replace("GHOST", "KEY"),
+         p.text("en").replace("HIDDEN", "KEY").replace("GHOST", "KEY"))
+        for p in exc.value.problems
+    ]  # fmt: skip
+
+
+def test_a_program_the_user_may_not_see_is_reported_as_unknown(owner: Any, other_org: Any) -> None:
+    # given: another university's draft, which the user may not see, and a program that does not exist
+    Program.objects.create(provider=other_org, code="HIDDEN", title_ja="他大学の下書き")
+    header = ["program", "starts_on"]
+    # when: runs are imported for each
+    hidden = refusal("program_runs", [header, ["other-u/HIDDEN", "2025/4/1"]], owner)
+    ghost = refusal("program_runs", [header, ["other-u/GHOST", "2025/4/1"]], owner)
+    # then: the two answers cannot be told apart
+    assert hidden == ghost
+    assert [(row, column, code) for row, column, code, _ja, _en in hidden] == [(2, "program", "unknown_ref")]
+
+
+def test_a_row_the_user_may_not_see_is_treated_as_absent_even_when_unchanged(
+    owner: Any, other_org: Any
+) -> None:
+    # given: another university's draft, and a file that repeats it exactly
+    Program.objects.create(provider=other_org, code="HIDDEN", title_ja="他大学の下書き")
+    header = ["provider", "code", "title_ja"]
+    # when
+    hidden = refusal("programs", [header, ["other-u", "HIDDEN", "他大学の下書き"]], owner)
+    ghost = refusal("programs", [header, ["other-u", "GHOST", "他大学の下書き"]], owner)
+    # then: refused alike (not "unchanged", which would confirm the row and its title)
+    assert hidden == ghost
+    assert [(row, column, code) for row, column, code, _ja, _en in hidden] == [(2, "provider", "permission")]

@@ -11,11 +11,12 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.import_files import csv_bytes, rezip, xlsx_bytes
+from support.import_files import csv_bytes, rezip, with_cells, with_dimension, xlsx_bytes
 
-from renkei.importing import ImportRejected, Limits
+from renkei.importing import ImportRejected, Limits, get_importer, plan_import
 from renkei.importing.decoding import decode
 from renkei.importing.readers import open_table
+from renkei.importing.xlsx_formulas import FormulaResult
 from renkei.importing.xlsx_guard import check_xlsx
 
 JAPANESE = [["key", "name_ja"], ["a", "髙橋①ｶﾀｶﾅ大学"], ["b", "東北大学"]]
@@ -137,7 +138,122 @@ def test_xlsx_table_reads_typed_cells() -> None:
     table = open_table(xlsx_bytes([["key", "n"], ["a", 12], [None, None], ["b", "x"]]), filename="t.xlsx")
     assert table.format == "xlsx"
     assert table.header == ["key", "n"]
-    assert [r for _n, r in table.rows] == [["a", 12], [None, None], ["b", "x"]]
+    assert [r for _n, r in table.rows] == [["a", 12], [], ["b", "x"]]  # rows end at their last cell
+
+
+def numbered_rows(count: int) -> list[list[object]]:
+    return [["key", "kind", "name_ja"]] + [[f"o{i}", "university", f"大学{i}"] for i in range(count)]
+
+
+@pytest.mark.parametrize("count", [5, 3000])
+def test_an_xlsx_whose_dimension_understates_its_rows_is_read_whole(count: int) -> None:
+    # given: the workbook says its cells end at C2 (one data row)
+    data = with_dimension(xlsx_bytes(numbered_rows(count)), "A1:C2")
+    # when
+    table = open_table(data, filename="stale.xlsx")
+    rows = list(table.rows)
+    # then: every row is read, numbered as the spreadsheet shows it
+    assert table.header == ["key", "kind", "name_ja"]
+    assert len(rows) == count
+    assert rows[-1] == (count + 1, [f"o{count - 1}", "university", f"大学{count - 1}"])
+
+
+def test_an_xlsx_whose_dimension_understates_its_columns_is_read_whole() -> None:
+    data = with_dimension(xlsx_bytes(numbered_rows(2)), "A1:A1")
+    table = open_table(data, filename="narrow.xlsx")
+    assert table.header == ["key", "kind", "name_ja"]
+    assert [values for _n, values in table.rows] == [
+        ["o0", "university", "大学0"],
+        ["o1", "university", "大学1"],
+    ]
+
+
+@pytest.mark.parametrize("ref", [None, "A1:Z900"])
+def test_an_xlsx_without_a_dimension_or_with_a_larger_one_is_read_as_it_is(ref: str | None) -> None:
+    table = open_table(with_dimension(xlsx_bytes(numbered_rows(3)), ref), filename="t.xlsx")
+    assert [values[:3] for _n, values in table.rows if any(values)] == numbered_rows(3)[1:]
+
+
+def test_rows_beyond_the_limit_are_refused_whatever_the_dimension_says() -> None:
+    data = with_dimension(xlsx_bytes(numbered_rows(10)), "A1:C2")
+    table = open_table(data, filename="stale.xlsx", limits=Limits(max_rows=5))
+    with pytest.raises(ImportRejected) as exc:
+        list(table.rows)
+    assert codes(exc) == {"too_many_rows"}
+
+
+# --- formulas: imported by their computed value, refused without one ---------------------------------
+
+
+def formula_book(cells: dict[str, str]) -> bytes:
+    return with_cells(xlsx_bytes(numbered_rows(2)), cells)
+
+
+def test_formulas_are_read_as_their_computed_values() -> None:
+    # given: a text result, an empty text result (=IF(...,"",...)) and a number, as Excel saves them
+    data = formula_book({
+        "C2": '<c r="C2" t="str"><f>A2&amp;"大学"</f><v>o0大学</v></c>',
+        "C3": '<c r="C3" t="str"><f>IF(A3="o1","",A3)</f><v></v></c>',
+        "B3": '<c r="B3"><f>1+1</f><v>2</v></c>',
+        "A3": '<c r="A3" t="inlineStr"><f>"o1"</f><is><t>o1</t></is></c>',
+    })  # fmt: skip
+    # when
+    rows = [values for _n, values in open_table(data, filename="f.xlsx").rows]
+    # then
+    assert rows == [["o0", "university", "o0大学"], ["o1", 2, None]]
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        '<c r="C3"><f>A3&amp;"大学"</f></c>',  # no value at all (Apache POI)
+        '<c r="C3"><f>A3&amp;"大学"</f><v/></c>',  # an empty number (openpyxl)
+        '<c r="C3"><f t="shared" si="0"/></c>',  # a shared formula, not computed
+    ],
+)
+def test_a_formula_without_a_computed_value_is_named_as_such(xml: str) -> None:
+    rows = dict(open_table(formula_book({"C3": xml}), filename="f.xlsx").rows)
+    assert rows[2] == ["o0", "university", "大学0"]
+    assert rows[3][:2] == ["o1", "university"]
+    assert isinstance(rows[3][2], FormulaResult)
+    assert rows[3][2].error == ""
+
+
+def test_a_formula_whose_result_is_an_error_is_named_as_such() -> None:
+    rows = dict(open_table(formula_book({"C2": '<c r="C2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'}),
+                           filename="f.xlsx").rows)  # fmt: skip
+    assert rows[2][2] == FormulaResult("#DIV/0!")
+
+
+def test_too_many_formulas_without_values_refuse_the_file() -> None:
+    rows = [["key", "name_ja"]] + [[f"o{i}", f"=A{i + 2}"] for i in range(30)]  # openpyxl saves no values
+    with pytest.raises(ImportRejected) as exc:
+        open_table(xlsx_bytes(rows), filename="f.xlsx", limits=Limits(xlsx_max_formula_problems=20))
+    assert codes(exc) == {"formula"}
+    assert next(iter(exc.value.problems)).row is None  # the file, not a row
+
+
+def test_a_formula_without_a_value_is_reported_as_a_formula_not_as_a_missing_value(db: None) -> None:
+    data = formula_book({"C3": '<c r="C3"><f>A3&amp;"大学"</f></c>'})
+    with pytest.raises(ImportRejected) as exc:
+        plan_import(get_importer("organisations"), data, filename="f.xlsx")
+    (problem,) = exc.value.problems
+    assert (problem.row, problem.column, problem.code) == (3, "name_ja", "formula")
+    assert "数式" in problem.text("ja")
+    assert "値として貼り付け" in problem.text("ja")
+    assert "formula without a computed value" in problem.text("en")
+
+
+@pytest.mark.parametrize(
+    "data", [b"key,name_ja\r\na,\xe6\x9d\xb1\r\xe5\x8c\x97\r\n", b"key,name_ja\na,A\rb,B\n"]
+)
+def test_a_lone_carriage_return_is_named_as_such(data: bytes) -> None:
+    with pytest.raises(ImportRejected) as exc:
+        list(open_table(data, filename="t.csv").rows)
+    (problem,) = exc.value.problems
+    assert problem.code == "csv_cr"
+    assert "CR（復帰）" in problem.text("ja")
+    assert "carriage return (CR)" in problem.text("en")
 
 
 def test_csv_table_numbers_rows_as_a_spreadsheet_does() -> None:

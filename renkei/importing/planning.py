@@ -1,157 +1,62 @@
-"""Plan → dry run → commit.
+"""Planning, the first stage of an import: read the file and decide what every row would do.
 
 `plan_import()` reads the whole file in batches and decides, per row, create / update (with the field
 differences) / unchanged, collecting every problem; it writes nothing and refuses the file if any
-problem was found. `apply_plan()` writes exactly that plan in one transaction inside an audit context,
-after checking that the stored rows are still what the plan saw. Work is batched: one query per batch
-to resolve references, one to find stored rows, bulk inserts and updates (whose audit entries are also
-written in bulk).
+problem was found. Work is batched: one query per batch and reference column to resolve references,
+one to find the stored rows. `renkei.importing.applying` then writes the plan.
+
+Rows and references the user may not see are treated exactly as absent ones, so that a refusal never
+tells whether a row the user may not see exists.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
-from django.db.models import QuerySet
-from django.utils import timezone
-
 from renkei.core import policy
-from renkei.core.audit import Via, audit_context, in_service
-from renkei.importing.cells import nfkc
+from renkei.importing.cells import FORMULA_START, nfkc
 from renkei.importing.limits import Limits
+from renkei.importing.plans import (
+    CREATE,
+    UNCHANGED,
+    UPDATE,
+    Plan,
+    Progress,
+    RowChange,
+    batched,
+    build_instance,
+    no_progress,
+    read_stored,
+)
 from renkei.importing.problems import CellError, ImportRejected, Msg, Problem, Problems, file_problem
 from renkei.importing.readers import Table, open_table
-from renkei.importing.spec import Column, ImportSpec, RowContext
-
-CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
-Progress = Callable[[str, int, int | None], None]
+from renkei.importing.spec import Column, ImportSpec, RowContext, visible_rows
+from renkei.importing.xlsx_formulas import FormulaResult
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
 _FOLD = re.compile(r"[\s_\-・()（）]")
 SHARED_MAX = 64  # characters: longer values rarely repeat
-
-
-def batched(iterable: Iterable[Any], size: int) -> Iterator[tuple[Any, ...]]:
-    """itertools.batched, which arrives in Python 3.12."""
-    iterator = iter(iterable)
-    while block := tuple(islice(iterator, size)):
-        yield block
-
-
-def _no_progress(phase: str, done: int, total: int | None) -> None:
-    return None
-
-
-@dataclass(slots=True)
-class RowChange:
-    """What one data row does: create (`after` holds every column in the file), update (`before` and
-    `after` hold the changed columns) or nothing."""
-
-    row: int
-    key: tuple[Any, ...]
-    action: str
-    pk: int | None = None
-    after: dict[str, Any] = field(default_factory=dict)
-    before: dict[str, Any] = field(default_factory=dict)
-
-    def signature(self) -> tuple[Any, ...]:
-        """Everything the change means, without the database id it gets when applied."""
-        return (
-            self.row,
-            self.key,
-            self.action,
-            tuple(sorted((k, repr(self.before.get(k)), repr(v)) for k, v in self.after.items())),
-        )
-
-
-@dataclass
-class Plan:
-    spec: ImportSpec
-    filename: str
-    format: str
-    encoding: str
-    headers: dict[str, str]  # column name → the header as written in the file
-    present: tuple[str, ...]
-    changes: list[RowChange]
-    resolved: dict[str, dict[str, int]]
-    fingerprint: str = ""
-    applied: bool = False
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0}
-        for change in self.changes:
-            counts[change.action] += 1
-        return counts
-
-    @property
-    def writes(self) -> list[RowChange]:
-        return [c for c in self.changes if c.action != UNCHANGED]
-
-    def header(self, name: str) -> str:
-        return self.headers.get(name, name)
 
 
 def fold(header: Any) -> str:
     return _FOLD.sub("", nfkc(header).casefold()) if header is not None else ""
 
 
-# --- reading stored rows as the file would write them -------------------------------------------------
-
-
-def _lookups(column: Column) -> list[str]:
-    if column.ref is None:
-        return [column.field_name]
-    return [f"{column.field_name}__{path}" for path in column.ref.paths]
-
-
-def read_stored(
-    spec: ImportSpec, queryset: QuerySet, columns: Iterable[Column] | None = None, *, chunk: int = 2000
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(pk, {column name: value as a file would hold it}) for each row: foreign keys as natural keys,
-    many-to-many as sorted lists of keys."""
-    columns = list(columns if columns is not None else spec.columns)
-    plain = [c for c in columns if not c.many]
-    many = [c for c in columns if c.many]
-    lookups: list[str] = []
-    slices: list[tuple[Column, slice]] = []
-    for column in plain:
-        start = len(lookups) + 1
-        lookups += _lookups(column)
-        slices.append((column, slice(start, len(lookups) + 1)))
-    rows = queryset.order_by("pk").values_list("pk", *lookups)
-    for block in batched(rows.iterator(chunk_size=chunk), chunk):
-        related: dict[str, dict[int, list[Any]]] = {}
-        if many:
-            pks = [row[0] for row in block]
-            for column in many:
-                values: dict[int, list[Any]] = {}
-                linked = spec.model._default_manager.filter(pk__in=pks).values_list("pk", *_lookups(column))
-                for pk, *parts in linked:
-                    key = column.ref.compose(parts)
-                    if key is not None:
-                        values.setdefault(pk, []).append(key)
-                related[column.name] = values
-        for row in block:
-            values_by_name = {
-                c.name: (c.ref.compose(row[part]) if c.ref is not None else row[part.start])
-                for c, part in slices
-            }
-            for column in many:
-                values_by_name[column.name] = sorted(related[column.name].get(row[0], []))
-            yield row[0], values_by_name
-
-
-# --- planning -------------------------------------------------------------------------------------------
+def _formula_error(result: FormulaResult) -> CellError:
+    if result.error:
+        return CellError(
+            f"数式の結果がエラー（{result.error}）です。数式を直すか、値を入力してください。",
+            f"The formula's result is an error ({result.error}). Correct the formula or type the value.",
+            code="formula",
+        )
+    return CellError(
+        "数式のセルですが、計算結果が保存されていません。Excel で開いて保存し直すか、値として貼り付けてください。",
+        "The cell holds a formula without a computed value. Open the file in Excel and save it again, "
+        "or paste the values.",
+        code="formula",
+    )
 
 
 class _Planner:
@@ -247,6 +152,9 @@ class _Planner:
         limit = self.limits.max_cell_chars
         for index, column in self.layout:
             raw = cells[index] if index < len(cells) else None
+            if isinstance(raw, FormulaResult):
+                errors[column.name] = _formula_error(raw)
+                continue
             if isinstance(raw, str):
                 s = raw.strip()
                 if len(s) > limit:
@@ -338,7 +246,7 @@ class _Planner:
                     ):
                         wanted.add(key)
             if wanted:
-                found = column.ref.lookup(wanted)
+                found = column.ref.lookup(wanted, visible_to=self.user)  # unseen rows: as unknown ones
                 for key in wanted:
                     pks = found.get(key, [])
                     if len(pks) == 1:
@@ -373,6 +281,7 @@ class _Planner:
         if not keys:
             return {}
         queryset = self.spec.model._default_manager.filter(self.spec.key_filter(keys, self.resolved))
+        queryset = visible_rows(self.user, queryset)  # a row the user may not see is planned as absent
         present = contexts[0].present
         columns = [c for c in self.spec.columns if not c.many or c.name in present]
         found = {}
@@ -467,26 +376,6 @@ class _Planner:
                 self.add(row, name, message, "unknown_ref")
 
 
-def build_instance(spec: ImportSpec, change: RowChange, resolved: dict[str, dict[str, int]]) -> models.Model:
-    """The unsaved instance a create would write, or for an update a stand-in carrying the pk and,
-    in `import_changes`, the field values (references resolved to ids) the update would set."""
-    values: dict[str, Any] = {}
-    for name, value in change.after.items():
-        column = spec.column(name)
-        if column.many:
-            continue
-        if column.ref is not None:
-            values[f"{column.field_name}_id"] = resolved[name].get(value) if value not in (None, "") else None
-        else:
-            values[column.field_name] = value
-    if change.action != CREATE:
-        instance = spec.model(pk=change.pk)
-        instance._state.adding = False
-        instance.import_changes = values  # type: ignore[attr-defined]
-        return instance
-    return spec.model(**values)
-
-
 def plan_table(
     spec: ImportSpec,
     table: Table,
@@ -497,7 +386,7 @@ def plan_table(
     progress: Progress | None = None,
 ) -> Plan:
     limits = limits or Limits.from_settings()
-    progress = progress or _no_progress
+    progress = progress or no_progress
     planner = _Planner(spec, user=user, limits=limits, progress=progress)
     planner.map_header(table.header)
     done = 0
@@ -555,254 +444,3 @@ def plan_import(
     limits = limits or Limits.from_settings()
     table = open_table(data, filename=filename, encoding=encoding, limits=limits)
     return plan_table(spec, table, filename=filename, user=user, limits=limits, progress=progress)
-
-
-# --- applying -------------------------------------------------------------------------------------------
-
-STALE = Msg(
-    "プレビューの後にデータが変更されました。もう一度プレビューしてください。何も書き込んでいません。",
-    "The data changed after the preview. Preview the file again; nothing was written.",
-)
-
-
-@dataclass
-class ApplyResult:
-    created: int
-    updated: int
-    unchanged: int
-    changes: list[RowChange]
-
-
-class _Applier:
-    def __init__(self, plan: Plan, progress: Progress) -> None:
-        self.plan = plan
-        self.spec = plan.spec
-        self.progress = progress
-        self.resolved = {name: dict(keys) for name, keys in plan.resolved.items()}
-        self.done = 0
-        self.total = len(plan.writes)
-        self.self_refs = [
-            c
-            for c in self.spec.columns
-            if c.ref is not None and c.ref.model is self.spec.model and c.name in plan.present
-        ]
-        self.many = [c for c in self.spec.columns if c.many and c.name in plan.present]
-
-    def run(self) -> None:
-        creates = [c for c in self.plan.changes if c.action == CREATE]
-        updates = [c for c in self.plan.changes if c.action == UPDATE]
-        self.progress("write", 0, self.total)
-        for level in self._levels(creates):
-            for chunk in batched(level, self.spec.batch_size):
-                self.create(list(chunk))
-        for chunk in batched(updates, self.spec.batch_size):
-            self.update(list(chunk))
-        written = [c.pk for c in self.plan.changes if c.action != UNCHANGED]
-        if written:
-            self.progress("finish", 0, None)
-            self.spec.after_apply(written)
-
-    def _levels(self, creates: list[RowChange]) -> list[list[RowChange]]:
-        """Creations in waves, so a row created in this file exists before rows that refer to it."""
-        if not self.self_refs or len(self.spec.key) != 1:
-            return [creates]
-        by_key = {c.key[0]: c for c in creates}
-        depth: dict[Any, int] = {}
-
-        def depth_of(change: RowChange, trail: frozenset = frozenset()) -> int:
-            key = change.key[0]
-            if key in depth:
-                return depth[key]
-            level = 0
-            for column in self.self_refs:
-                target = change.after.get(column.name)
-                if target in trail or target == key:
-                    raise ImportRejected(
-                        [
-                            Problem(
-                                Msg(
-                                    "行どうしの参照が循環しています。", "Rows refer to each other in a cycle."
-                                ),
-                                row=change.row,
-                                column=self.plan.header(column.name),
-                                code="cycle",
-                            )
-                        ]
-                    )
-                if target in by_key:
-                    level = max(level, depth_of(by_key[target], trail | {key}) + 1)
-            depth[key] = level
-            return level
-
-        levels: dict[int, list[RowChange]] = {}
-        for change in creates:
-            levels.setdefault(depth_of(change), []).append(change)
-        return [levels[i] for i in sorted(levels)]
-
-    def _still_absent(self, chunk: list[RowChange]) -> None:
-        keys = [c.key for c in chunk]
-        resolvable = [
-            k
-            for k in keys
-            if all(
-                self.spec.column(n).ref is None or k[i] in self.resolved[n]
-                for i, n in enumerate(self.spec.key)
-            )
-        ]
-        if not resolvable:
-            return
-        queryset = self.spec.model._default_manager.filter(self.spec.key_filter(resolvable, self.resolved))
-        key_columns = [self.spec.column(n) for n in self.spec.key]
-        wanted = set(resolvable)
-        for _pk, values in read_stored(self.spec, queryset, key_columns):
-            if tuple(values[n] for n in self.spec.key) in wanted:
-                raise ImportRejected([Problem(STALE, code="stale")])
-
-    def create(self, chunk: list[RowChange]) -> None:
-        self._still_absent(chunk)
-        instances = [build_instance(self.spec, change, self.resolved) for change in chunk]
-        self.spec.prepare_instances(instances)
-        self.spec.model._default_manager.bulk_create(instances)
-        for change, instance in zip(chunk, instances, strict=True):
-            change.pk = instance.pk
-            if self.self_refs and len(self.spec.key) == 1:
-                for column in self.self_refs:
-                    self.resolved[column.name][change.key[0]] = instance.pk
-        for column in self.many:
-            self.write_many(
-                column,
-                [(i, [], c.after.get(column.name) or []) for c, i in zip(chunk, instances, strict=True)],
-            )
-        self.done += len(chunk)
-        self.progress("write", self.done, self.total)
-
-    def update(self, chunk: list[RowChange]) -> None:
-        names = {name for change in chunk for name in change.after}
-        columns = [self.spec.column(name) for name in sorted(names)]
-        pks = [change.pk for change in chunk]
-        current = dict(read_stored(self.spec, self.spec.model._default_manager.filter(pk__in=pks), columns))
-        for change in chunk:
-            stored = current.get(change.pk)
-            if stored is None or any(
-                not self.spec.column(name).same(stored.get(name), before)
-                for name, before in change.before.items()
-            ):
-                raise ImportRejected([Problem(STALE, row=change.row, code="stale")])
-        objects = self.spec.model._default_manager.in_bulk(pks)
-        groups: dict[tuple[str, ...], list[models.Model]] = {}
-        many: dict[str, list[tuple[models.Model, list[Any], list[Any]]]] = {}
-        now = timezone.now()
-        for change in chunk:
-            obj = objects[change.pk]
-            fields = []
-            for name, value in change.after.items():
-                column = self.spec.column(name)
-                if column.many:
-                    many.setdefault(name, []).append((obj, change.before.get(name) or [], value or []))
-                    continue
-                if column.ref is not None:
-                    attname = f"{column.field_name}_id"
-                    value = self.resolved[name].get(value) if value not in (None, "") else None
-                else:
-                    attname = column.field_name
-                setattr(obj, attname, value)
-                fields.append(attname)
-            if fields:
-                if hasattr(obj, "updated_at"):
-                    obj.updated_at = now
-                    fields.append("updated_at")
-                groups.setdefault(tuple(sorted(fields)), []).append(obj)
-        self.spec.prepare_instances(list(objects.values()))
-        for fields, objs in groups.items():
-            self.spec.model._default_manager.bulk_update(objs, list(fields))
-        for name, rows in many.items():
-            self.write_many(self.spec.column(name), rows)
-        self.done += len(chunk)
-        self.progress("write", self.done, self.total)
-
-    def write_many(self, column: Column, rows: list[tuple[models.Model, list[Any], list[Any]]]) -> None:
-        """Make each row's links exactly the planned keys, in bulk, with one audit entry per changed row."""
-        from renkei.core.models import AuditedModel, AuditEntry, _entries, _write
-
-        relation = self.spec.model._meta.get_field(column.field_name)
-        through = relation.remote_field.through
-        source, target = f"{relation.m2m_field_name()}_id", f"{relation.m2m_reverse_field_name()}_id"
-        keys = self.resolved[column.name]
-        stored: dict[int, dict[int, int]] = {}  # source pk → {target pk: link pk}
-        existing = [obj.pk for obj, before, _after in rows if before]
-        if existing:
-            links = through.objects.filter(**{f"{source}__in": existing}).values_list("pk", source, target)
-            for link, source_pk, target_pk in links:
-                stored.setdefault(source_pk, {})[target_pk] = link
-        additions, removals, changed, changes = [], [], [], []
-        for obj, _before, after in rows:
-            current = stored.get(obj.pk, {})
-            wanted = {keys[k] for k in after}
-            add, remove = sorted(wanted - set(current)), sorted(set(current) - wanted)
-            additions += [through(**{source: obj.pk, target: pk}) for pk in add]
-            removals += [current[pk] for pk in remove]
-            if add or remove:
-                changed.append(obj)
-                changes.append({column.field_name: {"add": add, "remove": remove}})
-        for start in range(0, len(removals), 5000):
-            through.objects.filter(pk__in=removals[start : start + 5000]).delete()
-        if additions:
-            through.objects.bulk_create(additions)
-        if changed and not issubclass(through, AuditedModel):
-            _write(_entries(changed, AuditEntry.Action.UPDATE, changes), self.spec.model._default_manager.db)
-
-
-@contextlib.contextmanager
-def _collector_skips_what_exists_now() -> Iterator[None]:
-    """Keep every object alive now (above all the plan: several containers a row) out of the cyclic
-    garbage collector's full collections while the plan is applied. The writes make many short-lived
-    objects, so full collections come often, and each walked the whole plan again: applying 100k rows,
-    55 of them took 19 of 165 s. Reference counting frees objects as usual; what is frozen returns to
-    the collector at the end. Skipped when something is frozen already (a server may freeze before
-    forking; freezing is per process and unfreezing would undo it)."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-def apply_plan(
-    plan: Plan,
-    *,
-    actor: Any = None,
-    via: str = Via.COMMAND,
-    progress: Progress | None = None,
-    label: str = "",
-) -> ApplyResult:
-    """Write the plan, all or nothing, as `actor` through `via`. Raises `ImportRejected` if the stored
-    rows changed since the plan was made (nothing is written then)."""
-    if plan.applied:
-        raise RuntimeError("This plan has already been applied.")
-    applier = _Applier(plan, progress or _no_progress)
-    try:
-        with (
-            audit_context(via=via, actor=actor, label=(label or f"import {plan.spec.name}")[:100]),
-            in_service("importing.apply_plan"),  # the import is the bulk write service of every spec
-            transaction.atomic(),
-            _collector_skips_what_exists_now(),
-        ):
-            applier.run()
-    except IntegrityError as exc:
-        raise ImportRejected(
-            [
-                Problem(
-                    Msg(
-                        f"データベースが書き込みを拒否しました（{exc}）。何も書き込んでいません。",
-                        f"The database refused the write ({exc}); nothing was written.",
-                    ),
-                    code="integrity",
-                )
-            ]
-        ) from None
-    plan.applied = True
-    counts = plan.counts
-    return ApplyResult(counts[CREATE], counts[UPDATE], counts[UNCHANGED], plan.changes)
