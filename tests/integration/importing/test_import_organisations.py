@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from support.import_files import ORG_HEADER, csv_bytes, org_row, with_dimension, xlsx_bytes
+from support.import_files import ORG_HEADER, csv_bytes, org_row, with_cells, with_dimension, xlsx_bytes
 
 from renkei.core.audit import Via
 from renkei.core.models import AuditEntry
@@ -250,3 +250,15 @@ def test_an_editor_changes_only_what_the_policy_allows(
                            ["other-u", "university", other_org.name_ja, ""]])  # fmt: skip
     plan = plan_import(spec(), unit_only, filename="o.csv", user=org_admin)
     assert plan.counts == {CREATE: 1, UPDATE: 0, UNCHANGED: 1}
+
+
+def test_a_formula_without_a_value_is_reported_as_a_formula_not_as_a_missing_value(db: None) -> None:
+    rows = [["key", "kind", "name_ja"]] + [[f"o{i}", "university", f"大学{i}"] for i in range(2)]
+    data = with_cells(xlsx_bytes(rows), {"C3": '<c r="C3"><f>A3&amp;"大学"</f></c>'})
+    with pytest.raises(ImportRejected) as exc:
+        plan_import(get_importer("organisations"), data, filename="f.xlsx")
+    (problem,) = exc.value.problems
+    assert (problem.row, problem.column, problem.code) == (3, "name_ja", "formula")
+    assert "数式" in problem.text("ja")
+    assert "値として貼り付け" in problem.text("ja")
+    assert "formula without a computed value" in problem.text("en")

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support.import_files import csv_bytes, rezip, with_cells, with_dimension, xlsx_bytes
 
-from renkei.importing import ImportRejected, Limits, get_importer, plan_import
+from renkei.importing import ImportRejected, Limits
 from renkei.importing.decoding import decode
 from renkei.importing.readers import open_table
 from renkei.importing.xlsx_formulas import FormulaResult
@@ -231,17 +231,6 @@ def test_too_many_formulas_without_values_refuse_the_file() -> None:
         open_table(xlsx_bytes(rows), filename="f.xlsx", limits=Limits(xlsx_max_formula_problems=20))
     assert codes(exc) == {"formula"}
     assert next(iter(exc.value.problems)).row is None  # the file, not a row
-
-
-def test_a_formula_without_a_value_is_reported_as_a_formula_not_as_a_missing_value(db: None) -> None:
-    data = formula_book({"C3": '<c r="C3"><f>A3&amp;"大学"</f></c>'})
-    with pytest.raises(ImportRejected) as exc:
-        plan_import(get_importer("organisations"), data, filename="f.xlsx")
-    (problem,) = exc.value.problems
-    assert (problem.row, problem.column, problem.code) == (3, "name_ja", "formula")
-    assert "数式" in problem.text("ja")
-    assert "値として貼り付け" in problem.text("ja")
-    assert "formula without a computed value" in problem.text("en")
 
 
 @pytest.mark.parametrize(
