@@ -28,7 +28,7 @@ from factories import (
 from support.audit import entries_after, entries_for, last_entry_id, logged, table_state
 
 from renkei.accounts.models import User
-from renkei.core.audit import AuditContextMissing, Via, WriteOutsideService, audit_context
+from renkei.core.audit import AuditContextMissing, Via, WriteOutsideService, audit_context, in_service
 from renkei.core.models import AuditEntry, Source, audit_bulk_write
 from renkei.networks.models import Body, DeclaredCount, Meeting, Membership, Network, NetworkStaff, Post
 from renkei.organisations.models import Identifier, Organisation
@@ -318,8 +318,11 @@ def test_bulk_write_entries_are_recorded_in_the_current_context(owner_org, other
     # given
     user = UserFactory(username="bulk-writer")
     last = last_entry_id()
-    # when: a bulk writer records links it wrote itself, through the public function
-    with audit_context(via=Via.COMMAND, actor=user, on_behalf_of=other_org, label="links"):
+    # when: a bulk writer (a service) records links it wrote itself, through the public function
+    with (
+        audit_context(via=Via.COMMAND, actor=user, on_behalf_of=other_org, label="links"),
+        in_service("bulk"),
+    ):
         audit_bulk_write(
             [owner_org], AuditEntry.Action.UPDATE, [{"sources": {"add": [1], "remove": []}}], using="default"
         )
