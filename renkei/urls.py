@@ -1,11 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from renkei.api.urls import api
+from renkei.api.urls import api, redoc, unknown_path
 
 urlpatterns = [
+    path("api/v1/redoc", redoc, name="api-v1-redoc"),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", unknown_path),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(

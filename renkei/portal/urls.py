@@ -1,13 +1,13 @@
 from django.urls import path
 
-from renkei.portal import import_views, views
+from renkei.portal import import_views, params, views  # noqa: F401  (params registers the path converters)
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("networks/<slug:key>/", views.network_detail, name="network-detail"),
     path("organisations/", views.organisation_list, name="organisation-list"),
-    path("organisations/<str:key>/", views.organisation_detail, name="organisation-detail"),
+    path("organisations/<key:key>/", views.organisation_detail, name="organisation-detail"),
 ]
 
 urlpatterns += import_views.urlpatterns
