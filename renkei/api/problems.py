@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language_from_request
 
 from renkei.core.messages import Msg, active_language
 from renkei.core.params import ParamErrors, query_problems
@@ -98,10 +99,19 @@ KINDS = {
 }
 
 
+def request_language(request: HttpRequest) -> str:
+    """ja or en, from the language cookie or Accept-Language (LocaleMiddleware gives every path outside
+    the language-prefixed pages the default language, so the API asks itself)."""
+    return active_language(get_language_from_request(request))
+
+
 def problem_body(
-    kind: ProblemKind, detail: Msg | None = None, *, errors: list[dict[str, str]] | None = None
+    kind: ProblemKind,
+    detail: Msg | None = None,
+    *,
+    lang: str,
+    errors: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    lang = active_language()
     body: dict[str, Any] = {
         "type": kind.type,
         "title": kind.title.text(lang),
@@ -117,16 +127,17 @@ def problem_response(request: HttpRequest, body: dict[str, Any]) -> HttpResponse
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False), status=body["status"], content_type=PROBLEM_JSON
     )
-    response["Content-Language"] = active_language()
+    response["Content-Language"] = request_language(request)
+    response["Vary"] = "Accept-Language, Cookie"
     return response
 
 
 def problem(request: HttpRequest, slug: str, detail: Msg | None = None) -> HttpResponse:
-    return problem_response(request, problem_body(KINDS[slug], detail))
+    return problem_response(request, problem_body(KINDS[slug], detail, lang=request_language(request)))
 
 
 def param_problem(request: HttpRequest, exc: ParamErrors) -> HttpResponse:
-    lang = active_language()
+    lang = request_language(request)
     errors = [
         {"parameter": p.parameter, "code": p.kind, "detail": p.message.text(lang)} for p in exc.problems
     ]
@@ -134,7 +145,7 @@ def param_problem(request: HttpRequest, exc: ParamErrors) -> HttpResponse:
         " ".join(p.text("ja") for p in exc.problems),
         " ".join(p.text("en") for p in exc.problems),
     )
-    return problem_response(request, problem_body(KINDS[exc.kind], detail, errors=errors))
+    return problem_response(request, problem_body(KINDS[exc.kind], detail, lang=lang, errors=errors))
 
 
 # --- the query guard --------------------------------------------------------------------------------------

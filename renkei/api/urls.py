@@ -48,8 +48,12 @@ class RenkeiAPI(NinjaAPI):
         errors = []
         for context in error_contexts:
             model = context.model
+            reverse = model.__ninja_flatten_map_reverse__
             for error in context.pydantic_validation_error.errors(include_url=False):
-                loc = model.__ninja_flatten_map_reverse__.get(error["loc"], error["loc"])
+                loc = tuple(error["loc"])
+                # the parameter's name for its own path and for what lies under it (list items, union members)
+                cut = next((i for i in range(len(loc), 0, -1) if loc[:i] in reverse), 0)
+                loc = (*reverse[loc[:cut]], *loc[cut:]) if cut else loc
                 errors.append({**error, "loc": (model.__ninja_param_source__, *loc)})
         return ValidationError(errors)
 

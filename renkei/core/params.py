@@ -141,11 +141,14 @@ def _problem_from(error: Mapping[str, Any], parameter: str) -> list[ParamProblem
 
 def problems_from_errors(errors: Iterable[Mapping[str, Any]], *, skip: int = 0) -> list[ParamProblem]:
     """Problems from pydantic error dicts; `skip` leading parts of `loc` are not parameter names
-    (ninja puts "query" and the argument's name first)."""
+    (ninja puts "query" first). A parameter that may be left out is a union with None: pydantic then
+    also reports that the value is not None, which says nothing."""
     problems: list[ParamProblem] = []
     for error in errors:
+        if error.get("type") == "none_required":
+            continue
         loc = [str(part) for part in error.get("loc", ())[skip:] if not isinstance(part, int)]
-        for problem in _problem_from(error, loc[-1] if loc else ""):
+        for problem in _problem_from(error, loc[0] if loc else ""):
             if problem not in problems:
                 problems.append(problem)
     return problems

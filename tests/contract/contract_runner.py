@@ -21,6 +21,8 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.statistic import Statistic
 
+REPORT: list[str] = []  # printed in the terminal summary (tests/contract/conftest.py)
+
 
 @dataclass
 class ContractRun:

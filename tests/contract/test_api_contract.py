@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 
-from contract_runner import run
+from contract_runner import REPORT, run
+from django.db import connection
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.formats import register_string_format, unregister_string_format
 
@@ -56,7 +57,7 @@ def _real_cursors() -> dict[str, list[str]]:
     }
 
 
-def test_the_api_keeps_its_openapi_contract(demo_loaded, request):
+def test_the_api_keeps_its_openapi_contract(demo_loaded):
     # given: the demo registry and catalog, and real cursors of every list
     cursors = _real_cursors()
     assert all(cursors.values()), {name: len(values) for name, values in cursors.items()}
@@ -77,10 +78,7 @@ def test_the_api_keeps_its_openapi_contract(demo_loaded, request):
         for name in cursors:
             unregister_string_format(f"cursor-{name}")
     # then
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    reporter.write_line("\n" + result.summary())
-    for line in [*result.failures(), *result.errors]:
-        reporter.write_line(line)
+    REPORT.extend([f"{connection.vendor}: {result.summary()}", *result.failures(), *result.errors])
     assert result.total_cases > 0
     assert not result.failures(), result.summary()
     assert not result.errors, result.summary()
