@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Redoc, Swagger
 from ninja.errors import ValidationError
 
@@ -100,6 +100,20 @@ def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(SuspiciousOperation)
 def bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problems.problem(request, "bad-request")
+
+
+def problem_type(request: HttpRequest, slug: str) -> HttpResponse:
+    """What a problem `type` URI names: its status and title in both languages (not an operation)."""
+    kind = problems.KINDS.get(slug)
+    if kind is None:
+        return problems.problem(request, "not-found")
+    body = {
+        "type": kind.type,
+        "status": kind.status,
+        "title": {"ja": kind.title.ja, "en": kind.title.en},
+        "detail": {"ja": kind.detail.ja, "en": kind.detail.en},
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
 def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -186,6 +186,13 @@ def test_unknown_keys_are_problem_details(client, demo_loaded, url):
     assert problem["detail"]
 
 
+def test_problem_types_describe_themselves(client, db):
+    problem = client.get("/api/v1/organisations?limit=0").json()
+    described = client.get(problem["type"]).json()
+    assert described["status"] == 422
+    assert described["title"] == {"ja": "値が正しくありません", "en": "Invalid value"}
+
+
 def test_unknown_api_paths_are_problem_details(client, db):
     response = client.get("/api/v1/no/such/thing")
     assert response.status_code == 404
