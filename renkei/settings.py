@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI and ReDoc from the package's static files (no CDN)
     "renkei.core",
     "renkei.accounts",
     "renkei.importing",

@@ -6,52 +6,57 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
+from ninja import Query, Router, Schema
 
 from renkei.api.catalog_schemas import (
     ContentOut,
-    CurriculumOut,
+    ContentPage,
+    CurriculumPage,
     ProgramDetailOut,
     ProgramSearchOut,
-    ProviderOut,
+    ProviderPage,
     page_url,
 )
-from renkei.api.schemas import ProblemOut
+from renkei.api.paging import next_url, page_body
 from renkei.catalog import selectors
-from renkei.catalog.facets import FACETS
+from renkei.catalog.params import (
+    PAGE_SIZE,
+    ContentFilter,
+    CurriculumFilter,
+    MapQuery,
+    ProgramCode,
+    ProgramFilter,
+    SearchLimit,
+    SortOrder,
+)
+from renkei.core.pagination import Cursor, CursorParams, keyset_page
+from renkei.core.params import Optional, RecordId
+from renkei.organisations.params import OrganisationKey
 
 router = Router(tags=["catalog"])
 
-
-class ProgramFilter(Schema):
-    q: str = Field("", description='Words, "quoted phrases", -exclusions, a OR b. Japanese or English.')
-    field: list[str] = Field(default_factory=list, description="Field concept ids (repeat for OR)")
-    skill: list[str] = Field(default_factory=list, description="Skill concept ids")
-    mode: list[str] = Field(default_factory=list, description="onsite, online, hybrid, on_demand")
-    provider: list[str] = Field(default_factory=list, description="Organisation keys")
-    prefecture: list[str] = Field(default_factory=list, description="JIS prefecture codes, e.g. 06")
-    municipality: list[str] = Field(default_factory=list, description="5-digit municipality codes")
-    level: list[str] = Field(default_factory=list)
-    fee: list[str] = Field(default_factory=list, description="free, le10k, le50k, gt50k, unknown")
-    start: list[str] = Field(default_factory=list, description="Start month of the next run, YYYY-MM")
-    subsidy: list[str] = Field(default_factory=list, description="1 = 教育訓練給付 eligible")
-
-    def facets(self) -> dict[str, list[str]]:
-        return {facet.key: getattr(self, facet.key) for facet in FACETS}
+ProgramCursor = Cursor(selectors.PROGRAM_CURSOR)
+ProviderCursor = selectors.PROVIDER_KEYSET.param
+ContentCursor = selectors.CONTENT_KEYSET.param
+CurriculumCursor = selectors.CURRICULUM_KEYSET.param
 
 
-class SearchParams(ProgramFilter):
-    sort: str = Field(
-        "", description="relevance (default with q), newest (default without), start, fee, title"
-    )
-    page: int = Field(1, ge=1)
-    page_size: int = Field(selectors.PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE)
+class ProgramSearchQuery(ProgramFilter, CursorParams):
+    cursor: ProgramCursor | Optional = None
+    sort: SortOrder | Optional = None
+    limit: SearchLimit = PAGE_SIZE
 
 
-class MapParams(ProgramFilter):
-    limit: int = Field(5000, ge=1, le=20000)
-    lang: str = Field("", description="Language of the page links (ja or en)")
+class ProviderListQuery(CursorParams):
+    cursor: ProviderCursor | Optional = None
+
+
+class ContentListQuery(ContentFilter, CursorParams):
+    cursor: ContentCursor | Optional = None
+
+
+class CurriculumListQuery(CurriculumFilter, CursorParams):
+    cursor: CurriculumCursor | Optional = None
 
 
 class FeatureCollectionOut(Schema):
@@ -63,25 +68,34 @@ class FeatureCollectionOut(Schema):
 
 
 @router.get("/programs", response=ProgramSearchOut, operation_id="programs_list")
-def programs_list(request: HttpRequest, params: Query[SearchParams]):
-    """Search published programs (and any the caller may see), with facet counts."""
-    return selectors.program_search(
+def programs_list(request: HttpRequest, params: Query[ProgramSearchQuery]):
+    """Search published programs (and any the caller may see), with facet counts; cursor pages."""
+    result = selectors.program_search_page(
         user=request.user,
         query=params.q,
         facets=params.facets(),
         sort=params.sort,
-        page=params.page,
-        page_size=params.page_size,
+        cursor=params.cursor,
+        limit=params.limit,
     )
+    return {
+        "items": result.items,
+        "total": result.total,
+        "facets": result.facets,
+        "sort": result.sort,
+        "query": result.query,
+        "limit": result.page_size,
+        "next": next_url(request, result.next_cursor),
+    }
 
 
 @router.get("/programs.geojson", response={200: FeatureCollectionOut}, operation_id="programs_geojson")
-def programs_geojson(request: HttpRequest, params: Query[MapParams]):
+def programs_geojson(request: HttpRequest, params: Query[MapQuery]):
     """Located programs and their providers as GeoJSON points, filtered like the search."""
     data = selectors.program_map(
         user=request.user, query=params.q, facets=params.facets(), limit=params.limit
     )
-    language = params.lang if params.lang in ("ja", "en") else translation.get_language()
+    language = params.lang or translation.get_language()
     with translation.override(language):
         features = [_program_feature(p) for p in data.programs] + [
             _provider_feature(p) for p in data.providers
@@ -139,19 +153,16 @@ def _provider_feature(p: selectors.ProviderPoint) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/programs/{provider_key}/{code}",
-    response={200: ProgramDetailOut, 404: ProblemOut},
-    operation_id="programs_detail",
-)
-def programs_detail(request: HttpRequest, provider_key: str, code: str):
+@router.get("/programs/{provider_key}/{code}", response=ProgramDetailOut, operation_id="programs_detail")
+def programs_detail(request: HttpRequest, provider_key: OrganisationKey, code: ProgramCode):
     return selectors.program_get(user=request.user, provider_key=provider_key, code=code)
 
 
-@router.get("/providers", response=list[ProviderOut], operation_id="providers_list")
-def providers_list(request: HttpRequest):
+@router.get("/providers", response=ProviderPage, operation_id="providers_list")
+def providers_list(request: HttpRequest, params: Query[ProviderListQuery]):
     """Organisations with programs, and how many each offers."""
-    return [
+    page = selectors.provider_page(user=request.user, cursor=params.cursor, limit=params.limit)
+    items = [
         {
             "key": s.organisation.key,
             "kind": s.organisation.kind,
@@ -163,31 +174,36 @@ def providers_list(request: HttpRequest):
             "programs": s.programs,
             "page_url": page_url("catalog:provider", s.organisation.key),
         }
-        for s in selectors.provider_list(user=request.user)
+        for s in page.items
     ]
+    return page_body(request, page, items)
 
 
-class ContentFilter(Schema):
-    q: str = ""
-    provider: str | None = None
-    kind: str | None = None
-    licence: str | None = None
-    unit: int | None = Field(None, description="Model-curriculum unit (concept id)")
+@router.get("/contents", response=ContentPage, operation_id="contents_list")
+def contents_list(request: HttpRequest, params: Query[ContentListQuery]):
+    """Shared teaching content, filtered."""
+    qs = selectors.content_list(
+        user=request.user,
+        q=params.q,
+        provider=params.provider,
+        kind=params.kind,
+        licence=params.licence,
+        unit=params.unit,
+    )
+    return page_body(
+        request, keyset_page(qs, selectors.CONTENT_KEYSET, cursor=params.cursor, limit=params.limit)
+    )
 
 
-@router.get("/contents", response=list[ContentOut], operation_id="contents_list")
-@paginate
-def contents_list(request: HttpRequest, filters: Query[ContentFilter]):
-    return selectors.content_list(user=request.user, **filters.dict())
-
-
-@router.get(
-    "/contents/{content_id}", response={200: ContentOut, 404: ProblemOut}, operation_id="contents_detail"
-)
-def contents_detail(request: HttpRequest, content_id: int):
+@router.get("/contents/{content_id}", response=ContentOut, operation_id="contents_detail")
+def contents_detail(request: HttpRequest, content_id: RecordId):
     return selectors.content_get(user=request.user, pk=content_id)
 
 
-@router.get("/curricula", response=list[CurriculumOut], operation_id="curricula_list")
-def curricula_list(request: HttpRequest, network: str | None = None):
-    return selectors.curriculum_list(user=request.user, network=network)
+@router.get("/curricula", response=CurriculumPage, operation_id="curricula_list")
+def curricula_list(request: HttpRequest, params: Query[CurriculumListQuery]):
+    """Joint curricula of the networks, with their units and what teaches each."""
+    qs = selectors.curricula(user=request.user, network=params.network)
+    return page_body(
+        request, keyset_page(qs, selectors.CURRICULUM_KEYSET, cursor=params.cursor, limit=params.limit)
+    )

@@ -9,6 +9,8 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Schema
 
+from renkei.api.paging import PageOut
+
 
 def page_url(name: str, *args: Any) -> str | None:
     """The public page of a record, when the catalog pages are mounted."""
@@ -142,13 +144,14 @@ class FacetOut(Schema):
 
 class ProgramSearchOut(Schema):
     items: list[ProgramOut]
-    total: int
+    total: int = Field(description="How many programs match, on all pages.")
     facets: list[FacetOut]
-    page: int
-    pages: int
-    page_size: int
-    sort: str
+    sort: str = Field(description="The order used (the default depends on whether there are words).")
     query: str
+    limit: int
+    next: str | None = Field(
+        description="URL of the next page (same filters, a new cursor); null on the last."
+    )
 
 
 class ProviderOut(Schema):
@@ -262,3 +265,15 @@ class CurriculumOut(Schema):
     @staticmethod
     def resolve_units(obj: Any) -> list:
         return list(obj.units.all())
+
+
+class ProviderPage(PageOut):
+    items: list[ProviderOut]
+
+
+class ContentPage(PageOut):
+    items: list[ContentOut]
+
+
+class CurriculumPage(PageOut):
+    items: list[CurriculumOut]

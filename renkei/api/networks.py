@@ -1,32 +1,53 @@
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from ninja.pagination import paginate
+from ninja import Query, Router
 
-from renkei.api.schemas import MembershipOut, NetworkOut, ProblemOut
+from renkei.api.paging import page_body
+from renkei.api.schemas import MembershipPage, NetworkOut, NetworkPage
+from renkei.core.pagination import CursorParams, keyset_page
+from renkei.core.params import Optional
 from renkei.networks import selectors
+from renkei.networks.params import MembershipFilter, NetworkKey
 
 router = Router(tags=["networks"])
 
-
-@router.get("/networks", response=list[NetworkOut], operation_id="networks_list")
-@paginate
-def networks_list(request: HttpRequest):
-    return selectors.network_list(user=request.user)
+NetworkCursor = selectors.NETWORK_KEYSET.param
+MembershipCursor = selectors.MEMBERSHIP_KEYSET.param
 
 
-@router.get("/networks/{key}", response={200: NetworkOut, 404: ProblemOut}, operation_id="networks_detail")
-def networks_detail(request: HttpRequest, key: str):
+class NetworkListQuery(CursorParams):
+    cursor: NetworkCursor | Optional = None
+
+
+@router.get("/networks", response=NetworkPage, operation_id="networks_list")
+def networks_list(request: HttpRequest, params: Query[NetworkListQuery]):
+    """Networks, oldest first, with their declared counts."""
+    page = keyset_page(
+        selectors.network_list(user=request.user),
+        selectors.NETWORK_KEYSET,
+        cursor=params.cursor,
+        limit=params.limit,
+    )
+    return page_body(request, page)
+
+
+@router.get("/networks/{key}", response=NetworkOut, operation_id="networks_detail")
+def networks_detail(request: HttpRequest, key: NetworkKey):
     return selectors.network_get(user=request.user, key=key)
 
 
-class MembershipFilter(Schema):
-    network: str | None = None
-    organisation: str | None = None
-    role: str | None = None
-    current: bool | None = None
+class MembershipListQuery(MembershipFilter, CursorParams):
+    cursor: MembershipCursor | Optional = None
 
 
-@router.get("/memberships", response=list[MembershipOut], operation_id="memberships_list")
-@paginate
-def memberships_list(request: HttpRequest, filters: Query[MembershipFilter]):
-    return selectors.membership_list(user=request.user, **filters.dict())
+@router.get("/memberships", response=MembershipPage, operation_id="memberships_list")
+def memberships_list(request: HttpRequest, params: Query[MembershipListQuery]):
+    """Memberships of organisations in networks, dated."""
+    qs = selectors.membership_list(
+        user=request.user,
+        network=params.network,
+        organisation=params.organisation,
+        role=params.role,
+        current=params.current,
+    )
+    page = keyset_page(qs, selectors.MEMBERSHIP_KEYSET, cursor=params.cursor, limit=params.limit)
+    return page_body(request, page)

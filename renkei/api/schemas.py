@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from ninja import Schema
 
+from renkei.api.paging import PageOut
+
 
 class IdentifierOut(Schema):
     scheme: str
@@ -108,10 +110,13 @@ class MembershipOut(Schema):
         return obj.source.code if obj.source_id else None
 
 
-class ProblemOut(Schema):
-    """RFC 9457 problem details."""
+class OrganisationPage(PageOut):
+    items: list[OrganisationOut]
 
-    type: str
-    title: str
-    status: int
-    detail: str
+
+class NetworkPage(PageOut):
+    items: list[NetworkOut]
+
+
+class MembershipPage(PageOut):
+    items: list[MembershipOut]

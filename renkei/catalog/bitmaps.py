@@ -21,6 +21,7 @@ import threading
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from django.db import connection
@@ -157,6 +158,20 @@ class FacetBitmaps:
         beyond = len(places)
         first = heapq.nsmallest(wanted, bits, key=lambda i: places[i] if i < beyond else beyond)
         return first[offset:]
+
+    def take_after(self, sort: str, bits: Bits, *, after: int, limit: int) -> list[int]:
+        """The first `limit` ids of `bits` whose place in the order of `sort` comes after place `after`
+        (-1: from the start); as `take`, by walking the order or by picking the sparse set's ids."""
+        if after < 0:
+            return self.take(sort, bits, offset=0, limit=limit)
+        if not bits or limit <= 0:
+            return []
+        order, places = self.order(sort), self.position(sort)
+        if limit * len(order) < 2 * len(bits) * len(bits):
+            return walk(islice(order, after + 1, None), bits, offset=0, limit=limit)
+        beyond = len(places)
+        later = [i for i in bits if i < beyond and places[i] > after]
+        return heapq.nsmallest(limit, later, key=places.__getitem__)
 
     def value_bits(self, facet: FacetSpec, raw: str, loader: Any) -> Bits:
         bits = self.values.get(facet.key, {}).get(raw)

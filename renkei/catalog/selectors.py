@@ -40,14 +40,22 @@ from renkei.catalog.models import (
     Status,
     TeachingContent,
 )
+from renkei.catalog.params import MAX_PAGE_SIZE, PAGE_SIZE, Sort
 from renkei.catalog.policy import program_visibility_q
 from renkei.core import policy
+from renkei.core.messages import Msg
+from renkei.core.pagination import Key, Keyset, Page, decode_cursor, encode_cursor, keyset_page
+from renkei.core.params import ParamErrors, ParamProblem
 from renkei.organisations.models import Organisation
 from renkei.text import Query, normalise, parse_query
 
-SORTS = ("relevance", "newest", "start", "fee", "title")
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
+__all__ = ["MAX_PAGE_SIZE", "PAGE_SIZE"]
+
+PROGRAM_CURSOR = "programs"
+STALE_CURSOR = Msg(
+    "このカーソルの位置の講座はもう検索結果にありません。最初のページから読み直してください。",
+    "The program this cursor continues from is no longer in the results: start again from the first page.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +88,7 @@ class SearchResult:
     query: str = ""
     sort: str = "newest"
     selection: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    next_cursor: str | None = None  # cursor pages (the API): where the next page starts
 
     @property
     def has_previous(self) -> bool:
@@ -189,6 +198,45 @@ class _Plan:
 
     # page -------------------------------------------------------------------------------------------
 
+    def tiers(self, sort: str) -> list[tuple[str, bitmaps.Bits]]:
+        """The ranked groups of a sort, each walked in one order of the index."""
+        if sort == "relevance":
+            in_title = self.matching & self.engine.title_bits(self.query)
+            in_short = self.matching & self.engine.short_bits(self.query)
+            return [
+                ("focus", in_title),
+                ("newest", in_short - in_title),
+                ("newest", self.matching - in_short),
+            ]
+        if sort == "title":
+            sort = "title_en" if (get_language() or "ja")[:2] == "en" else "title_ja"
+        return [(sort, self.matching)]
+
+    def page_after(self, *, sort: str, after: tuple[int, int] | None, limit: int) -> list[tuple[int, int]]:
+        """(tier, id) of the `limit` programs that follow program `after` = (tier, id) in the order of
+        `sort` (from the start when None). Pages resume after a program, not after a count of them, so
+        they stay stable when programs are added; the program itself need not match any more, only be
+        in the index (else ParamErrors: the client starts again)."""
+        tiers = self.tiers(sort)
+        start_tier, place = 0, -1
+        if after is not None:
+            start_tier = min(max(after[0], 0), len(tiers) - 1)
+            order = tiers[start_tier][0]
+            positions, size = self.maps.position(order), len(self.maps.order(order))
+            place = positions[after[1]] if 0 <= after[1] < len(positions) else size
+            if place >= size:
+                raise ParamErrors([ParamProblem("cursor", "invalid-value", STALE_CURSOR)])
+        found: list[tuple[int, int]] = []
+        for tier in range(start_tier, len(tiers)):
+            order, bits = tiers[tier]
+            start = place if tier == start_tier else -1
+            found += [
+                (tier, i) for i in self.maps.take_after(order, bits, after=start, limit=limit - len(found))
+            ]
+            if len(found) >= limit:
+                break
+        return found
+
     def page_ids(self, *, sort: str, offset: int, limit: int) -> list[int]:
         tiers: tuple[tuple[str, bitmaps.Bits], ...]  # (sort order, ids), read in turn
         if sort == "relevance":
@@ -272,9 +320,7 @@ def program_search(
     facet are computed with every other facet applied (disjunctive faceting).
     """
     plan = _Plan(user=user, query=query, facets=facets)
-    has_text = bool(plan.query.include)
-    if sort not in SORTS or (sort == "relevance" and not has_text):
-        sort = "relevance" if has_text else "newest"
+    sort = _resolved_sort(plan, sort)
     page_size = max(1, min(int(page_size or PAGE_SIZE), MAX_PAGE_SIZE))
     total, counts = len(plan.matching), plan.counts()
     pages = max(1, math.ceil(total / page_size))
@@ -294,6 +340,56 @@ def program_search(
         query=plan.text,
         sort=sort,
         selection=plan.selection,
+    )
+
+
+def _resolved_sort(plan: _Plan, sort: str | None) -> str:
+    has_text = bool(plan.query.include)
+    if sort not in Sort.values or (sort == Sort.RELEVANCE and not has_text):
+        return Sort.RELEVANCE if has_text else Sort.NEWEST
+    return sort
+
+
+def program_search_page(
+    *,
+    user: Any,
+    query: str = "",
+    facets: Mapping[str, Iterable[str]] | None = None,
+    sort: str | None = None,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> SearchResult:
+    """`program_search` in cursor pages (the API): the `limit` programs after `cursor`, and the cursor
+    of the next page when there is one. A cursor marks the last program shown (and its relevance
+    tier); the next page follows it in the order asked for, whatever was added meanwhile."""
+    plan = _Plan(user=user, query=query, facets=facets)
+    sort = _resolved_sort(plan, sort)
+    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    after: tuple[int, int] | None = None
+    if cursor:
+        payload = decode_cursor(PROGRAM_CURSOR, cursor)
+        if not (isinstance(payload, list) and len(payload) == 2 and all(isinstance(v, int) for v in payload)):
+            raise ParamErrors([ParamProblem("cursor", "invalid-value", STALE_CURSOR)])
+        after = (payload[0], payload[1])
+    total, counts = len(plan.matching), plan.counts()
+    found = plan.page_after(sort=sort, after=after, limit=limit + 1) if total else []
+    ids = [pk for _, pk in found[:limit]]
+    by_id = {p.pk: p for p in program_queryset().filter(pk__in=ids)} if ids else {}
+    next_cursor = None
+    if len(found) > limit:
+        tier, last = found[limit - 1]
+        next_cursor = encode_cursor(PROGRAM_CURSOR, [tier, last])
+    return SearchResult(
+        items=tuple(by_id[i] for i in ids if i in by_id),
+        total=total,
+        facets=_facet_results(plan, counts),
+        page=1,
+        pages=1,
+        page_size=limit,
+        query=plan.text,
+        sort=sort,
+        selection=plan.selection,
+        next_cursor=next_cursor,
     )
 
 
@@ -400,19 +496,42 @@ class ProviderSummary:
     programs: int
 
 
-def provider_list(*, user: Any) -> list[ProviderSummary]:
-    """Organisations with programs the user may see (published for everyone), with their counts."""
+PROVIDER_KEYSET = Keyset("providers", Key("name_kana"), Key("name_ja"), Key("pk"))
+
+
+def _provider_counts(user: Any) -> dict[int, int]:
     visibility = program_visibility_q(user)
     qs = ProgramIndex.objects.filter(visibility) if visibility is not None else ProgramIndex.objects.all()
-    counts = dict(
+    return dict(
         qs.order_by().values_list("provider_id").annotate(n=Count("pk")).values_list("provider_id", "n")
     )
-    organisations = Organisation.objects.filter(pk__in=counts).order_by("name_kana", "name_ja", "pk")
+
+
+def provider_list(*, user: Any) -> list[ProviderSummary]:
+    """Organisations with programs the user may see (published for everyone), with their counts."""
+    counts = _provider_counts(user)
+    organisations = PROVIDER_KEYSET.order(Organisation.objects.filter(pk__in=counts))
     return [ProviderSummary(o, counts[o.pk]) for o in organisations]
+
+
+def provider_page(*, user: Any, cursor: str | None, limit: int) -> Page[ProviderSummary]:
+    """`provider_list` in cursor pages."""
+    counts = _provider_counts(user)
+    page = keyset_page(
+        Organisation.objects.filter(pk__in=counts), PROVIDER_KEYSET, cursor=cursor, limit=limit
+    )
+    return Page(
+        items=[ProviderSummary(o, counts[o.pk]) for o in page.items],
+        count=page.count,
+        next_cursor=page.next_cursor,
+    )
 
 
 def provider_get(*, user: Any, key: str) -> Organisation:
     return policy.visible(user, Organisation.objects.select_related("parent")).get(key=key)
+
+
+CONTENT_KEYSET = Keyset("contents", Key("provider__name_kana"), Key("code"), Key("pk"))
 
 
 def content_list(
@@ -441,18 +560,23 @@ def content_list(
             | Q(summary_en__icontains=word)
             | Q(code__iexact=word)
         )
-    return (
-        qs.select_related("provider")
-        .prefetch_related("mdash_units", "curriculum_units__curriculum")
-        .order_by("provider__name_kana", "code", "pk")
+    return CONTENT_KEYSET.order(
+        qs.select_related("provider").prefetch_related("mdash_units", "curriculum_units__curriculum")
     )
+
+
+CURRICULUM_KEYSET = Keyset(
+    "curricula", Key("network__founded_on", nullable=True), Key("network_id"), Key("key"), Key("pk")
+)
 
 
 def content_get(*, user: Any, pk: int) -> TeachingContent:
     return content_list(user=user).get(pk=pk)
 
 
-def curriculum_list(*, user: Any, network: str | None = None) -> list[JointCurriculum]:
+def curricula(*, user: Any, network: str | None = None) -> QuerySet[JointCurriculum]:
+    """The joint curricula the user may see, with their units and the programs and content of each
+    unit that the user may see, in a fixed number of queries."""
     programs = policy.visible(user, Program.objects.select_related("provider"))
     contents = policy.visible(user, TeachingContent.objects.select_related("provider"))
     units = CurriculumUnit.objects.select_related("concept").prefetch_related(
@@ -461,4 +585,19 @@ def curriculum_list(*, user: Any, network: str | None = None) -> list[JointCurri
     qs = policy.visible(user, JointCurriculum.objects.select_related("network"))
     if network:
         qs = qs.filter(network__key=network)
-    return list(qs.prefetch_related(Prefetch("units", queryset=units)).order_by("network__founded_on", "key"))
+    return CURRICULUM_KEYSET.order(qs.prefetch_related(Prefetch("units", queryset=units)))
+
+
+def curriculum_list(*, user: Any, network: str | None = None) -> list[JointCurriculum]:
+    return list(curricula(user=user, network=network))
+
+
+def curriculum_get(*, user: Any, network: str, key: str) -> JointCurriculum:
+    """One joint curriculum by network and key, if the user may see it (else DoesNotExist)."""
+    return curricula(user=user, network=network).get(key=key)
+
+
+def published_count(*, user: Any) -> int:
+    visibility = program_visibility_q(user)
+    qs = ProgramIndex.objects.filter(status=Status.PUBLISHED)
+    return (qs.filter(visibility) if visibility is not None else qs).count()

@@ -1,7 +1,6 @@
 from importlib import import_module
 
 from django.apps import AppConfig
-from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,10 +14,8 @@ class CoreConfig(AppConfig):
         from django.utils.translation import get_language
 
         from renkei.core import messages, policy
-        from renkei.core.keys import KeyConverter
         from renkei.core.models import AuditEntry, Source
 
         messages.follow_active_language(get_language)
-        register_converter(KeyConverter, "key")
         policy.register(Source, policy.PublicReadOnly())
         policy.register(AuditEntry, policy.SuperusersOnly())

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from renkei.core import policy
+from renkei.core.pagination import Key, Keyset
 from renkei.networks.models import (
     Body,
     BodyParticipant,
@@ -23,6 +24,11 @@ from renkei.networks.models import (
 )
 from renkei.organisations.models import Organisation
 
+NETWORK_KEYSET = Keyset("networks", Key("founded_on", nullable=True), Key("pk"))
+MEMBERSHIP_KEYSET = Keyset(
+    "memberships", Key("network__founded_on", nullable=True), Key("network_id"), Key("role"), Key("pk")
+)
+
 
 def _current_member_filter(prefix: str = "memberships__") -> Q:
     today = timezone.localdate()
@@ -33,13 +39,12 @@ def _current_member_filter(prefix: str = "memberships__") -> Q:
 
 def network_list(*, user: Any) -> QuerySet[Network]:
     member_filter = Q(memberships__role=Membership.Role.MEMBER) & _current_member_filter()
-    return (
+    return NETWORK_KEYSET.order(
         policy.visible(user, Network.objects.all())
         .annotate(member_count=Count("memberships", filter=member_filter, distinct=True))
         .prefetch_related(
             "sources", Prefetch("declared_counts", queryset=DeclaredCount.objects.order_by("sort_order"))
         )
-        .order_by("founded_on", "pk")
     )
 
 
@@ -64,9 +69,7 @@ def membership_list(
         qs = qs.filter(role=role)
     if current is True:
         qs = qs.filter(_current_member_filter(prefix=""))
-    return qs.select_related("network", "organisation", "on_behalf_of", "source").order_by(
-        "network__founded_on", "network_id", "role", "pk"
-    )
+    return MEMBERSHIP_KEYSET.order(qs.select_related("network", "organisation", "on_behalf_of", "source"))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from renkei.portal import catalog_views as views
+from renkei.portal import params  # noqa: F401  (registers the path converters)
 
 app_name = "catalog"
 urlpatterns = [
@@ -12,8 +13,8 @@ urlpatterns = [
     path("providers/", views.provider_list, name="provider-list"),
     path("providers/<key:key>/", views.provider_detail, name="provider"),
     path("contents/", views.content_list, name="content-list"),
-    path("contents/<int:pk>/", views.content_detail, name="content-detail"),
+    path("contents/<id:pk>/", views.content_detail, name="content-detail"),
     path("curricula/", views.curriculum_list, name="curriculum-list"),
     path("curricula/<key:network>/<key:key>/", views.curriculum_detail, name="curriculum-detail"),
-    path("<str:provider_key>/<str:code>/", views.program_detail, name="program-detail"),
+    path("<key:provider_key>/<code:code>/", views.program_detail, name="program-detail"),
 ]

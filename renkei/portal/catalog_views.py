@@ -12,17 +12,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from renkei.catalog import jsonld, selectors
-from renkei.catalog.facets import FACETS
 from renkei.catalog.models import JointCurriculum, Program, TeachingContent
+from renkei.catalog.params import ContentListPage, CurriculumFilter, ProgramSearchPage, Sort, SortOrder
+from renkei.core.pagination import PageParams
+from renkei.core.params import Optional
 from renkei.organisations.models import Organisation
-
-SORTS = [
-    ("relevance", _("Best match")),
-    ("newest", _("Newest")),
-    ("start", _("Starting soonest")),
-    ("fee", _("Lowest fee")),
-    ("title", _("Title")),
-]
+from renkei.portal.params import parses
 
 
 @dataclass(frozen=True)
@@ -34,15 +29,8 @@ class Chip:
     remove_url: str
 
 
-def _facets_from(get: QueryDict) -> dict[str, list[str]]:
-    return {facet.key: get.getlist(facet.key) for facet in FACETS}
-
-
-def _page(get: QueryDict) -> int:
-    try:
-        return max(1, int(get.get("page", "1")))
-    except ValueError:
-        return 1
+class ProviderPage(PageParams):
+    sort: SortOrder | Optional = None
 
 
 def _chips(get: QueryDict, result: selectors.SearchResult) -> list[Chip]:
@@ -59,22 +47,23 @@ def _chips(get: QueryDict, result: selectors.SearchResult) -> list[Chip]:
     return chips
 
 
-def _search_context(request: HttpRequest, *, page_size: int = selectors.PAGE_SIZE) -> dict[str, Any]:
-    get = request.GET
+def _search_context(
+    request: HttpRequest, params: ProgramSearchPage, *, page_size: int = selectors.PAGE_SIZE
+) -> dict[str, Any]:
     result = selectors.program_search(
         user=request.user,
-        query=get.get("q", "")[:200],
-        facets=_facets_from(get),
-        sort=get.get("sort", ""),
-        page=_page(get),
+        query=params.q,
+        facets=params.facets(),
+        sort=params.sort or "",
+        page=params.page,
         page_size=page_size,
     )
     return {
         "result": result,
         "q": result.query,
-        "sorts": SORTS,
-        "sort_param": get.get("sort", "") if get.get("sort", "") in dict(SORTS) else "",
-        "chips": _chips(get, result),
+        "sorts": Sort.choices,
+        "sort_param": params.sort or "",
+        "chips": _chips(request.GET, result),
         "nav": "programs",
     }
 
@@ -92,8 +81,9 @@ def catalog_home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/catalog/home.html", context)
 
 
-def program_search(request: HttpRequest) -> HttpResponse:
-    context = _search_context(request)
+@parses(ProgramSearchPage)
+def program_search(request: HttpRequest, params: ProgramSearchPage) -> HttpResponse:
+    context = _search_context(request, params)
     if getattr(request, "htmx", False):
         return render(request, "portal/catalog/partials/_results.html", context)
     return render(request, "portal/catalog/search.html", context)
@@ -121,7 +111,8 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/catalog/provider_list.html", {"providers": providers, "nav": "programs"})
 
 
-def provider_detail(request: HttpRequest, key: str) -> HttpResponse:
+@parses(ProviderPage)
+def provider_detail(request: HttpRequest, params: ProviderPage, key: str) -> HttpResponse:
     try:
         provider = selectors.provider_get(user=request.user, key=key)
     except Organisation.DoesNotExist as exc:
@@ -129,8 +120,8 @@ def provider_detail(request: HttpRequest, key: str) -> HttpResponse:
     result = selectors.program_search(
         user=request.user,
         facets={"provider": [provider.key]},
-        sort=request.GET.get("sort", "title"),
-        page=_page(request.GET),
+        sort=params.sort or Sort.TITLE,
+        page=params.page,
         page_size=50,
     )
     contents = selectors.content_list(user=request.user, provider=provider.key)[:50]
@@ -138,17 +129,21 @@ def provider_detail(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "portal/catalog/provider_detail.html", context)
 
 
-def content_list(request: HttpRequest) -> HttpResponse:
-    get = request.GET
-    q, kind, licence = get.get("q", "")[:200], get.get("kind") or None, get.get("licence") or None
+@parses(ContentListPage)
+def content_list(request: HttpRequest, params: ContentListPage) -> HttpResponse:
     qs = selectors.content_list(
-        user=request.user, q=q, kind=kind, licence=licence, provider=get.get("provider") or None
+        user=request.user,
+        q=params.q,
+        kind=params.kind,
+        licence=params.licence,
+        provider=params.provider,
+        unit=params.unit,
     )
     context = {
-        "page_obj": Paginator(qs, 50).get_page(get.get("page")),
-        "q": q,
-        "kind": kind or "",
-        "licence": licence or "",
+        "page_obj": Paginator(qs, 50).get_page(params.page),
+        "q": params.q,
+        "kind": params.kind or "",
+        "licence": params.licence or "",
         "kinds": TeachingContent.Kind.choices,
         "licences": TeachingContent.Licence.choices,
         "nav": "programs",
@@ -164,17 +159,17 @@ def content_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/catalog/content_detail.html", {"content": content, "nav": "programs"})
 
 
-def curriculum_list(request: HttpRequest) -> HttpResponse:
-    curricula = selectors.curriculum_list(user=request.user, network=request.GET.get("network") or None)
+@parses(CurriculumFilter)
+def curriculum_list(request: HttpRequest, params: CurriculumFilter) -> HttpResponse:
+    curricula = selectors.curriculum_list(user=request.user, network=params.network)
     return render(request, "portal/catalog/curriculum_list.html", {"curricula": curricula, "nav": "programs"})
 
 
 def curriculum_detail(request: HttpRequest, network: str, key: str) -> HttpResponse:
-    curriculum = next(
-        (c for c in selectors.curriculum_list(user=request.user, network=network) if c.key == key), None
-    )
-    if curriculum is None:
-        raise Http404(JointCurriculum._meta.verbose_name)
+    try:
+        curriculum = selectors.curriculum_get(user=request.user, network=network, key=key)
+    except JointCurriculum.DoesNotExist as exc:
+        raise Http404(JointCurriculum._meta.verbose_name) from exc
     return render(
         request, "portal/catalog/curriculum_detail.html", {"curriculum": curriculum, "nav": "programs"}
     )
@@ -204,9 +199,10 @@ def _map_labels() -> dict[str, Any]:
     }
 
 
-def program_map(request: HttpRequest) -> HttpResponse:
+@parses(ProgramSearchPage)
+def program_map(request: HttpRequest, params: ProgramSearchPage) -> HttpResponse:
     """The map page: the same search form; map.js draws /api/v1/programs.geojson with the same filters."""
-    context = _search_context(request, page_size=1)
+    context = _search_context(request, params, page_size=1)
     if getattr(request, "htmx", False):
         return render(request, "portal/catalog/partials/_facets.html", context)
     context |= {"geojson_url": _geojson_url(), "map_labels": _map_labels()}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renkei.portal import import_views, views
+from renkei.portal import import_views, params, views  # noqa: F401  (params registers the path converters)
 
 app_name = "portal"
 urlpatterns = [

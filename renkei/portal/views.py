@@ -6,10 +6,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from renkei.core.pagination import PageParams
 from renkei.networks import selectors as network_selectors
 from renkei.networks.models import Network
 from renkei.organisations import selectors as organisation_selectors
 from renkei.organisations.models import Organisation
+from renkei.organisations.params import OrganisationFilter
+from renkei.portal.params import parses
+
+
+class OrganisationListPage(OrganisationFilter, PageParams):
+    pass
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -25,17 +32,23 @@ def network_detail(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "portal/network_detail.html", {"page": page, "network": page.network})
 
 
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("kind") or None
-    q = request.GET.get("q") or None
-    qs = organisation_selectors.organisation_list(user=request.user, kind=kind, q=q)
-    if not q and not kind:
+@parses(OrganisationListPage)
+def organisation_list(request: HttpRequest, params: OrganisationListPage) -> HttpResponse:
+    qs = organisation_selectors.organisation_list(
+        user=request.user,
+        kind=params.kind,
+        prefecture=params.prefecture,
+        country=params.country,
+        parent=params.parent,
+        q=params.q,
+    )
+    if not params.q.strip() and not params.kind:
         qs = qs.filter(parent__isnull=True)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(params.page)
     return render(
         request,
         "portal/organisation_list.html",
-        {"page_obj": page, "kinds": Organisation.Kind.choices, "kind": kind or "", "q": q or ""},
+        {"page_obj": page, "kinds": Organisation.Kind.choices, "kind": params.kind or "", "q": params.q},
     )
 
 

@@ -236,6 +236,27 @@ def test_the_organisation_list_shows_top_level_organisations_and_filters(client,
 
 
 @pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("ＩＰＭＵ", {"utokyo.ipmu"}),  # full-width letters, as a Japanese keyboard types them
+        ("ipmu", {"utokyo.ipmu"}),
+        ("東北　大学", {"tohoku-u"}),  # two words (ideographic space), both in the name
+        ('"東北大学" -病院', {"tohoku-u"}),  # a phrase and an exclusion, as the catalog search reads them
+    ],
+)
+def test_the_organisation_search_reads_words_as_the_catalog_does(client, demo_loaded, q, expected):
+    """One text pipeline (renkei.text) for every Japanese text match: the query and the names are
+    normalised the same way (NFKC, long vowels, bigrams, Sudachi forms), not compared raw."""
+    # when
+    html = client.get("/organisations/", {"q": q}).content.decode()
+    api = client.get("/api/v1/organisations", {"q": q, "limit": 1000}).json()
+    # then
+    assert set(re.findall(r'href="/organisations/([^"/]+)/"', html)) >= expected
+    assert {o["key"] for o in api["items"]} >= expected
+    assert "utokyo" not in re.findall(r'href="/organisations/([^"/]+)/"', html)
+
+
+@pytest.mark.parametrize(
     "url",
     [
         "/networks/no-such-network/",
@@ -260,6 +281,7 @@ def test_unknown_keys_are_404(client, demo_loaded, url):
         ("/networks/yamagata-platform/", 11),
         ("/organisations/", 4),
         ("/organisations/?kind=municipality", 4),
+        ("/organisations/?q=大学", 5),
         ("/organisations/utokyo/", 8),
     ],
 )

@@ -72,7 +72,7 @@ def test_search(client, catalog):
     body = response.json()
     assert body["total"] == 2
     assert {item["code"] for item in body["items"]} == {"QC-1", "QC-2"}
-    assert (body["page"], body["pages"], body["sort"]) == (1, 1, "relevance")
+    assert (body["sort"], body["limit"], body["next"]) == ("relevance", 20, None)
     mode = next(f for f in body["facets"] if f["key"] == "mode")
     assert {v["value"]: v["count"] for v in mode["values"]} == {"online": 1, "onsite": 1}
     first = next(item for item in body["items"] if item["code"] == "QC-1")
@@ -93,10 +93,41 @@ def test_search_with_repeated_facet_parameters(client, catalog):
 
 
 def test_search_validates_paging(client, catalog):
-    assert client.get("/api/v1/programs?page=0").status_code == 422
-    assert client.get("/api/v1/programs?page_size=1000").status_code == 422
-    body = client.get("/api/v1/programs?page_size=1&page=2&sort=title").json()
-    assert (body["page"], body["pages"], len(body["items"])) == (2, 3, 1)
+    assert client.get("/api/v1/programs?limit=0").status_code == 422
+    assert client.get("/api/v1/programs?limit=101").status_code == 422
+    assert client.get("/api/v1/programs?page=2").status_code == 422  # cursor pages now
+    assert client.get("/api/v1/programs?cursor=forged").status_code == 422
+
+
+def _walk(client, url):
+    codes, pages = [], 0
+    while url:
+        body = client.get(url).json()
+        codes += [item["code"] for item in body["items"]]
+        url, pages = body["next"], pages + 1
+    return codes, pages
+
+
+@pytest.mark.parametrize("sort", ["title", "newest", "relevance", "fee", "start"])
+def test_search_cursor_pages_walk_every_result_once(client, catalog, sort):
+    # when
+    codes, pages = _walk(client, f"/api/v1/programs?limit=1&sort={sort}&q=品質 OR Python")
+    # then: the same programs, in the same order, as one big page
+    whole = client.get(f"/api/v1/programs?limit=100&sort={sort}&q=品質 OR Python").json()
+    assert codes == [item["code"] for item in whole["items"]]
+    assert sorted(codes) == ["PY", "QC-1", "QC-2"]
+    assert pages == 3
+
+
+def test_search_pages_are_stable_when_programs_are_added(client, catalog, owner_org, make_program):
+    # given: the first page in title order, then a program whose title sorts before every other
+    first = client.get("/api/v1/programs?limit=2&sort=title").json()
+    make_program(owner_org, "AAA", title_ja="AAA 入門")
+    # when
+    rest, _ = _walk(client, first["next"])
+    # then: nothing shown twice, nothing skipped; the new one is in front, not on a later page
+    assert [item["code"] for item in first["items"]] + rest == ["PY", "QC-2", "QC-1"]
+    assert client.get("/api/v1/programs?limit=1&sort=title").json()["items"][0]["code"] == "AAA"
 
 
 def test_detail(client, catalog):
@@ -118,7 +149,11 @@ def test_owner_sees_the_draft(client, catalog, owner):
 
 def test_providers(client, catalog):
     body = client.get("/api/v1/providers").json()
-    assert {p["key"]: p["programs"] for p in body} == {"owner-u": 2, "other-u": 1}
+    assert {p["key"]: p["programs"] for p in body["items"]} == {"owner-u": 2, "other-u": 1}
+    first = client.get("/api/v1/providers?limit=1").json()
+    second = client.get(first["next"]).json()
+    assert [p["key"] for p in first["items"] + second["items"]] == [p["key"] for p in body["items"]]
+    assert (first["count"], second["next"]) == (2, None)
 
 
 def test_contents(client, catalog):
@@ -133,7 +168,7 @@ def test_contents(client, catalog):
 
 
 def test_curricula(client, catalog):
-    body = client.get("/api/v1/curricula").json()
+    body = client.get("/api/v1/curricula").json()["items"]
     assert [c["key"] for c in body] == ["mdash"]
     assert body[0]["units"][0]["contents"][0]["code"] == "C1"
 

@@ -340,3 +340,25 @@ def test_home_and_detail_query_counts(client, catalog, django_assert_max_num_que
     assert texts(html, "h1") == ["品質保証の実践"]
     assert texts(html, "h2") == ["日程", "分野・スキル"]
     assert len(rows(html)) == 1
+
+
+def test_a_curriculum_is_read_by_its_key_in_the_database(client, catalog, django_assert_max_num_queries):
+    from renkei.catalog import selectors
+
+    assert selectors.curriculum_get(user=None, network="network-n", key="mdash").key == "mdash"
+    with pytest.raises(JointCurriculum.DoesNotExist):
+        selectors.curriculum_get(user=None, network="other-network", key="mdash")
+    with django_assert_max_num_queries(8):
+        assert client.get("/programs/curricula/network-n/mdash/").status_code == 200
+
+
+def test_the_sort_options_are_defined_once(client, catalog):
+    """The search page's sort menu and the API's allowed sorts come from one definition."""
+    from renkei.catalog.params import Sort
+
+    html = client.get("/en/programs/search/", {"q": "品質"}).content.decode()
+    menu = re.findall(r'<option value="([a-z]+)"', html.split('name="sort"')[1].split("</select>")[0])
+    document = client.get("/api/v1/openapi.json").json()
+    parameters = document["paths"]["/api/v1/programs"]["get"]["parameters"]
+    assert menu == list(Sort.values)
+    assert next(p for p in parameters if p["name"] == "sort")["schema"]["enum"] == list(Sort.values)

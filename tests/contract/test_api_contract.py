@@ -1,0 +1,84 @@
+"""The API as a client sees it: schemathesis against the live OpenAPI document, with zero failures.
+
+Every phase runs (examples, coverage, fuzzing, and stateful where the document has links) with all
+checks, on the demo data, in this process (no network; see contract_runner). The budget is bounded
+(RENKEI_SCHEMATHESIS_EXAMPLES per operation, 25 by default) so that CI stays fast; the number of
+generated cases is printed.
+
+Cursors cannot be made up: the document gives each list's `cursor` the format "cursor-<list>", and
+this test lets schemathesis draw real cursors of that list (positions of demo rows).
+"""
+
+from __future__ import annotations
+
+import os
+
+from contract_runner import REPORT, run
+from django.db import connection
+from hypothesis import strategies as st
+from schemathesis.specs.openapi.formats import register_string_format, unregister_string_format
+
+from renkei.catalog import selectors as catalog
+from renkei.catalog.models import ProgramIndex
+from renkei.core.pagination import encode_cursor
+from renkei.networks import selectors as networks
+from renkei.organisations import selectors as organisations
+from renkei.wsgi import application
+
+MAX_EXAMPLES = int(os.environ.get("RENKEI_SCHEMATHESIS_EXAMPLES", "25"))
+
+
+def _real_cursors() -> dict[str, list[str]]:
+    """A few real cursors of each list: positions of the first, a middle and the last demo rows."""
+
+    def spread(keyset, qs) -> list[str]:
+        rows = list(keyset.order(qs))
+        picks = {rows[0], rows[len(rows) // 2], rows[-1]} if rows else set()
+        return sorted(keyset.cursor(row) for row in picks)
+
+    programs = list(ProgramIndex.objects.order_by("program_id").values_list("program_id", flat=True)[:5])
+    return {
+        "organisations": spread(
+            organisations.ORGANISATION_KEYSET, organisations.organisation_list(user=None)
+        ),
+        "networks": spread(networks.NETWORK_KEYSET, networks.network_list(user=None)),
+        "memberships": spread(networks.MEMBERSHIP_KEYSET, networks.membership_list(user=None)),
+        "contents": spread(catalog.CONTENT_KEYSET, catalog.content_list(user=None)),
+        "curricula": spread(catalog.CURRICULUM_KEYSET, catalog.curricula(user=None)),
+        "providers": spread(
+            catalog.PROVIDER_KEYSET,
+            catalog.Organisation.objects.filter(
+                pk__in=[s.organisation.pk for s in catalog.provider_list(user=None)]
+            ),
+        ),
+        catalog.PROGRAM_CURSOR: [
+            encode_cursor(catalog.PROGRAM_CURSOR, [tier, pk]) for tier in (0, 1, 2) for pk in programs
+        ],
+    }
+
+
+def test_the_api_keeps_its_openapi_contract(demo_loaded):
+    # given: the demo registry and catalog, and real cursors of every list
+    cursors = _real_cursors()
+    assert all(cursors.values()), {name: len(values) for name, values in cursors.items()}
+    for name, values in cursors.items():
+        register_string_format(f"cursor-{name}", st.sampled_from(values))
+    # when
+    try:
+        result = run(
+            app=application,
+            path="/api/v1/openapi.json",
+            config={
+                "seed": 14,
+                "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True},
+                "workers": 1,
+            },
+        )
+    finally:
+        for name in cursors:
+            unregister_string_format(f"cursor-{name}")
+    # then
+    REPORT.extend([f"{connection.vendor}: {result.summary()}", *result.failures(), *result.errors])
+    assert result.total_cases > 0
+    assert not result.failures(), result.summary()
+    assert not result.errors, result.summary()
