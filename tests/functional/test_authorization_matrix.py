@@ -409,6 +409,11 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
         (lambda c: {"provider_key": c.a.key, "code": "DRAFT"}, A_ONLY),
     ],
     "set_language": [(lambda c: {}, dict.fromkeys(PERSONAS, 302))],  # a GET goes back where it came from
+    "api-v1-redoc": [(lambda c: {}, PUBLIC)],
+    "api-v1-problem": [
+        (lambda c: {"slug": "invalid-value"}, PUBLIC),
+        (lambda c: {"slug": "no-such-problem"}, dict.fromkeys(PERSONAS, 404)),
+    ],
     "api-v1:api-root": [(lambda c: {}, dict.fromkeys(PERSONAS, 404))],  # the API's root lists nothing yet
     "api-v1:openapi-json": [(lambda c: {}, PUBLIC)],
     "api-v1:openapi-view": [(lambda c: {}, PUBLIC)],
