@@ -21,7 +21,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.statistic import Statistic
 
-REPORT: list[str] = []  # printed in the terminal summary (tests/contract/conftest.py)
+REPORT: list[str] = []  # printed in the terminal summary (tests/functional/contract/conftest.py)
 
 
 @dataclass
