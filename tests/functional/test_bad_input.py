@@ -83,7 +83,7 @@ def site(owner_org, network):
     program = Program(
         provider=owner_org, code="QC-1", title_ja="品質管理入門", status=Program.Status.PUBLISHED
     )
-    services.program_save(program=program, fields=[], skills=[], shared_with=[])
+    services.program_save(program=program, fields=[], skills=[], shared_with=[], actor=None)
 
 
 def test_every_api_parameter_refuses_bad_values_with_a_problem(client, site):
