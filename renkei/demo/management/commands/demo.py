@@ -6,9 +6,9 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from renkei.accounts.services import user_create_superuser, user_set_password
 from renkei.core.audit import Via, audit_context
 
 ADMIN_USERNAME = "admin"
@@ -49,15 +49,12 @@ class Command(BaseCommand):
         if User.objects.filter(username=ADMIN_USERNAME).exists() and path.exists():
             return path.read_text().strip()
         password = secrets.token_urlsafe(12)
-        with audit_context(via=Via.COMMAND, label="demo admin"), transaction.atomic():
+        with audit_context(via=Via.COMMAND, label="demo admin"):
             user = User.objects.filter(username=ADMIN_USERNAME).first()
             if user is None:
-                User.objects.create_superuser(
-                    ADMIN_USERNAME, email="", password=password, display_name="Demo admin"
-                )
+                user_create_superuser(username=ADMIN_USERNAME, password=password, display_name="Demo admin")
             else:
-                user.set_password(password)
-                user.save()
+                user_set_password(user=user, password=password)
         path.write_text(password)
         path.chmod(0o600)
         return password
