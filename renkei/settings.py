@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "renkei.core.middleware.RequestWriteWaitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,13 +120,23 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend plus retries for the write lock and a 0600 database file (renkei.core.sqlite_backend).
+    DATABASES["default"]["ENGINE"] = "renkei.core.sqlite_backend"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",  # every transaction takes the write lock at BEGIN, or waits for it
+        # seconds SQLite waits for the lock at each attempt (the drill lowers it to provoke retries)
+        "timeout": float(os.environ.get("RENKEI_SQLITE_TIMEOUT", "20")),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RENKEI_TEST_SQLITE") or None}
+
+# Seconds a writer waits for SQLite's write lock in all, retries included (renkei.core.write_wait):
+# a request then gets a "busy, try again" page (503); commands and tasks wait longer.
+WRITE_WAIT = {
+    "request": float(os.environ.get("RENKEI_WRITE_WAIT_REQUEST", "60")),
+    "other": float(os.environ.get("RENKEI_WRITE_WAIT", "300")),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
