@@ -15,6 +15,8 @@ import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from renkei.core.private_files import ensure_private_dir, write_private
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
@@ -30,7 +32,7 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(os.environ.get("RENKEI_DATA_DIR") or PROJECT_DIR / "var").resolve()
+DATA_DIR = ensure_private_dir(Path(os.environ.get("RENKEI_DATA_DIR") or PROJECT_DIR / "var").resolve())
 DEBUG = env_bool("RENKEI_DEBUG", False)
 
 
@@ -43,10 +45,8 @@ def _secret_key() -> str:
         return path.read_text().strip()
     if env_bool("RENKEI_REQUIRE_SECRET_KEY", False):
         raise ImproperlyConfigured("RENKEI_SECRET_KEY must be set")
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
+    write_private(path, key)
     return key
 
 

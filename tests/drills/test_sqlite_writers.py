@@ -88,3 +88,12 @@ def test_a_command_that_cannot_get_the_lock_says_so_in_both_languages(locked, tm
     lines = result.stderr.strip().splitlines()
     assert "データベースがほかの書き込みで混み合っていて、1秒待っても書き込めませんでした" in lines[-2]
     assert lines[-1].startswith("The database stayed busy with other writes; after waiting 1 s")
+
+
+def test_the_data_directory_and_the_database_are_private(migrated):
+    # then: the directory 0700, the database and the generated key 0600 (and SQLite's side files)
+    assert migrated.stat().st_mode & 0o777 == 0o700
+    for name in ["renkei.sqlite3", "secret_key", "renkei.sqlite3-wal", "renkei.sqlite3-shm"]:
+        path = migrated / name
+        if path.exists() or name in {"renkei.sqlite3", "secret_key"}:
+            assert path.stat().st_mode & 0o777 == 0o600, name
