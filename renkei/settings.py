@@ -147,6 +147,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Every sign-in goes through the limits on guessing (renkei.accounts.login_limits): after 10 failures
+# within 15 minutes for an account or from an address, attempts are refused until they age out.
+AUTHENTICATION_BACKENDS = ["renkei.accounts.backends.LimitedModelBackend"]
+LOGIN_LIMITS = {
+    "failures": int(os.environ.get("RENKEI_LOGIN_FAILURES", "10")),
+    "window": int(os.environ.get("RENKEI_LOGIN_WINDOW", str(15 * 60))),
+}
+
 
 # --- Languages: Japanese first, English throughout -------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -178,9 +186,8 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("RENKEI_BEHIND_PROXY", False) else None
-)
+BEHIND_PROXY = env_bool("RENKEI_BEHIND_PROXY", False)  # also: the client's address is X-Forwarded-For's last
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
