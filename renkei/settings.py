@@ -15,6 +15,8 @@ import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from renkei.core.private_files import ensure_private_dir, write_private
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
@@ -30,7 +32,7 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(os.environ.get("RENKEI_DATA_DIR") or PROJECT_DIR / "var").resolve()
+DATA_DIR = ensure_private_dir(Path(os.environ.get("RENKEI_DATA_DIR") or PROJECT_DIR / "var").resolve())
 DEBUG = env_bool("RENKEI_DEBUG", False)
 
 
@@ -43,10 +45,8 @@ def _secret_key() -> str:
         return path.read_text().strip()
     if env_bool("RENKEI_REQUIRE_SECRET_KEY", False):
         raise ImproperlyConfigured("RENKEI_SECRET_KEY must be set")
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
+    write_private(path, key)
     return key
 
 
@@ -76,7 +76,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "renkei.core.middleware.RequestWriteWaitMiddleware",
+    # Security headers above WhiteNoise, so that static files carry them too.
     "django.middleware.security.SecurityMiddleware",
+    "renkei.core.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,7 +88,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "renkei.core.middleware.AuditContextMiddleware",
 ]
@@ -120,13 +123,23 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend plus retries for the write lock and a 0600 database file (renkei.core.sqlite_backend).
+    DATABASES["default"]["ENGINE"] = "renkei.core.sqlite_backend"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",  # every transaction takes the write lock at BEGIN, or waits for it
+        # seconds SQLite waits for the lock at each attempt (the drill lowers it to provoke retries)
+        "timeout": float(os.environ.get("RENKEI_SQLITE_TIMEOUT", "20")),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RENKEI_TEST_SQLITE") or None}
+
+# Seconds a writer waits for SQLite's write lock in all, retries included (renkei.core.write_wait):
+# a request then gets a "busy, try again" page (503); commands and tasks wait longer.
+WRITE_WAIT = {
+    "request": float(os.environ.get("RENKEI_WRITE_WAIT_REQUEST", "60")),
+    "other": float(os.environ.get("RENKEI_WRITE_WAIT", "300")),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -137,6 +150,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Every sign-in goes through the limits on guessing (renkei.accounts.login_limits): after 10 failures
+# within 15 minutes for an account or from an address, attempts are refused until they age out.
+AUTHENTICATION_BACKENDS = ["renkei.accounts.backends.LimitedModelBackend"]
+LOGIN_LIMITS = {
+    "failures": int(os.environ.get("RENKEI_LOGIN_FAILURES", "10")),
+    "window": int(os.environ.get("RENKEI_LOGIN_WINDOW", str(15 * 60))),
+}
 
 # --- Languages: Japanese first, English throughout -------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -168,12 +188,27 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("RENKEI_BEHIND_PROXY", False) else None
-)
+BEHIND_PROXY = env_bool("RENKEI_BEHIND_PROXY", False)  # also: the client's address is X-Forwarded-For's last
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (renkei.core.middleware; the shape of Django 6's setting). Everything comes
+# from this site: no CDN, no inline script or style (JSON-LD and json_script blocks are data, not run),
+# no eval. The map's outlines are our own files; its icons are CSS.
+SECURE_CSP: dict[str, list[str] | bool] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "upgrade-insecure-requests": HTTPS,
+}
 SESSION_COOKIE_HTTPONLY = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

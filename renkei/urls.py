@@ -17,3 +17,8 @@ urlpatterns += i18n_patterns(
     path("", include("renkei.portal.urls")),
     prefix_default_language=False,
 )
+
+handler400 = "renkei.portal.errors.bad_request"
+handler403 = "renkei.portal.errors.permission_denied"
+handler404 = "renkei.portal.errors.page_not_found"
+handler500 = "renkei.portal.errors.server_error"

@@ -28,3 +28,27 @@ class User(AuditedModel, AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_username()
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, kept a day to limit guessing (renkei.accounts.login_limits).
+
+    Not an AuditedModel: the table is itself a log of what anonymous clients tried; an audit entry for
+    each row would only double it.
+    """
+
+    account = models.CharField(_("account name as typed (folded)"), max_length=150)
+    address = models.CharField(_("network address (IPv6: its /64)"), max_length=64, blank=True)
+    at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        indexes = [
+            models.Index(fields=["account", "at"], name="loginfailure_account_at"),
+            models.Index(fields=["address", "at"], name="loginfailure_address_at"),
+            models.Index(fields=["at"], name="loginfailure_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.address} {self.at:%Y-%m-%d %H:%M:%S}"

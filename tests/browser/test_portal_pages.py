@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 if TYPE_CHECKING:
@@ -223,8 +224,15 @@ def test_pages_load_without_errors_or_internet(page: Page, base_url: str, traffi
     assert {r.status for r in stylesheets} <= {200, 304}
     assert traffic.problems == []
 
-    # and: the guard is on: a request to another host never leaves the machine
+    # and: the page's own policy refuses a script's request to another host (connect-src 'self')
     outcome = page.evaluate("fetch('https://example.org/').then(() => 'fetched', () => 'refused')")
     assert outcome == "refused"
+    assert traffic.blocked == []  # refused by the browser before it was sent
+    assert any("Content Security Policy" in error for error in traffic.console_errors)
+    traffic.clear()
+    # and: the guard is on: a request to another host never leaves the machine (a navigation, which
+    # the page's policy does not govern)
+    with pytest.raises(PlaywrightError):
+        page.goto("https://example.org/")
     assert traffic.blocked == ["blocked (not localhost): https://example.org/"]
     traffic.clear()

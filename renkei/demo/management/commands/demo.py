@@ -2,7 +2,9 @@
 
 import os
 import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from renkei.accounts.services import user_create_superuser, user_set_password
 from renkei.core.audit import Via, audit_context
+from renkei.core.private_files import make_private, write_private
 
 ADMIN_USERNAME = "admin"
 
@@ -22,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Prepare everything but do not serve.")
 
     def handle(self, *args, **options) -> None:
+        _keep_private()
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(_("Database ready."))
         call_command("loaddemo", stdout=self.stdout)
@@ -32,22 +36,27 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(_("Renkei portal: %(url)s   (English: %(url)sen/)") % {"url": url})
         )
-        self.stdout.write(
-            _("Admin: %(url)sadmin/   user '%(user)s'  password %(password)s")
-            % {"url": url, "user": ADMIN_USERNAME, "password": password}
-        )
+        if password is not None:  # shown once, when it was made
+            self.stdout.write(
+                _("Admin: %(url)sadmin/   user '%(user)s'  password %(password)s")
+                % {"url": url, "user": ADMIN_USERNAME, "password": password}
+            )
+        else:
+            self.stdout.write(
+                _("Admin: %(url)sadmin/   user '%(user)s'  (password in %(path)s)")
+                % {"url": url, "user": ADMIN_USERNAME, "path": _password_path()}
+            )
         self.stdout.write("")
         if not options["no_serve"]:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
 
-    def _ensure_admin(self) -> str:
-        """Create the demo admin once; its password is kept in the data directory, never reset."""
-        from django.conf import settings
-
-        path = settings.DATA_DIR / "admin_password"
+    def _ensure_admin(self) -> str | None:
+        """Create the demo admin once; its password is kept in the data directory (0600), never reset.
+        Returns the password when it was just made, else None."""
+        path = _password_path()
         User = get_user_model()
         if User.objects.filter(username=ADMIN_USERNAME).exists() and path.exists():
-            return path.read_text().strip()
+            return None
         password = secrets.token_urlsafe(12)
         with audit_context(via=Via.COMMAND, label="demo admin"):
             user = User.objects.filter(username=ADMIN_USERNAME).first()
@@ -55,6 +64,18 @@ class Command(BaseCommand):
                 user_create_superuser(username=ADMIN_USERNAME, password=password, display_name="Demo admin")
             else:
                 user_set_password(user=user, password=password)
-        path.write_text(password)
-        path.chmod(0o600)
+        write_private(path, password)
         return password
+
+
+def _password_path() -> Path:
+    return settings.DATA_DIR / "admin_password"
+
+
+def _keep_private() -> None:
+    """The data directory 0700 and the SQLite files 0600, also when an older version made them readable."""
+    make_private(settings.DATA_DIR, 0o700)
+    name = settings.DATABASES["default"]["NAME"]
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite_backend"):
+        for suffix in ("", "-wal", "-shm"):
+            make_private(Path(f"{name}{suffix}"), 0o600)
