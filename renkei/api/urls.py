@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Redoc, Swagger
 from ninja.errors import ValidationError
 
 from renkei.api import catalog, networks, organisations, problems
+from renkei.core.middleware import content_security_policy
 from renkei.core.params import ParamErrors, problems_from_errors
 
 DESCRIPTION = """Organisations, networks, memberships and the catalog of university collaboration networks.
@@ -128,4 +130,13 @@ class LocalRedoc(Redoc):
 
 
 def redoc(request: HttpRequest) -> HttpResponse:
-    return LocalRedoc().render_page(request, api)
+    response = LocalRedoc().render_page(request, api)
+    # ReDoc styles its page from script (styled-components) and searches in a worker: this page alone
+    # allows inline styles and blob: workers; scripts stay as strict as everywhere else.
+    policy = {
+        **settings.SECURE_CSP,
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "worker-src": ["'self'", "blob:"],
+    }
+    response["Content-Security-Policy"] = content_security_policy(policy)
+    return response

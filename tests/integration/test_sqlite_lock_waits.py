@@ -19,7 +19,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 
-from renkei.core.audit import Via, audit_context
+from renkei.core.audit import Via, audit_context, in_service
 from renkei.organisations.models import Organisation
 
 pytestmark = pytest.mark.skipif(
@@ -70,7 +70,7 @@ def test_a_transaction_waits_for_the_lock_then_writes(holder, short_waits):
     timer = holder.release_after(0.8)
     # when: a command writes in a transaction
     start = time.monotonic()
-    with audit_context(via=Via.COMMAND), transaction.atomic():
+    with audit_context(via=Via.COMMAND), in_service("lock test"), transaction.atomic():
         Organisation.objects.create(key="waited-u", kind="university", name_ja="待った大学")
     waited = time.monotonic() - start
     timer.join()
@@ -80,11 +80,11 @@ def test_a_transaction_waits_for_the_lock_then_writes(holder, short_waits):
 
 
 def test_a_single_statement_outside_a_transaction_waits_too(holder, short_waits):
-    with audit_context(via=Via.COMMAND):
+    with audit_context(via=Via.COMMAND), in_service("lock test"):
         organisation = Organisation.objects.create(key="single-u", kind="university", name_ja="一文大学")
     holder.take()
     timer = holder.release_after(0.8)
-    with audit_context(via=Via.COMMAND):
+    with audit_context(via=Via.COMMAND), in_service("lock test"):
         organisation.name_en = "Single University"
         organisation.save()  # an UPDATE in autocommit mode, then its audit entry
     timer.join()

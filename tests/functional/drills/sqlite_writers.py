@@ -123,17 +123,21 @@ def write_files(directory: Path, writers: int, rows: int) -> list[Path]:
 
 
 def prepare(writers: int) -> list[int]:
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from renkei.accounts.services import user_create_superuser
     from renkei.core.audit import Via, audit_context
     from renkei.organisations.models import Organisation
+    from renkei.organisations.services import organisation_save
 
     call_command("migrate", interactive=False, verbosity=0)
     with audit_context(via=Via.COMMAND, label="drill"):
-        get_user_model().objects.create_superuser("drill", email="", password="drill-password-1234")
+        user_create_superuser(username="drill", password="drill-password-1234")
         return [
-            Organisation.objects.create(key=f"drill-base-{i}", kind="university", name_ja=f"基{i}大学").pk
+            organisation_save(
+                organisation=Organisation(key=f"drill-base-{i}", kind="university", name_ja=f"基{i}大学"),
+                actor=None,
+            ).pk
             for i in range(writers)
         ]
 
