@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -46,6 +47,13 @@ class ApplyResult:
     changes: list[RowChange]
 
 
+def _written_pk(change: RowChange) -> int:
+    """The id of the row a change writes: the plan's for an update, the insert's for a creation."""
+    if change.pk is None:
+        raise RuntimeError(f"Row {change.row} ({change.action}) has no database id.")
+    return change.pk
+
+
 class _Applier:
     def __init__(self, plan: Plan, progress: Progress) -> None:
         self.plan = plan
@@ -70,7 +78,7 @@ class _Applier:
                 self.create(list(chunk))
         for chunk in batched(updates, self.spec.batch_size):
             self.update(list(chunk))
-        written = [c.pk for c in self.plan.changes if c.action != UNCHANGED]
+        written = [_written_pk(c) for c in self.plan.changes if c.action != UNCHANGED]
         if written:
             self.progress("finish", 0, None)
             self.spec.after_apply(written)
@@ -155,7 +163,7 @@ class _Applier:
         pks = [change.pk for change in chunk]
         current = dict(read_stored(self.spec, self.spec.model._default_manager.filter(pk__in=pks), columns))
         for change in chunk:
-            stored = current.get(change.pk)
+            stored = current.get(_written_pk(change))
             if stored is None or any(
                 not self.spec.column(name).same(stored.get(name), before)
                 for name, before in change.before.items()
@@ -186,8 +194,8 @@ class _Applier:
                     fields.append("updated_at")
                 groups.setdefault(tuple(sorted(fields)), []).append(obj)
         self.spec.prepare_instances(list(objects.values()))
-        for fields, objs in groups.items():
-            self.spec.model._default_manager.bulk_update(objs, list(fields))
+        for group, objs in groups.items():
+            self.spec.model._default_manager.bulk_update(objs, list(group))
         for name, rows in many.items():
             self.write_many(self.spec.column(name), rows)
         self.done += len(chunk)
@@ -202,13 +210,21 @@ class _Applier:
         )  # models: once apps are ready
 
         relation = self.spec.model._meta.get_field(column.field_name)
+        if not isinstance(relation, models.ManyToManyField):
+            raise ImproperlyConfigured(
+                f"Column {column.name!r} has many=True but {self.spec.model.__name__}.{column.field_name} "
+                f"is not a many-to-many field ({type(relation).__name__})."
+            )
         through = relation.remote_field.through
+        if through is None:  # set when the model is prepared: an explicit model or an automatic one
+            raise RuntimeError(f"{self.spec.model.__name__}.{column.field_name} has no through model yet.")
+        link_rows = through._default_manager
         source, target = f"{relation.m2m_field_name()}_id", f"{relation.m2m_reverse_field_name()}_id"
         keys = self.resolved[column.name]
         stored: dict[int, dict[int, int]] = {}  # source pk → {target pk: link pk}
         existing = [obj.pk for obj, before, _after in rows if before]
         if existing:
-            links = through.objects.filter(**{f"{source}__in": existing}).values_list("pk", source, target)
+            links = link_rows.filter(**{f"{source}__in": existing}).values_list("pk", source, target)
             for link, source_pk, target_pk in links:
                 stored.setdefault(source_pk, {})[target_pk] = link
         additions, removals, changed, changes = [], [], [], []
@@ -222,9 +238,9 @@ class _Applier:
                 changed.append(obj)
                 changes.append({column.field_name: {"add": add, "remove": remove}})
         for start in range(0, len(removals), 5000):
-            through.objects.filter(pk__in=removals[start : start + 5000]).delete()
+            link_rows.filter(pk__in=removals[start : start + 5000]).delete()
         if additions:
-            through.objects.bulk_create(additions)
+            link_rows.bulk_create(additions)
         if changed and not issubclass(through, AuditedModel):
             audit_bulk_write(
                 changed, AuditEntry.Action.UPDATE, changes, using=self.spec.model._default_manager.db

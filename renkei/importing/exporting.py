@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import IO, Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
@@ -31,6 +31,13 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+@runtime_checkable
+class BinaryOut(Protocol):
+    """Where an export is written: a file opened in binary mode, a binary buffer, a response."""
+
+    def write(self, data: bytes, /) -> object: ...
 
 
 def escape_formula(text: str) -> str:
@@ -77,7 +84,7 @@ def csv_chunks(spec: ImportSpec, queryset: QuerySet, *, rows_per_chunk: int = 50
     yield buffer.getvalue().encode("utf-8")
 
 
-def write_csv(spec: ImportSpec, queryset: QuerySet, out: IO[bytes]) -> None:
+def write_csv(spec: ImportSpec, queryset: QuerySet, out: BinaryOut) -> None:
     for chunk in csv_chunks(spec, queryset):
         out.write(chunk)
 
@@ -93,7 +100,7 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     return cell
 
 
-def write_xlsx(spec: ImportSpec, queryset: QuerySet, out: IO[bytes]) -> None:
+def write_xlsx(spec: ImportSpec, queryset: QuerySet, out: BinaryOut) -> None:
     """An .xlsx workbook with one sheet, written row by row (openpyxl write-only mode)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=spec.name[:31])
@@ -102,7 +109,7 @@ def write_xlsx(spec: ImportSpec, queryset: QuerySet, out: IO[bytes]) -> None:
     workbook.save(out)
 
 
-def export(spec: ImportSpec, queryset: QuerySet, out: IO[bytes], *, fmt: str) -> None:
+def export(spec: ImportSpec, queryset: QuerySet, out: BinaryOut, *, fmt: str) -> None:
     if fmt == "csv":
         write_csv(spec, queryset, out)
     elif fmt == "xlsx":

@@ -15,6 +15,8 @@ import hashlib
 import re
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 from renkei.core import policy
 from renkei.importing.cells import FORMULA_START, nfkc
 from renkei.importing.limits import Limits
@@ -32,7 +34,7 @@ from renkei.importing.plans import (
 )
 from renkei.importing.problems import CellError, ImportRejected, Msg, Problem, Problems, file_problem
 from renkei.importing.readers import Table, open_table
-from renkei.importing.spec import Column, ImportSpec, RowContext, visible_rows
+from renkei.importing.spec import Column, ImportSpec, Ref, RowContext, visible_rows
 from renkei.importing.xlsx_formulas import FormulaResult
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -59,6 +61,19 @@ def _formula_error(result: FormulaResult) -> CellError:
     )
 
 
+def _named_keys(column: Column, context: RowContext) -> list[Any]:
+    """The keys a reference cell names: the list of a many-to-many column, else the one value."""
+    value = context.values.get(column.name)
+    if not column.many:
+        return [value]
+    if not isinstance(value, list):
+        raise ImproperlyConfigured(
+            f"Column {column.name!r} has many=True but gave {type(value).__name__}, not a list: "
+            "its parse and empty must give lists."
+        )
+    return value
+
+
 class _Planner:
     def __init__(self, spec: ImportSpec, *, user: Any, limits: Limits, progress: Progress) -> None:
         self.spec = spec
@@ -70,12 +85,12 @@ class _Planner:
         self.ignored: set[int] = set()
         self.headers: dict[str, str] = {}
         self.width = 0
-        self.refs = [c for c in spec.columns if c.ref is not None]
-        self.resolved: dict[str, dict[str, int]] = {c.name: {} for c in self.refs}
-        self.unknown: dict[str, dict[str, Msg]] = {c.name: {} for c in self.refs}
+        self.refs: list[tuple[Column, Ref]] = [(c, c.ref) for c in spec.columns if c.ref is not None]
+        self.resolved: dict[str, dict[str, int]] = {c.name: {} for c, _ref in self.refs}
+        self.unknown: dict[str, dict[str, Msg]] = {c.name: {} for c, _ref in self.refs}
         self.seen: dict[tuple[Any, ...], int] = {}
         self.pending_self: list[tuple[int, str, str]] = []
-        self.absent: dict[str, set[str]] = {c.name: set() for c in self.refs}
+        self.absent: dict[str, set[str]] = {c.name: set() for c, _ref in self.refs}
         self.changes: list[RowChange] = []
         self.first_create: int | None = None
         self.shared: dict[Any, Any] = {}  # one object for each short value repeated across rows
@@ -84,10 +99,10 @@ class _Planner:
     def map_header(self, header: list[Any]) -> None:
         spec = self.spec
         names: dict[str, Column] = {}
-        for column in spec.columns:
-            for form in (column.name, column.label_ja, column.label_en, *column.aliases):
+        for declared in spec.columns:
+            for form in (declared.name, declared.label_ja, declared.label_en, *declared.aliases):
                 if form:
-                    names.setdefault(fold(form), column)
+                    names.setdefault(fold(form), declared)
         if len(header) > self.limits.max_columns:
             raise file_problem(
                 f"列が多すぎます（{len(header)}列、上限{self.limits.max_columns}列）。",
@@ -230,15 +245,14 @@ class _Planner:
 
     def resolve(self, contexts: list[RowContext]) -> None:
         """Look up, in one query per reference column, the keys this batch names."""
-        for column in self.refs:
+        for column, ref in self.refs:
             if column.name not in contexts[0].present:
                 continue
             wanted: set[str] = set()
             for context in contexts:
                 if column.name in context.errors:
                     continue
-                value = context.values.get(column.name)
-                for key in value if column.many else [value]:
+                for key in _named_keys(column, context):
                     if (
                         key not in (None, "")
                         and key not in self.resolved[column.name]
@@ -246,7 +260,7 @@ class _Planner:
                     ):
                         wanted.add(key)
             if wanted:
-                found = column.ref.lookup(wanted, visible_to=self.user)  # unseen rows: as unknown ones
+                found = ref.lookup(wanted, visible_to=self.user)  # unseen rows: as unknown ones
                 for key in wanted:
                     pks = found.get(key, [])
                     if len(pks) == 1:
@@ -256,18 +270,17 @@ class _Planner:
                             f"「{key}」は複数の行に当てはまります。区別できる書き方にしてください。",
                             f"“{key}” matches several rows; write it so that it names one.",
                         )
-                    elif column.ref.model is not self.spec.model:
+                    elif ref.model is not self.spec.model:
                         self.unknown[column.name][key] = Msg(
                             f"登録されていない値です: {key}",
-                            f"No such {column.ref.model._meta.model_name}: {key}",
+                            f"No such {ref.model._meta.model_name}: {key}",
                         )
                     else:
                         self.absent[column.name].add(key)
             for context in contexts:
                 if column.name in context.errors:
                     continue
-                value = context.values.get(column.name)
-                for key in value if column.many else [value]:
+                for key in _named_keys(column, context):
                     if key in (None, ""):
                         continue
                     if key in self.unknown[column.name]:
@@ -323,6 +336,8 @@ class _Planner:
                 for name, error in context.errors.items():
                     self.add(context.row, name, error.message, error.code)
                 continue
+            if key is None:  # key_of gives None only when a key cell has an error
+                raise RuntimeError(f"Row {context.row} has no key, yet no error either.")
             change = self.diff(context, key, pk, existing)
             self.changes.append(change)
             if change.action != UNCHANGED:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import QuerySet
 
-from renkei.importing.spec import Column, ImportSpec
+from renkei.importing.spec import Column, ImportSpec, Ref
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 Progress = Callable[[str, int, int | None], None]
@@ -91,6 +92,13 @@ def _lookups(column: Column) -> list[str]:
     return [f"{column.field_name}__{path}" for path in column.ref.paths]
 
 
+def _many_ref(column: Column) -> Ref:
+    """The model a many-to-many column names rows of: `ref`, which such a column must declare."""
+    if column.ref is None:
+        raise ImproperlyConfigured(f"Column {column.name!r} has many=True but no ref (the model it names).")
+    return column.ref
+
+
 def read_stored(
     spec: ImportSpec, queryset: QuerySet, columns: Iterable[Column] | None = None, *, chunk: int = 2000
 ) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -111,10 +119,11 @@ def read_stored(
         if many:
             pks = [row[0] for row in block]
             for column in many:
+                ref = _many_ref(column)
                 values: dict[int, list[Any]] = {}
                 linked = spec.model._default_manager.filter(pk__in=pks).values_list("pk", *_lookups(column))
                 for pk, *parts in linked:
-                    key = column.ref.compose(parts)
+                    key = ref.compose(parts)
                     if key is not None:
                         values.setdefault(pk, []).append(key)
                 related[column.name] = values

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TextIO
+from typing import Protocol, runtime_checkable
 
 from django.utils.translation import get_language
 
@@ -14,10 +14,19 @@ _PHASES = {
 }
 
 
+@runtime_checkable
+class TextOut(Protocol):
+    """Where the bar is drawn: a text stream (asked `isatty()` when it has that method)."""
+
+    def write(self, text: str, /) -> object: ...
+
+    def flush(self) -> object: ...
+
+
 class ProgressBar:
     """Call with (phase, done, total); redraws at most ten times a second."""
 
-    def __init__(self, stream: TextIO, *, enabled: bool | None = None, width: int = 30) -> None:
+    def __init__(self, stream: TextOut, *, enabled: bool | None = None, width: int = 30) -> None:
         self.stream = stream
         self.enabled = bool(getattr(stream, "isatty", lambda: False)()) if enabled is None else enabled
         self.width = width

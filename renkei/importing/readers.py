@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import openpyxl
 
@@ -33,6 +33,18 @@ class Table:
     header: list[Any]
     rows: Iterator[tuple[int, list[Any]]]
     total: int | None  # data rows (exact for CSV; for .xlsx as the workbook declares them, a hint)
+
+
+@runtime_checkable
+class _SheetPart(Protocol):
+    """A sheet as openpyxl reads it in read-only mode, for the one thing its typed interface lacks: the
+    sheet's part name in the archive, kept in a private attribute (the formula tests fail without it)."""
+
+    _worksheet_path: str
+
+
+class _OpenpyxlChanged(RuntimeError):
+    """openpyxl no longer gives what this module reads from it: a defect here, never the user's file."""
 
 
 def _too_many_rows(limit: int) -> Exception:
@@ -223,8 +235,12 @@ def _open_xlsx(data: bytes, limits: Limits) -> Table:
         if declared is not None and declared > limits.max_rows + 1:
             raise _too_many_rows(limits.max_rows)
         # the sheet's part name: openpyxl keeps it on the read-only sheet (a private attribute, tested)
+        if not isinstance(sheet, _SheetPart):
+            raise _OpenpyxlChanged("openpyxl's read-only sheet no longer has _worksheet_path.")
         archive = zipfile.ZipFile(io.BytesIO(data))
         formulas = formula_problems(archive, sheet._worksheet_path, limits.xlsx_max_formula_problems)
+    except _OpenpyxlChanged:
+        raise
     except TooManyFormulaProblems as exc:
         workbook.close()
         raise file_problem(
@@ -244,7 +260,7 @@ def _open_xlsx(data: bytes, limits: Limits) -> Table:
             for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if number > limits.max_rows + 1:
                     raise _too_many_rows(limits.max_rows)
-                values = list(cells)
+                values: list[object] = list(cells)  # and FormulaResult where a formula has no usable value
                 for column, result in formulas.get(number, {}).items():
                     values += [None] * (column - len(values))
                     values[column - 1] = result

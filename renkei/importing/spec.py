@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.module_loading import autodiscover_modules
@@ -76,7 +77,10 @@ class Ref:
                 )
         found: dict[str, list[int]] = {}
         for pk, *parts in queryset.values_list("pk", *self.paths):
-            found.setdefault(self.compose(parts), []).append(pk)
+            key = self.compose(parts)
+            if key is None:  # the `__in` filters above match no NULL
+                raise RuntimeError(f"{self.model.__name__} {pk}: a key part is NULL, yet it matched a key.")
+            found.setdefault(key, []).append(pk)
         return found
 
 
@@ -152,6 +156,10 @@ def field_column(model: type[models.Model], name: str, **overrides: Any) -> Colu
     text that may be blank; otherwise an empty cell is an error.
     """
     f = model._meta.get_field(name)
+    if not isinstance(f, models.Field):  # a reverse relation: not a column of this model's rows
+        raise ImproperlyConfigured(
+            f"{model.__name__}.{name} is not a field of the model ({type(f).__name__}); declare a Column."
+        )
     empty: Any
     if isinstance(f, models.ManyToManyField):
         blank, empty = True, []

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from support.import_files import INJECTIONS, ORG_HEADER, PROGRAM_HEADER, csv_bytes, org_row, program_row
 
 from renkei.importing import CREATE, UNCHANGED, UPDATE, apply_plan, get_importer, plan_import
 from renkei.importing.exporting import escape_formula, export
+from renkei.importing.plans import read_stored
 from renkei.organisations.models import Organisation
 
 
@@ -99,3 +103,23 @@ def test_the_export_command_writes_csv_and_xlsx(catalog_base: Any, tmp_path: Pat
     sheet = openpyxl.load_workbook(xlsx_path, read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:2] == ("tohoku-u", "DS101")
+
+
+def test_the_export_command_writes_to_standard_output_by_default(catalog_base: Any) -> None:
+    _import("programs", csv_bytes([PROGRAM_HEADER, program_row("DS101")]))
+    written = {}
+    for fmt in ("csv", "xlsx"):
+        out = io.BytesIO()  # a binary stream without a text layer: written to as it is
+        call_command("export", "programs", "--format", fmt, stdout=out)
+        written[fmt] = out.getvalue()
+        plan = plan_import(get_importer("programs"), written[fmt], filename=f"programs.{fmt}")
+        assert plan.counts == {CREATE: 0, UPDATE: 0, UNCHANGED: 1}
+    assert written["csv"] == _export("programs", "csv")
+
+
+def test_a_many_to_many_column_without_a_ref_is_named_when_read(catalog_base: Any) -> None:
+    _import("programs", csv_bytes([PROGRAM_HEADER, program_row("DS101")]))
+    spec = get_importer("programs")
+    columns = [replace(spec.column("fields"), ref=None)]
+    with pytest.raises(ImproperlyConfigured, match="'fields' has many=True but no ref"):
+        list(read_stored(spec, spec.model._default_manager.all(), columns))

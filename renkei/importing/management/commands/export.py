@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from renkei.importing import get_importer, importers
-from renkei.importing.exporting import export
+from renkei.importing.exporting import BinaryOut, export
 
 
 class Command(BaseCommand):
@@ -35,8 +35,12 @@ class Command(BaseCommand):
         if output == "-":
             if fmt == "xlsx" and sys.stdout.isatty():
                 raise CommandError("Refusing to write a binary .xlsx to a terminal; use -o FILE.")
-            stream = getattr(self.stdout, "_out", sys.stdout)
-            export(spec, queryset, getattr(stream, "buffer", stream), fmt=fmt)
+            # the stream the command's OutputWrapper wraps (django-stubs types its attributes as callables)
+            stream: object = getattr(self.stdout, "_out", sys.stdout)
+            binary: object = getattr(stream, "buffer", stream)
+            if not isinstance(binary, BinaryOut):
+                raise RuntimeError(f"Standard output ({type(binary).__name__}) has no write method.")
+            export(spec, queryset, binary, fmt=fmt)
             return
         path = Path(output)
         with path.open("wb") as handle:

@@ -24,7 +24,7 @@ from renkei.importing import (
     plan_import,
 )
 from renkei.importing.exporting import render
-from renkei.importing.progress import ProgressBar
+from renkei.importing.progress import ProgressBar, TextOut
 
 TEXTS = {
     CREATE: ("作成", "create"),
@@ -108,7 +108,12 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(t("missing", path))
-        bar = ProgressBar(self.stderr._out, enabled=options["progress"])  # the raw stream: the bar writes \r
+        # the raw stream the OutputWrapper wraps (django-stubs types its attributes as callables): the bar
+        # writes \r, which the wrapper would end with a line break
+        stream: object = self.stderr._out
+        if not isinstance(stream, TextOut):
+            raise RuntimeError(f"Standard error ({type(stream).__name__}) cannot show a progress bar.")
+        bar = ProgressBar(stream, enabled=options["progress"])
         try:
             plan = plan_import(
                 spec, path.read_bytes(), filename=path.name, encoding=options["encoding"],
