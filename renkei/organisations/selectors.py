@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from renkei.core import policy
-from renkei.organisations.models import GroupComponent, Organisation
+from renkei.organisations.models import Affiliation, GroupComponent, Organisation
 
 
 def organisation_list(
@@ -58,3 +58,15 @@ def organisation_get(*, user: Any, key: str) -> Organisation:
         )
     )
     return qs.get(key=key)
+
+
+def organisation_acting_for(user: Any) -> Organisation | None:
+    """The organisation a user works on behalf of: the one they edit by affiliation, if exactly one."""
+    if user is None or not user.is_authenticated:
+        return None
+    ids = set(
+        Affiliation.objects.filter(
+            user=user, role__in=[Affiliation.Role.EDITOR, Affiliation.Role.ADMIN]
+        ).values_list("organisation_id", flat=True)
+    )
+    return Organisation.objects.filter(pk=ids.pop()).first() if len(ids) == 1 else None

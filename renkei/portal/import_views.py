@@ -1,7 +1,7 @@
 """Upload a CSV or Excel file, see exactly what it would change, confirm; and download exports.
 
-Parse the request, call the import pipeline (`renkei.importing`), render. The work runs in a
-background job whose progress the page polls with HTMX (`renkei.importing.jobs`).
+Parse the request, call the import pipeline (`renkei.importing`), render. The work runs as background
+jobs (`renkei.importing.jobs`, run by `renkei worker`) whose progress the page polls with HTMX.
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ from renkei.core import policy
 from renkei.importing import Limits, importers, jobs
 from renkei.importing.decoding import ENCODING_CHOICES
 from renkei.importing.exporting import CONTENT_TYPES, csv_chunks, write_xlsx
+from renkei.jobs.models import Job
+from renkei.jobs.selectors import job_for_user, job_status
 from renkei.organisations.policy import editable_organisation_ids
+from renkei.organisations.selectors import organisation_acting_for
 
 
 def _lang() -> str:
@@ -66,12 +69,11 @@ def import_start(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job_id = jobs.create_job(
-            user=request.user, importer=form.cleaned_data["importer"], filename=upload.name,
-            chunks=upload.chunks(), encoding=form.cleaned_data["encoding"],
+        job = jobs.import_job_start(
+            user=request.user, organisation=organisation_acting_for(request.user), importer=form.cleaned_data["importer"],
+            filename=upload.name, chunks=upload.chunks(), encoding=form.cleaned_data["encoding"],
         )  # fmt: skip
-        jobs.run_in_background(jobs.preview_job, job_id)
-        return redirect("portal:import-job", job_id=job_id)
+        return redirect("portal:import-job", job_id=job.pk)
     return render(request, "portal/import/start.html", {"form": form, "importers": _importer_list()})
 
 
@@ -84,22 +86,23 @@ def _importer_list() -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _own_job(request: HttpRequest, job_id: str) -> dict[str, Any]:
-    job = jobs.get_job(job_id)
-    if job is None or job.get("user_id") != request.user.pk:
+def _own_job(request: HttpRequest, job_id: str) -> Job:
+    job = job_for_user(job_id, request.user)
+    if job is None or job.kind != jobs.KIND:
         raise Http404
     return job
 
 
-def _job_context(job: dict[str, Any]) -> dict[str, Any]:
+def _job_context(job: Job) -> dict[str, Any]:
     lang = _lang()
-    total, done = job.get("total"), job.get("done") or 0
+    status = job_status(job, lang)
     return {
         "job": job,
-        "problems": [p[lang] for p in job.get("problems", [])],
-        "summary": (job.get("summary") or {}).get(lang, ""),
-        "percent": min(100, 100 * done // total) if total else None,
-        "finished": job.get("status") in jobs.FINISHED,
+        "status": status,
+        "filename": job.params.get("filename", ""),
+        "result": job.result,
+        "problems": [p[lang] for p in job.result.get("problems", [])],
+        "finished": status.finished,
     }
 
 
@@ -113,11 +116,11 @@ def import_job(request: HttpRequest, job_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def import_job_status(request: HttpRequest, job_id: str) -> HttpResponse:
-    """The progress fragment the job page polls; once the job has finished, the page reloads."""
+    """The progress fragment the job page polls; once the job has finished or stalled, the page reloads."""
     job = _own_job(request, job_id)
     context = _job_context(job)
     response = render(request, "portal/import/_progress.html", context)
-    if context["finished"]:
+    if context["finished"] or context["status"].stalled:
         response["HX-Refresh"] = "true"
     return response
 
@@ -127,11 +130,18 @@ def import_job_status(request: HttpRequest, job_id: str) -> HttpResponse:
 def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
     _require_editor(request.user)
     job = _own_job(request, job_id)
-    if job.get("status") != "preview" or job.get("committed"):
-        return redirect("portal:import-job", job_id=job_id)
-    jobs.update_job(job_id, status="queued", phase="write", done=0, total=None)
-    jobs.run_in_background(jobs.commit_job, job_id)
-    return redirect("portal:import-job", job_id=job_id)
+    jobs.import_job_confirm(job)  # does nothing unless the job waits for this confirmation
+    return redirect("portal:import-job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Run the step again after it failed or its worker stopped (it wrote nothing)."""
+    _require_editor(request.user)
+    job = _own_job(request, job_id)
+    jobs.import_job_retry(job)  # does nothing unless the job failed or stalled
+    return redirect("portal:import-job", job_id=job.pk)
 
 
 @require_GET
@@ -160,5 +170,6 @@ urlpatterns = [
     path("import/jobs/<str:job_id>/", import_job, name="import-job"),
     path("import/jobs/<str:job_id>/status/", import_job_status, name="import-job-status"),
     path("import/jobs/<str:job_id>/confirm/", import_confirm, name="import-confirm"),
+    path("import/jobs/<str:job_id>/retry/", import_retry, name="import-retry"),
     path("export/<slug:name>.<str:fmt>", export_download, name="export"),
 ]
