@@ -11,12 +11,15 @@ state are committed together with the data, or not at all: a worker killed midwa
 `running` with nothing written, the page offers to run it again, and running it again writes once.
 
 A step that is not queued (already done, taken by another worker, or re-run meanwhile) is skipped, so
-a task delivered twice does its work once.
+a task delivered twice does its work once. One process runs one job at a time (a worker does anyway;
+with RENKEI_TASKS_BACKEND=immediate, requests that start jobs wait their turn): a job may hold a large
+plan in memory, and the work per process stays bounded.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -42,6 +45,9 @@ INTERRUPTED = (
     "ジョブが中断されました（処理していたワーカーが停止しました）。何も書き込んでいません。もう一度実行できます。",
     "The job was interrupted (the worker running it stopped). Nothing was written; you can run it again.",
 )
+
+
+_ONE_AT_A_TIME = threading.Lock()
 
 
 class Superseded(Exception):
@@ -126,27 +132,28 @@ def claim(job_id: str, step: str) -> Job | None:
 
 def run_step(job_id: str, step: str, work: Callable[[Run], None], *, phases: Phases) -> str:
     """Run `work` for the job's step if that step is queued; returns the state the job ends in."""
-    job = claim(job_id, step)
-    if job is None:
-        logger.info("job %s: step %s is not queued; nothing to do", job_id, step)
-        return "skipped"
-    run = Run(job, phases)
-    with run.heartbeat:
-        try:
-            work(run)
-        except Superseded:
-            logger.warning("job %s: run again meanwhile; this attempt (%s) stops", job_id, job.attempt)
-            return "superseded"
-        except Exception:
-            logger.exception("job %s (%s %s) failed", job_id, job.kind, step)
+    with _ONE_AT_A_TIME:
+        job = claim(job_id, step)
+        if job is None:
+            logger.info("job %s: step %s is not queued; nothing to do", job_id, step)
+            return "skipped"
+        run = Run(job, phases)
+        with run.heartbeat:
+            try:
+                work(run)
+            except Superseded:
+                logger.warning("job %s: run again meanwhile; this attempt (%s) stops", job_id, job.attempt)
+                return "superseded"
+            except Exception:
+                logger.exception("job %s (%s %s) failed", job_id, job.kind, step)
+                _fail(run, UNEXPECTED)
+            except BaseException:  # SystemExit, KeyboardInterrupt: the worker is stopping mid-job
+                _fail(run, INTERRUPTED)
+                raise
+        if run.finished_state is None:
+            logger.error("job %s: the work for step %s ended without a state", job_id, step)
             _fail(run, UNEXPECTED)
-        except BaseException:  # SystemExit, KeyboardInterrupt: the worker is stopping mid-job
-            _fail(run, INTERRUPTED)
-            raise
-    if run.finished_state is None:
-        logger.error("job %s: the work for step %s ended without a state", job_id, step)
-        _fail(run, UNEXPECTED)
-    return run.finished_state or Job.State.FAILED
+        return run.finished_state or Job.State.FAILED
 
 
 def _fail(run: Run, error: tuple[str, str]) -> None:

@@ -55,15 +55,40 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        limit = Limits.from_settings().max_file_bytes
-        if upload.size > limit:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": limit // 1048576})
+        if upload.size > Limits.from_settings().max_upload_bytes:
+            raise forms.ValidationError(too_large_message())
         return upload
+
+
+def too_large_message() -> str:
+    limit = Limits.from_settings().max_upload_bytes
+    return _(
+        "The file is larger than %(mb)s MB, the limit for uploads here. Split it into smaller files, "
+        "or ask the site administrator to import it with the renkei import command."
+    ) % {"mb": f"{limit / 1048576:,.0f}"}
+
+
+def _refuse_oversized_body(request: HttpRequest) -> bool:
+    """A body far above the upload limit is refused before it is parsed: read through in small pieces
+    and dropped (so the browser sees the answer), never stored, not even in a temporary file."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    if length <= Limits.from_settings().max_upload_bytes + 1024 * 1024:  # room for the other fields
+        return False
+    while request.read(1024 * 1024):
+        pass
+    return True
 
 
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
     _require_editor(request.user)
+    if request.method == "POST" and _refuse_oversized_body(request):
+        form = ImportForm(initial={"importer": request.GET.get("kind")})
+        context = {"form": form, "importers": _importer_list(), "refused": too_large_message()}
+        return render(request, "portal/import/start.html", context, status=413)
     form = ImportForm(
         request.POST or None, request.FILES or None, initial={"importer": request.GET.get("kind")}
     )

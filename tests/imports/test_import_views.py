@@ -183,3 +183,23 @@ def test_export_downloads(client: Any, owner_org: Any) -> None:
     assert next(book.worksheets[0].iter_rows(values_only=True))[0] == "key"
     assert client.get(reverse("portal:export", args=["castles", "csv"])).status_code == 404
     assert client.get(reverse("portal:export", args=["organisations", "pdf"])).status_code == 404
+
+
+def test_an_upload_above_the_limit_is_refused_in_the_page_language_and_nothing_is_kept(
+    client: Any, owner: Any, owner_org: Any, settings: Any
+) -> None:
+    # given: a limit of 1 MB for uploads
+    settings.RENKEI_IMPORT_LIMITS = {"max_upload_bytes": 1024 * 1024}
+    client.force_login(owner)
+    row = ["owner-u", "x" * 1000]
+    # when: a body far above it (refused before it is parsed) and a file a little above it
+    huge = upload(client, csv_bytes([["key", "note_en"], *[row] * 3000]))
+    above = upload(client, csv_bytes([["key", "note_en"], *[row] * 1100]), prefix="/en")
+    # then: both refused with the limit named, in the page's language; no job, no upload kept
+    assert huge.status_code == 413
+    assert "1 MB" in huge.content.decode()
+    assert "分割" in huge.content.decode()
+    assert above.status_code == 200
+    assert "larger than 1 MB" in above.content.decode()
+    assert not Job.objects.exists()
+    assert not (settings.DATA_DIR / "imports").exists()

@@ -5,11 +5,7 @@ that backend's real worker: in this process (`run_worker`), or as a `renkei work
 
 from __future__ import annotations
 
-import csv
-import io
-import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -17,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from job_helpers import SharedDatabase, kill_tree
 
 RENKEI = [sys.executable, "-m", "renkei"]
 
@@ -38,16 +35,6 @@ def _empty_queue(settings: Any) -> Iterator[None]:
     queue.empty()
     yield
     queue.empty()
-
-
-def units_csv(parent: str, count: int) -> bytes:
-    """`count` new units under `parent`, as the organisations importer reads them."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["key", "kind", "name_ja", "name_en", "parent"])
-    for n in range(count):
-        writer.writerow([f"{parent}.u{n:05d}", "centre", f"テストセンター{n}", f"Test centre {n}", parent])
-    return buffer.getvalue().encode()
 
 
 def _without_signal_handlers(run: Callable[[], Any]) -> Any:
@@ -85,49 +72,6 @@ def run_worker(settings: Any) -> Callable[[], None]:
     return run
 
 
-class SharedDatabase:
-    """The test database, reachable from a worker process.
-
-    PostgreSQL: the process connects to the test database itself. SQLite: the test database lives in
-    this process's memory, so `push()` copies it into a file (sqlite3's online backup) that the process
-    opens as its database, and `pull()` copies the file back; between the two, only the worker writes.
-    """
-
-    def __init__(self, data_dir: Path) -> None:
-        from django.db import connection
-
-        self.connection = connection
-        self.sqlite = connection.vendor == "sqlite"
-        self.env = {**os.environ, "RENKEI_DATA_DIR": str(data_dir), "RENKEI_LOG_LEVEL": "ERROR"}
-        self.env.pop("RENKEI_TEST_SQLITE", None)
-        if self.sqlite:
-            self.file = data_dir / "renkei.sqlite3"  # the settings' default database in RENKEI_DATA_DIR
-            self.env.pop("DATABASE_URL", None)
-        else:
-            s = connection.settings_dict
-            password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-            self.env["DATABASE_URL"] = (
-                f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-            )
-
-    def push(self) -> None:
-        if self.sqlite:
-            self.connection.ensure_connection()
-            target = sqlite3.connect(self.file)
-            try:
-                self.connection.connection.backup(target)
-            finally:
-                target.close()
-
-    def pull(self) -> None:
-        if self.sqlite:
-            source = sqlite3.connect(self.file)
-            try:
-                source.backup(self.connection.connection)
-            finally:
-                source.close()
-
-
 @pytest.fixture
 def shared_database(settings: Any, transactional_db: None) -> SharedDatabase:
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
@@ -136,7 +80,7 @@ def shared_database(settings: Any, transactional_db: None) -> SharedDatabase:
 
 @pytest.fixture
 def worker_process(shared_database: SharedDatabase) -> Iterator[Callable[..., subprocess.Popen]]:
-    """Start `renkei worker` in its own process group (killed at the end if still running)."""
+    """Start `renkei worker` in its own session (killed with what it started, if still running at the end)."""
     started: list[subprocess.Popen] = []
 
     def start(*args: str) -> subprocess.Popen:
@@ -150,7 +94,7 @@ def worker_process(shared_database: SharedDatabase) -> Iterator[Callable[..., su
     yield start
     for process in started:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+            kill_tree(process.pid)
             process.wait()
         if process.stdout:
             process.stdout.close()

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import units_csv
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from job_helpers import units_csv
 
 from renkei.core.models import AuditEntry
 from renkei.importing.jobs import import_job_retry, import_job_start, job_dir
@@ -21,6 +21,10 @@ from renkei.jobs.live import Live, live_path, read_live, write_live
 from renkei.jobs.models import Job
 from renkei.jobs.selectors import job_is_stalled, job_status
 from renkei.organisations.models import Organisation
+
+# Committed transactions, as in production: a worker closes a connection it finds inside a transaction
+# (Django's close_old_connections), so it cannot run inside a test's wrapping transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def upload(client: Any, data: bytes, name: str = "units.csv") -> Job:
