@@ -200,6 +200,11 @@ if TASKS_BACKEND == "redis":
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
 # a running job with no sign of life for this long has lost its worker and may be run again
 RENKEI_JOB_STALL_SECONDS = float(os.environ.get("RENKEI_JOB_STALL_SECONDS") or 60)
+# the largest file the web import page accepts (a worker holds 2.5-4 times it while planning; ADR 0005)
+if os.environ.get("RENKEI_IMPORT_MAX_UPLOAD_MB"):
+    RENKEI_IMPORT_LIMITS = {
+        "max_upload_bytes": int(float(os.environ["RENKEI_IMPORT_MAX_UPLOAD_MB"]) * 1048576)
+    }
 
 # Reference data outside the repository (../shared/data); tests skip when it is absent.
 SHARED_DATA_DIR = Path(os.environ.get("RENKEI_SHARED_DATA") or PROJECT_DIR.parent / "shared" / "data")
