@@ -5,9 +5,9 @@ that backend's real worker: in this process (`run_worker`), or as a `renkei work
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,16 +37,6 @@ def _empty_queue(settings: Any) -> Iterator[None]:
     queue.empty()
 
 
-def _without_signal_handlers(run: Callable[[], Any]) -> Any:
-    """Workers install SIGINT/SIGTERM handlers for a clean stop; give pytest its own back afterwards."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        return run()
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
-
-
 @pytest.fixture
 def run_worker(settings: Any) -> Callable[[], None]:
     """Run every queued task now, in this process, through the configured backend's worker code: the
@@ -57,9 +47,16 @@ def run_worker(settings: Any) -> Callable[[], None]:
             import django_rq
             from rq import SimpleWorker
 
+            # RQ's own loop (dequeue, then execute in this process), without work()'s start and stop:
+            # its stop waits up to a minute for a pub/sub thread, which would only slow the tests
             queue = django_rq.get_queue("default")
             worker = SimpleWorker([queue], connection=queue.connection, job_class="django_tasks_rq.Job")
-            _without_signal_handlers(lambda: worker.work(burst=True, logging_level="WARNING"))
+            worker.register_birth()
+            try:
+                while (found := worker.dequeue_job_and_maintain_ttl(timeout=None)) is not None:
+                    worker.execute_job(*found)
+            finally:
+                worker.register_death()
         else:
             from django_tasks_db.management.commands.db_worker import Worker
 
@@ -79,15 +76,21 @@ def shared_database(settings: Any, transactional_db: None) -> SharedDatabase:
 
 
 @pytest.fixture
-def worker_process(shared_database: SharedDatabase) -> Iterator[Callable[..., subprocess.Popen]]:
-    """Start `renkei worker` in its own session (killed with what it started, if still running at the end)."""
+def worker_process(
+    shared_database: SharedDatabase, tmp_path: Path
+) -> Iterator[Callable[..., subprocess.Popen]]:
+    """Start `renkei worker` in its own session (killed with what it started, if still running at the end);
+    its output goes to a file (`process.log`)."""
     started: list[subprocess.Popen] = []
 
     def start(*args: str) -> subprocess.Popen:
-        process = subprocess.Popen(
-            [*RENKEI, "worker", *args], env=shared_database.env, start_new_session=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+        log = tmp_path / f"worker-{len(started)}.log"
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                [*RENKEI, "worker", *args], env=shared_database.env, start_new_session=True,
+                stdout=output, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        process.log = log  # type: ignore[attr-defined]
         started.append(process)
         return process
 
@@ -96,5 +99,49 @@ def worker_process(shared_database: SharedDatabase) -> Iterator[Callable[..., su
         if process.poll() is None:
             kill_tree(process.pid)
             process.wait()
-        if process.stdout:
-            process.stdout.close()
+
+
+@pytest.fixture
+def burst_worker(
+    settings: Any, shared_database: SharedDatabase, worker_process: Callable[..., subprocess.Popen]
+) -> Callable[[], None]:
+    """Run the waiting tasks in a `renkei worker --burst` process on the shared database.
+
+    An RQ worker in burst mode may take up to a minute to exit after its last job (its Redis pub/sub
+    thread waits 60 s for a message before it sees the stop), so on Redis the jobs that were waiting are
+    followed in Redis, and the idle worker is stopped once they have all finished."""
+
+    def run(timeout: float = 300) -> None:
+        shared_database.push()
+        waiting = _rq_job_ids() if settings.TASKS_BACKEND == "redis" else []
+        process = worker_process("--burst")
+        deadline = time.monotonic() + timeout
+        while process.poll() is None and time.monotonic() < deadline:
+            if waiting and _rq_all_ended(waiting):
+                kill_tree(process.pid)
+                process.wait()
+                break
+            time.sleep(0.1)
+        log = process.log.read_text()  # type: ignore[attr-defined]
+        assert process.returncode is not None, f"the worker did not finish in {timeout} s:\n{log}"
+        assert process.returncode == 0 or waiting, log
+        shared_database.pull()
+
+    return run
+
+
+def _rq_job_ids() -> list[str]:
+    import django_rq
+
+    return list(django_rq.get_queue("default").job_ids)
+
+
+def _rq_all_ended(job_ids: list[str]) -> bool:
+    import django_rq
+    from rq.job import Job as RQJob
+
+    connection = django_rq.get_connection("default")
+    jobs = RQJob.fetch_many(job_ids, connection=connection)
+    return all(
+        job is None or job.get_status() in {"finished", "failed", "stopped", "canceled"} for job in jobs
+    )

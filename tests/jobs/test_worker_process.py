@@ -26,14 +26,6 @@ ROWS = 6000  # enough for a commit of several seconds, so the kill lands inside 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def finish(process: subprocess.Popen, timeout: float = 240) -> str:
-    started = time.monotonic()
-    output, _ = process.communicate(timeout=timeout)
-    print(f"worker ran {time.monotonic() - started:.1f} s")  # noqa: T201
-    assert process.returncode == 0, output
-    return output
-
-
 def wait_for_writing(job: Job, process: subprocess.Popen, timeout: float = 120) -> None:
     """Until the worker reports rows written inside the commit's transaction (its live file)."""
     deadline = time.monotonic() + timeout
@@ -41,7 +33,7 @@ def wait_for_writing(job: Job, process: subprocess.Popen, timeout: float = 120) 
         live = read_live(job.pk)
         if live is not None and live.phase == "write" and live.done > 0:
             return
-        assert process.poll() is None, process.communicate()[0]
+        assert process.poll() is None, process.log.read_text()  # type: ignore[attr-defined]
         time.sleep(0.02)
     pytest.fail("the worker never started writing")
 
@@ -60,6 +52,7 @@ def test_a_worker_killed_mid_commit_leaves_nothing_and_the_job_runs_again_once(
     owner_org: Any,
     shared_database: SharedDatabase,
     worker_process: Callable[..., subprocess.Popen],
+    burst_worker: Callable[[], None],
     settings: Any,
 ) -> None:
     settings.RENKEI_JOB_STALL_SECONDS = 1
@@ -71,9 +64,7 @@ def test_a_worker_killed_mid_commit_leaves_nothing_and_the_job_runs_again_once(
     )
     job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
     assert job.state == "queued"
-    shared_database.push()
-    finish(worker_process("--burst"))
-    shared_database.pull()
+    burst_worker()
     job.refresh_from_db()
     assert job.state == "waiting", (job.error_en, job.result)
     assert job.result["counts"]["create"] == ROWS
@@ -95,18 +86,14 @@ def test_a_worker_killed_mid_commit_leaves_nothing_and_the_job_runs_again_once(
     assert "Run it again" in page
     # when: run again, by a new worker
     client.post(reverse("portal:import-retry", args=[job.pk]))
-    shared_database.push()
-    finish(worker_process("--burst"))
-    shared_database.pull()
+    burst_worker()
     # then: every row once, with one audit entry each
     job.refresh_from_db()
     assert (job.state, job.attempt) == ("done", 3), (job.error_en, job.result)
     assert written() == (ROWS, ROWS)
     # when: the same task is delivered once more
     import_commit.enqueue(str(job.pk))
-    shared_database.push()
-    finish(worker_process("--burst"))
-    shared_database.pull()
+    burst_worker()
     # then: nothing more is written
     assert written() == (ROWS, ROWS)
     job.refresh_from_db()
