@@ -132,9 +132,12 @@ def test_progress_fragment_polls_until_the_job_has_finished(
         reverse("portal:import-job-status", args=[job.pk]), HTTP_HX_REQUEST="true"
     ).content.decode()
     assert 'value="75"' in body
-    assert "150 of 200" in client.get(
-        "/en" + reverse("portal:import-job-status", args=[job.pk]), HTTP_HX_REQUEST="true"
-    ).content.decode()
+    assert (
+        "150 of 200"
+        in client.get(
+            "/en" + reverse("portal:import-job-status", args=[job.pk]), HTTP_HX_REQUEST="true"
+        ).content.decode()
+    )
     Job.objects.filter(pk=job.pk).update(state="waiting")
     finished = client.get(reverse("portal:import-job-status", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert finished["HX-Refresh"] == "true"
