@@ -100,7 +100,6 @@ class Run:
         *,
         result: dict[str, Any] | None = None,
         error: tuple[str, str] = ("", ""),
-        step: str | None = None,
     ) -> None:
         """Record the end of this step. Call it inside the transaction that writes the step's data."""
         changes: dict[str, Any] = {
@@ -109,8 +108,6 @@ class Run:
         }  # fmt: skip
         if result is not None:
             changes["result"] = result
-        if step is not None:
-            changes["step"] = step
         live = self.heartbeat.current
         if live.phase:
             changes.update(phase=live.phase, phase_ja=live.phase_ja, phase_en=live.phase_en, done=live.done)

@@ -152,3 +152,20 @@ def test_the_worker_command_matches_the_backend(settings: Any) -> None:
     settings.TASKS_BACKEND = "immediate"
     with pytest.raises(CommandError, match="no worker"):
         call_command("worker", "--burst")
+
+
+def test_a_job_the_queue_refuses_fails_with_a_message_and_keeps_nothing_running(
+    org_admin: Any, owner_org: Any, settings: Any, client: Any
+) -> None:
+    # given: a task backend that refuses the import's queue (as an unreachable Redis would refuse it)
+    settings.TASKS = {**settings.TASKS, "default": {**settings.TASKS["default"], "QUEUES": ["elsewhere"]}}
+    # when
+    job = import_job_start(
+        user=org_admin, importer="organisations", filename="u.csv", chunks=[units_csv("owner-u", 2)]
+    )
+    # then: the job has failed, says why in both languages, and its page offers to try again
+    assert (job.state, job.task_result_id) == ("failed", "")
+    assert "待ち行列" in job.error_ja
+    assert "job queue" in job.error_en
+    client.force_login(org_admin)
+    assert "Run it again" in client.get("/en" + reverse("portal:import-job", args=[job.pk])).content.decode()
