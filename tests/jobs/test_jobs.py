@@ -17,7 +17,7 @@ from job_helpers import units_csv
 from renkei.core.models import AuditEntry
 from renkei.importing.jobs import import_job_retry, import_job_start, job_dir
 from renkei.importing.tasks import import_commit, import_preview
-from renkei.jobs.live import Live, live_path, read_live, write_live
+from renkei.jobs.live import Heartbeat, Live, live_path, read_live, write_live
 from renkei.jobs.models import Job
 from renkei.jobs.selectors import job_is_stalled, job_status
 from renkei.organisations.models import Organisation
@@ -169,3 +169,18 @@ def test_a_job_the_queue_refuses_fails_with_a_message_and_keeps_nothing_running(
     assert "job queue" in job.error_en
     client.force_login(org_admin)
     assert "Run it again" in client.get("/en" + reverse("portal:import-job", args=[job.pk])).content.decode()
+
+
+def test_the_heartbeat_keeps_a_quiet_step_alive_and_its_end_removes_the_live_file() -> None:
+    # given: a step that reports no progress for a while (reading a big workbook, re-indexing)
+    heartbeat = Heartbeat("quiet-job", Live(attempt=1, phase="finish"), interval=0.05)
+    with heartbeat:
+        first = read_live("quiet-job")
+        time.sleep(0.3)
+        later = read_live("quiet-job")
+        # then: the live file is rewritten all the same
+        assert first is not None
+        assert later is not None
+        assert later.at > first.at
+        assert later.phase == "finish"
+    assert read_live("quiet-job") is None
