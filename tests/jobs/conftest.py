@@ -31,7 +31,7 @@ def _empty_queue(settings: Any) -> Iterator[None]:
         return
     import django_rq
 
-    queue = django_rq.get_queue("default")
+    queue = django_rq.get_queue("default", job_class="django_tasks_rq.Job")
     queue.empty()
     yield
     queue.empty()
