@@ -12,12 +12,14 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from renkei.core import policy
@@ -68,30 +70,59 @@ def too_large_message() -> str:
     ) % {"mb": f"{limit / 1048576:,.0f}"}
 
 
-def _refuse_oversized_body(request: HttpRequest) -> bool:
-    """A body far above the upload limit is refused before it is parsed: read through in small pieces
-    and dropped (so the browser sees the answer), never stored, not even in a temporary file."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    if length <= Limits.from_settings().max_upload_bytes + 1024 * 1024:  # room for the other fields
-        return False
-    while request.read(1024 * 1024):
-        pass
-    return True
+class _UploadLimit(FileUploadHandler):
+    """Stops an upload at the limit: the rest of the body is read through and dropped, and nothing of the
+    file is kept, not even in a temporary file. It runs first among the upload handlers."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.too_large = False
+
+    def handle_raw_input(  # type: ignore[override]
+        self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None
+    ) -> None:
+        self.too_large = content_length > self.limit + 1024 * 1024  # room for the form's other fields
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        if self.too_large:
+            self._refuse()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self._refuse()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+    def _refuse(self) -> None:
+        self.request.renkei_upload_refused = True  # type: ignore[union-attr]
+        raise StopUpload(connection_reset=False)
 
 
+@csrf_exempt  # the upload handler must be in place before the CSRF check reads the body: checked below
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
+    request.upload_handlers.insert(0, _UploadLimit(request, Limits.from_settings().max_upload_bytes))
+    return _import_start(request)
+
+
+@csrf_protect
+def _import_start(request: HttpRequest) -> HttpResponse:
     _require_editor(request.user)
-    if request.method == "POST" and _refuse_oversized_body(request):
-        form = ImportForm(initial={"importer": request.GET.get("kind")})
-        context = {"form": form, "importers": _importer_list(), "refused": too_large_message()}
+    initial = {"importer": request.GET.get("kind")}
+    form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
+    if getattr(request, "renkei_upload_refused", False):
+        context = {
+            "form": ImportForm(initial=initial),
+            "importers": _importer_list(),
+            "refused": too_large_message(),
+        }
         return render(request, "portal/import/start.html", context, status=413)
-    form = ImportForm(
-        request.POST or None, request.FILES or None, initial={"importer": request.GET.get("kind")}
-    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = jobs.import_job_start(

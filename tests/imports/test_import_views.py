@@ -197,14 +197,26 @@ def test_an_upload_above_the_limit_is_refused_in_the_page_language_and_nothing_i
     settings.RENKEI_IMPORT_LIMITS = {"max_upload_bytes": 1024 * 1024}
     client.force_login(owner)
     row = ["owner-u", "x" * 1000]
-    # when: a body far above it (refused before it is parsed) and a file a little above it
+    # when: a body far above it (refused as soon as it starts) and a file a little above it (refused
+    # when its first megabyte has gone past)
     huge = upload(client, csv_bytes([["key", "note_en"], *[row] * 3000]))
     above = upload(client, csv_bytes([["key", "note_en"], *[row] * 1100]), prefix="/en")
     # then: both refused with the limit named, in the page's language; no job, no upload kept
     assert huge.status_code == 413
     assert "1 MB" in huge.content.decode()
     assert "分割" in huge.content.decode()
-    assert above.status_code == 200
+    assert above.status_code == 413
     assert "larger than 1 MB" in above.content.decode()
     assert not Job.objects.exists()
     assert not (settings.DATA_DIR / "imports").exists()
+
+
+def test_the_upload_page_still_checks_the_csrf_token(owner: Any, owner_org: Any) -> None:
+    """The page sets its upload limit before Django reads the body, so it checks CSRF itself."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True, SERVER_NAME="localhost")
+    strict.force_login(owner)
+    response = upload(strict, csv_bytes([["key", "name_en"], ["owner-u", "X"]]))
+    assert response.status_code == 403
+    assert not Job.objects.exists()
