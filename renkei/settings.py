@@ -64,7 +64,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",  # serves Swagger UI and ReDoc from the package's static files (no CDN)
+    "django_tasks",
+    "django_tasks_db",
     "renkei.core",
+    "renkei.jobs",
     "renkei.accounts",
     "renkei.importing",
     "renkei.organisations",
@@ -213,6 +216,31 @@ SESSION_COOKIE_HTTPONLY = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Background jobs (django-tasks): one system for all long work ---------------------------------
+# RENKEI_TASKS_BACKEND=database (default): tasks wait in this database; `renkei worker` runs them, no
+# server needed. =redis: the same tasks go through Redis (RQ) at RENKEI_REDIS_URL, for several machines;
+# `renkei worker` then runs an RQ worker. =immediate runs each task inside the request (tests, debugging).
+TASKS_BACKEND = os.environ.get("RENKEI_TASKS_BACKEND", "database").strip().lower() or "database"
+REDIS_URL = os.environ.get("RENKEI_REDIS_URL") or "redis://127.0.0.1:6379/0"
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"RENKEI_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "redis":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+# a running job with no sign of life for this long has lost its worker and may be run again
+RENKEI_JOB_STALL_SECONDS = float(os.environ.get("RENKEI_JOB_STALL_SECONDS") or 60)
+# the largest file the web import page accepts (a worker holds 2.5-4 times it while planning; ADR 0006)
+if os.environ.get("RENKEI_IMPORT_MAX_UPLOAD_MB"):
+    RENKEI_IMPORT_LIMITS = {
+        "max_upload_bytes": int(float(os.environ["RENKEI_IMPORT_MAX_UPLOAD_MB"]) * 1048576)
+    }
 
 # Reference data outside the repository (../shared/data); tests skip when it is absent.
 SHARED_DATA_DIR = Path(os.environ.get("RENKEI_SHARED_DATA") or PROJECT_DIR.parent / "shared" / "data")

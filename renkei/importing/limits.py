@@ -11,6 +11,9 @@ from django.conf import settings
 @dataclass(frozen=True, slots=True)
 class Limits:
     max_file_bytes: int = 256 * 1024 * 1024
+    # from the web page (a worker holds the whole plan: about 4-8 times the file; see ADR 0006); the
+    # `renkei import` command takes files up to max_file_bytes
+    max_upload_bytes: int = 50 * 1024 * 1024
     max_rows: int = 200_000
     max_columns: int = 200
     max_cell_chars: int = 20_000

@@ -7,7 +7,7 @@ from typing import Protocol, runtime_checkable
 
 from django.utils.translation import get_language
 
-_PHASES = {
+PHASES = {
     "check": ("確認中", "checking"),
     "write": ("書込中", "writing"),
     "finish": ("仕上げ中", "finishing"),
@@ -45,7 +45,7 @@ class ProgressBar:
         elif now - self.drawn < 0.1 and done != total:
             return
         self.drawn = now
-        ja, en = _PHASES.get(phase, (phase, phase))
+        ja, en = PHASES.get(phase, (phase, phase))
         label = en if (get_language() or "ja")[:2] == "en" else ja
         rate = done / (now - self.started) if now > self.started else 0.0
         if total:

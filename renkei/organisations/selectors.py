@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from renkei.core import policy
 from renkei.core.pagination import Key, Keyset
 from renkei.organisations.models import GroupComponent, Organisation
+from renkei.organisations.policy import acting_organisation_id
 from renkei.text import Query, index_terms, matches, parse_query
 
 ORGANISATION_KEYSET = Keyset("organisations", Key("kind"), Key("name_kana"), Key("pk"))
@@ -70,3 +71,9 @@ def organisation_get(*, user: Any, key: str) -> Organisation:
         )
     )
     return qs.get(key=key)
+
+
+def organisation_acting_for(user: Any) -> Organisation | None:
+    """The organisation a user works on behalf of (`policy.acting_organisation_id`), as a row."""
+    pk = acting_organisation_id(user)
+    return None if pk is None else Organisation.objects.filter(pk=pk).first()

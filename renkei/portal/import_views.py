@@ -1,7 +1,7 @@
 """Upload a CSV or Excel file, see exactly what it would change, confirm; and download exports.
 
-Parse the request, call the import pipeline (`renkei.importing`), render. The work runs in a
-background job whose progress the page polls with HTMX (`renkei.importing.jobs`).
+Parse the request, call the import pipeline (`renkei.importing`), render. The work runs as background
+jobs (`renkei.importing.jobs`, run by `renkei worker`) whose progress the page polls with HTMX.
 """
 
 from __future__ import annotations
@@ -12,19 +12,23 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from renkei.core import policy
 from renkei.importing import Limits, importers, jobs
 from renkei.importing.decoding import ENCODING_CHOICES
 from renkei.importing.exporting import CONTENT_TYPES, csv_chunks, write_xlsx
-from renkei.organisations.policy import acting_organisation_id
+from renkei.jobs.models import Job
+from renkei.jobs.selectors import job_for_user, job_status
+from renkei.organisations.selectors import organisation_acting_for
 
 
 def _lang() -> str:
@@ -52,26 +56,79 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        limit = Limits.from_settings().max_file_bytes
-        if upload.size > limit:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": limit // 1048576})
+        if upload.size > Limits.from_settings().max_upload_bytes:
+            raise forms.ValidationError(too_large_message())
         return upload
 
 
+def too_large_message() -> str:
+    limit = Limits.from_settings().max_upload_bytes
+    return _(
+        "The file is larger than %(mb)s MB, the limit for uploads here. Split it into smaller files, "
+        "or ask the site administrator to import it with the renkei import command."
+    ) % {"mb": f"{limit / 1048576:,.0f}"}
+
+
+class _UploadLimit(FileUploadHandler):
+    """Stops an upload at the limit: the rest of the body is read through and dropped, and nothing of the
+    file is kept, not even in a temporary file. It runs first among the upload handlers."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.too_large = False
+
+    def handle_raw_input(  # type: ignore[override]
+        self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None
+    ) -> None:
+        self.too_large = content_length > self.limit + 1024 * 1024  # room for the form's other fields
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        if self.too_large:
+            self._refuse()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self._refuse()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+    def _refuse(self) -> None:
+        self.request.renkei_upload_refused = True  # type: ignore[union-attr]
+        raise StopUpload(connection_reset=False)
+
+
+@csrf_exempt  # the upload handler must be in place before the CSRF check reads the body: checked below
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
+    request.upload_handlers.insert(0, _UploadLimit(request, Limits.from_settings().max_upload_bytes))
+    return _import_start(request)
+
+
+@csrf_protect
+def _import_start(request: HttpRequest) -> HttpResponse:
     _require_editor(request.user)
-    form = ImportForm(
-        request.POST or None, request.FILES or None, initial={"importer": request.GET.get("kind")}
-    )
+    initial = {"importer": request.GET.get("kind")}
+    form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
+    if getattr(request, "renkei_upload_refused", False):
+        context = {
+            "form": ImportForm(initial=initial),
+            "importers": _importer_list(),
+            "refused": too_large_message(),
+        }
+        return render(request, "portal/import/start.html", context, status=413)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job_id = jobs.create_job(
-            user=request.user, importer=form.cleaned_data["importer"], filename=upload.name,
-            chunks=upload.chunks(), encoding=form.cleaned_data["encoding"],
+        job = jobs.import_job_start(
+            user=request.user, organisation=organisation_acting_for(request.user), importer=form.cleaned_data["importer"],
+            filename=upload.name, chunks=upload.chunks(), encoding=form.cleaned_data["encoding"],
         )  # fmt: skip
-        jobs.run_in_background(jobs.preview_job, job_id)
-        return redirect("portal:import-job", job_id=job_id)
+        return redirect("portal:import-job", job_id=job.pk)
     return render(request, "portal/import/start.html", {"form": form, "importers": _importer_list()})
 
 
@@ -84,22 +141,23 @@ def _importer_list() -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _own_job(request: HttpRequest, job_id: str) -> dict[str, Any]:
-    job = jobs.get_job(job_id)
-    if job is None or job.get("user_id") != request.user.pk:
+def _own_job(request: HttpRequest, job_id: str) -> Job:
+    job = job_for_user(job_id, request.user)
+    if job is None or job.kind != jobs.KIND:
         raise Http404
     return job
 
 
-def _job_context(job: dict[str, Any]) -> dict[str, Any]:
+def _job_context(job: Job) -> dict[str, Any]:
     lang = _lang()
-    total, done = job.get("total"), job.get("done") or 0
+    status = job_status(job, lang)
     return {
         "job": job,
-        "problems": [p[lang] for p in job.get("problems", [])],
-        "summary": (job.get("summary") or {}).get(lang, ""),
-        "percent": min(100, 100 * done // total) if total else None,
-        "finished": job.get("status") in jobs.FINISHED,
+        "status": status,
+        "filename": job.params.get("filename", ""),
+        "result": job.result,
+        "problems": [p[lang] for p in job.result.get("problems", [])],
+        "finished": status.finished,
     }
 
 
@@ -113,11 +171,11 @@ def import_job(request: HttpRequest, job_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def import_job_status(request: HttpRequest, job_id: str) -> HttpResponse:
-    """The progress fragment the job page polls; once the job has finished, the page reloads."""
+    """The progress fragment the job page polls; once the job has finished or stalled, the page reloads."""
     job = _own_job(request, job_id)
     context = _job_context(job)
     response = render(request, "portal/import/_progress.html", context)
-    if context["finished"]:
+    if context["finished"] or context["status"].stalled:
         response["HX-Refresh"] = "true"
     return response
 
@@ -127,14 +185,18 @@ def import_job_status(request: HttpRequest, job_id: str) -> HttpResponse:
 def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
     _require_editor(request.user)
     job = _own_job(request, job_id)
-    if job.get("status") != "preview" or job.get("committed"):
-        return redirect("portal:import-job", job_id=job_id)
-    jobs.update_job(
-        job_id, status="queued", phase="write", done=0, total=None,
-        on_behalf_of=acting_organisation_id(request.user),
-    )  # fmt: skip
-    jobs.run_in_background(jobs.commit_job, job_id)
-    return redirect("portal:import-job", job_id=job_id)
+    jobs.import_job_confirm(job)  # does nothing unless the job waits for this confirmation
+    return redirect("portal:import-job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Run the step again after it failed or its worker stopped (it wrote nothing)."""
+    _require_editor(request.user)
+    job = _own_job(request, job_id)
+    jobs.import_job_retry(job)  # does nothing unless the job failed or stalled
+    return redirect("portal:import-job", job_id=job.pk)
 
 
 @require_GET
@@ -163,5 +225,6 @@ urlpatterns = [
     path("import/jobs/<str:job_id>/", import_job, name="import-job"),
     path("import/jobs/<str:job_id>/status/", import_job_status, name="import-job-status"),
     path("import/jobs/<str:job_id>/confirm/", import_confirm, name="import-confirm"),
+    path("import/jobs/<str:job_id>/retry/", import_retry, name="import-retry"),
     path("export/<slug:name>.<str:fmt>", export_download, name="export"),
 ]

@@ -19,8 +19,10 @@ from support.import_files import row_counts
 
 @pytest.fixture
 def import_settings(settings: Any, tmp_path: Path) -> None:
-    """Web imports run inline (no thread) and keep their uploads in this test's own directory."""
-    settings.RENKEI_IMPORT_INLINE = True
+    """Web imports run their tasks inside the request (django-tasks' ImmediateBackend: the same task
+    code that a worker runs; tests/functional/jobs runs it through the real workers) and keep their uploads in this
+    test's own directory."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.DATA_DIR = tmp_path / "data"
 
 

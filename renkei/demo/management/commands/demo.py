@@ -1,7 +1,16 @@
-"""`renkei demo`: migrate, load the demo data, make sure an admin exists, and serve."""
+"""`renkei demo`: migrate, load the demo data, make sure an admin exists, and serve, with a worker for
+background jobs (`renkei worker`) beside the server: started as a child process that stops with it
+(Ctrl-C, the end of the server, or even a kill of this process: the child asks Linux for a signal when
+its parent dies)."""
 
+import ctypes
 import os
 import secrets
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -23,6 +32,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
         parser.add_argument("--no-serve", action="store_true", help="Prepare everything but do not serve.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Serve without a worker for background jobs (imports)."
+        )
 
     def handle(self, *args, **options) -> None:
         _keep_private()
@@ -48,7 +60,35 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         if not options["no_serve"]:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            with self._worker(enabled=not options["no_worker"]):
+                call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+
+    @contextmanager
+    def _worker(self, *, enabled: bool) -> Iterator[None]:
+        """Run `renkei worker` beside the server for as long as the block runs."""
+        from django.conf import settings
+
+        if not enabled or settings.TASKS_BACKEND == "immediate":
+            yield
+            return
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "renkei", "worker"], preexec_fn=_die_with_parent_hook()
+        )
+        self.stdout.write(
+            _("Background jobs: a worker runs beside the server (process %(pid)d).") % {"pid": worker.pid}
+        )
+        try:
+            yield
+        finally:
+            # Ctrl-C reached the worker too (same terminal) and it lets its job finish; a second signal
+            # stops the job now (its transaction is rolled back, and the job can be run again later).
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
 
     def _ensure_admin(self) -> str | None:
         """Create the demo admin once; its password is kept in the data directory (0600), never reset.
@@ -79,3 +119,20 @@ def _keep_private() -> None:
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite_backend"):
         for suffix in ("", "-wal", "-shm"):
             make_private(Path(f"{name}{suffix}"), 0o600)
+
+
+def _die_with_parent_hook() -> Callable[[], None] | None:
+    """A function for the worker child to run before it starts, so that Linux sends it SIGTERM when the
+    demo process dies however it dies (libc is loaded here, in the parent, not after the fork)."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: Ctrl-C and the normal end still stop the worker
+        return None
+    parent = os.getpid()
+
+    def hook() -> None:
+        prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the line above
+            os._exit(1)
+
+    return hook
