@@ -228,9 +228,11 @@ class Loader:
         cache_key = (model, name)
         if cache_key not in self._links:
             m2m = model._meta.get_field(name)
-            through = m2m.remote_field.through  # type: ignore[union-attr]
-            source = through._meta.get_field(m2m.m2m_field_name()).attname  # type: ignore[union-attr]
-            target = through._meta.get_field(m2m.m2m_reverse_field_name()).attname  # type: ignore[union-attr]
+            if not isinstance(m2m, models.ManyToManyField) or m2m.remote_field.through is None:
+                raise TypeError(f"{model.__name__}.{name} is not a many-to-many field")
+            through = m2m.remote_field.through
+            source = _attname(through, m2m.m2m_field_name())
+            target = _attname(through, m2m.m2m_reverse_field_name())
             links: defaultdict[Any, set[Any]] = defaultdict(set)
             for row_id, related_id in through._default_manager.values_list(source, target):
                 links[row_id].add(related_id)
@@ -250,7 +252,12 @@ def _joined(error: ValidationError) -> str:
 
 
 def _attname(model: type[models.Model], name: str) -> str:
-    return "pk" if name == "pk" else model._meta.get_field(name).attname
+    if name == "pk":
+        return name
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return model_field.attname
 
 
 def _plain(value: Any) -> Any:
@@ -265,8 +272,8 @@ def _differs(obj: models.Model, name: str, wanted: Any) -> bool:
     """Does the row's value of field `name` differ from `wanted`? A foreign key is compared by id,
     without loading the related row."""
     model_field = obj._meta.get_field(name)
-    if model_field.is_relation:
-        return getattr(obj, model_field.attname) != _plain(wanted)  # type: ignore[union-attr]
+    if isinstance(model_field, models.ForeignKey):
+        return getattr(obj, model_field.attname) != _plain(wanted)
     current = getattr(obj, name)
     if isinstance(current, Decimal) and wanted is not None:
         return current != Decimal(str(wanted))
