@@ -222,23 +222,13 @@ def ensure_registry() -> Registry:
     from django.db import transaction
 
     from renkei.core.audit import Via, audit_context, in_service
-    from renkei.demo import loader
+    from renkei.demo.loader import load_demo
     from renkei.organisations.models import Organisation
     from renkei.taxonomy.models import Concept
-    from renkei.taxonomy.services import taxonomy_load_starter
 
     if not Organisation.objects.filter(key="yamagata-u").exists():
-        # load_demo() without its sample catalog: the benchmark catalogs have exactly their size
-        with (
-            audit_context(via=Via.COMMAND, label="bench registry"),
-            in_service("bench.registry"),
-            transaction.atomic(),
-        ):
-            demo = loader._Loader()
-            demo.load_sources()
-            demo.load_organisations()
-            demo.load_networks()
-            taxonomy_load_starter()
+        # the demo without its sample catalog: the benchmark catalogs have exactly their size
+        load_demo(samples=False)
     places = {
         o.municipality_code: o for o in Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
     }

@@ -9,6 +9,7 @@ the user row by row before it wrote).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -46,8 +47,13 @@ def program_save(
     skills: Iterable[Concept] | None = None,
     shared_with: Iterable[Network] | None = None,
     validate: bool = True,
+    reindex: bool = True,
 ) -> Program:
-    """Create or update a program (and its fields, skills and networks when given); re-index it."""
+    """Create or update a program (and its fields, skills and networks when given); re-index it.
+
+    `reindex=False` is for a loader that saves hundreds of programs in one transaction and then
+    re-indexes the ones it wrote in one `programs_reindex` call before it returns (the sample
+    loader): the index is never seen lagging, as the whole load commits at once."""
     authorize_save(actor, program)
     if shared_with is not None:
         shared_with = list(shared_with)
@@ -60,7 +66,8 @@ def program_save(
         program.skills.set(list(skills))
     if shared_with is not None:
         program.shared_with.set(shared_with)
-    program_index_rebuild(programs=[program.pk])
+    if reindex:
+        program_index_rebuild(programs=[program.pk])
     return program
 
 
@@ -83,28 +90,36 @@ def program_delete(*, program: Program, actor: Actor | None) -> None:
 
 
 @service
-def program_run_save(*, run: ProgramRun, actor: Actor | None, validate: bool = True) -> ProgramRun:
-    """Create or update a run; the program's start-month facet and start-date order follow."""
+def program_run_save(
+    *, run: ProgramRun, actor: Actor | None, validate: bool = True, reindex: bool = True
+) -> ProgramRun:
+    """Create or update a run; the program's start-month facet and start-date order follow (unless
+    `reindex=False`: a loader that re-indexes what it wrote at the end, as for `program_save`)."""
     authorize_save(actor, run)
-    stored_program = ProgramRun.objects.filter(pk=run.pk).values_list("program_id", flat=True).first()
+    stored_program = (
+        ProgramRun.objects.filter(pk=run.pk).values_list("program_id", flat=True).first() if reindex else None
+    )
     save_checked(run, validate=validate)
-    programs = {run.program_id} if stored_program is None else {run.program_id, stored_program}
-    program_index_rebuild(programs=programs)
+    if reindex:
+        programs = {run.program_id} if stored_program is None else {run.program_id, stored_program}
+        program_index_rebuild(programs=programs)
     return run
 
 
 @service
-def program_run_delete(*, run: ProgramRun, actor: Actor | None) -> None:
+def program_run_delete(*, run: ProgramRun, actor: Actor | None, reindex: bool = True) -> None:
     authorize_delete(actor, run)
     program_id = run.program_id
     run.delete()
-    program_index_rebuild(programs=[program_id])
+    if reindex:
+        program_index_rebuild(programs=[program_id])
 
 
 @service
-def programs_reindex(*, program_ids: Iterable[int] | None = None) -> int:
-    """Re-index some programs (after a bulk write such as an import) or, with None, all of them."""
-    return program_index_rebuild(programs=None if program_ids is None else list(program_ids))
+def programs_reindex(*, program_ids: Iterable[int] | None = None, today: dt.date | None = None) -> int:
+    """Re-index some programs (after a bulk write such as an import, or a load) or, with None, all
+    of them; `today` dates the index (what counts as upcoming), by default the local date."""
+    return program_index_rebuild(programs=None if program_ids is None else list(program_ids), today=today)
 
 
 @service

@@ -1,24 +1,23 @@
 """Load the demo registry from the TOML seeds in `seed/`: idempotent, audited, all-or-nothing.
 
-Every row is matched on its natural key; a row is written only when something differs, so a second
-run writes nothing (and leaves no audit entries).
+Every row is matched on its natural key and written through its model's save service, only when
+something differs, so a second run writes nothing (and leaves no audit entries); a row a person
+changed since is kept (`renkei.core.loading`).
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections import Counter
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 
 from renkei.catalog.samples import catalog_load_samples
 from renkei.core.audit import Via, audit_context
+from renkei.core.loading import Loader, LoadReport
 from renkei.core.models import Source
-from renkei.core.services import service
 from renkei.networks.models import (
     Body,
     BodyParticipant,
@@ -34,95 +33,63 @@ from renkei.taxonomy.services import taxonomy_load_starter
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 ORGANISATION_FILES = ("organisations.toml", "municipalities.toml")
-
-
-@dataclass
-class LoadReport:
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    unchanged: Counter = field(default_factory=Counter)
-
-    def lines(self) -> list[str]:
-        names = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
-        return [
-            f"{name:<22} created {self.created[name]:>4}  updated {self.updated[name]:>4}  "
-            f"unchanged {self.unchanged[name]:>4}"
-            for name in names
-        ]
-
-    @property
-    def writes(self) -> int:
-        return sum(self.created.values()) + sum(self.updated.values())
-
-
-def _read(name: str) -> dict[str, Any]:
-    with (SEED_DIR / name).open("rb") as handle:
-        return tomllib.load(handle)
+ORGANISATION_TEXT = (
+    "name_ja",
+    "name_en",
+    "name_kana",
+    "short_name_ja",
+    "short_name_en",
+    "code",
+    "prefecture",
+    "municipality_code",
+    "address_ja",
+    "location_note",
+    "website",
+    "note_ja",
+    "note_en",
+)
+NETWORK_TEXT = (
+    "name_ja",
+    "name_en",
+    "short_name_ja",
+    "short_name_en",
+    "description_ja",
+    "description_en",
+    "founded_note",
+    "website",
+)
+POST_TEXT = ("role", "label_en", "selection", "duties_ja", "duties_en", "seats_note_ja", "seats_note_en")
 
 
 class _Loader:
-    def __init__(self) -> None:
-        self.report = LoadReport()
+    """The demo registry, step by step: sources, organisations, networks (see `Loader`)."""
+
+    def __init__(self, seed_dir: Path = SEED_DIR) -> None:
+        self.seed_dir = seed_dir
+        self.loader = Loader()
         self.sources: dict[str, Source] = {}
         self.organisations: dict[str, Organisation] = {}
-        self._rows: dict[tuple, dict[tuple, Any]] = {}
-        self._links: dict[Any, set[tuple[int, int]]] = {}
 
-    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-        """Create the row, or update only the fields that differ (existing rows are read once per model)."""
-        name = model.__name__
-        key = self._key(model, lookup)
-        existing = self._existing(model, tuple(sorted(lookup)))
-        obj = existing.get(key)
-        if obj is None:
-            obj = model.objects.create(**lookup, **values)
-            existing[key] = obj
-            self.report.created[name] += 1
-            return obj
-        changed = [field for field, value in values.items() if _differs(getattr(obj, field), value)]
-        if changed:
-            for field in changed:
-                setattr(obj, field, values[field])
-            obj.save()
-            self.report.updated[name] += 1
-        else:
-            self.report.unchanged[name] += 1
-        return obj
+    @property
+    def report(self) -> LoadReport:
+        return self.loader.report
 
-    def _existing(self, model: type[models.Model], fields: tuple[str, ...]) -> dict[tuple, Any]:
-        cache_key = (model, fields)
-        if cache_key not in self._rows:
-            self._rows[cache_key] = {
-                tuple(_plain_key(getattr(obj, _attname(model, f))) for f in fields): obj
-                for obj in model.objects.all()
-            }
-        return self._rows[cache_key]
+    def _read(self, name: str) -> dict[str, Any]:
+        with (self.seed_dir / name).open("rb") as handle:
+            return tomllib.load(handle)
 
-    @staticmethod
-    def _key(model: type[models.Model], lookup: dict[str, Any]) -> tuple:
-        return tuple(_plain_key(lookup[f]) for f in sorted(lookup))
+    def _sources(self, codes: list[str]) -> list[Source]:
+        return [self.sources[code] for code in codes]
 
-    def link_sources(self, obj: Any, codes: list[str]) -> None:
-        through = type(obj).sources.through
-        if through not in self._links:
-            column = f"{type(obj)._meta.model_name}_id"
-            self._links[through] = set(through.objects.values_list(column, "source_id"))
-        present = self._links[through]
-        missing = {self.sources[code].pk for code in codes} - {s for o, s in present if o == obj.pk}
-        if missing:
-            obj.sources.add(*missing)
-            present |= {(obj.pk, source_id) for source_id in missing}
-            self.report.updated[f"{type(obj).__name__}.sources"] += 1
-
-    # --- loaders ---------------------------------------------------------------------------------
+    # --- sources and organisations ---------------------------------------------------------------
     def load_sources(self) -> None:
-        for row in _read("sources.toml")["source"]:
+        for row in self._read("sources.toml")["source"]:
             values = {k: row.get(k, "") for k in ("title_ja", "title_en", "publisher", "url", "file_name")}
             values["published_on"] = row.get("published_on")
-            self.sources[row["code"]] = self.upsert(Source, {"code": row["code"]}, values)
+            self.sources[row["code"]] = self.loader.upsert(Source, {"code": row["code"]}, values)
 
     def load_organisations(self) -> None:
-        rows = [row for name in ORGANISATION_FILES for row in _read(name)["organisation"]]
+        rows = [row for name in ORGANISATION_FILES for row in self._read(name)["organisation"]]
         by_key = {row["key"]: row for row in rows}
         # parents before children, whatever the order in the files
         for row in sorted(rows, key=lambda r: _depth(r, by_key)):
@@ -130,170 +97,30 @@ class _Loader:
         for row in rows:
             group = self.organisations[row["key"]]
             for order, member_key in enumerate(row.get("components", [])):
-                self.upsert(
+                self.loader.upsert(
                     GroupComponent,
                     {"group": group, "member": self.organisations[member_key]},
                     {"sort_order": order},
                 )
 
     def _organisation(self, row: dict[str, Any]) -> Organisation:
-        text_fields = (
-            "name_ja",
-            "name_en",
-            "name_kana",
-            "short_name_ja",
-            "short_name_en",
-            "code",
-            "prefecture",
-            "municipality_code",
-            "address_ja",
-            "location_note",
-            "website",
-            "note_ja",
-            "note_en",
-        )
-        values: dict[str, Any] = {k: row.get(k, "") for k in text_fields}
+        values: dict[str, Any] = {k: row.get(k, "") for k in ORGANISATION_TEXT}
         values["kind"] = row["kind"]
         values["country"] = row.get("country", "")
         values["parent"] = self.organisations[row["parent"]] if row.get("parent") else None
         for axis in ("latitude", "longitude"):
             values[axis] = Decimal(str(row[axis])).quantize(Decimal("0.000001")) if axis in row else None
-        organisation = self.upsert(Organisation, {"key": row["key"]}, values)
+        organisation = self.loader.upsert(
+            Organisation,
+            {"key": row["key"]},
+            values,
+            relations={"sources": self._sources(row.get("sources", []))},
+        )
         for scheme, value in row.get("identifiers", {}).items():
-            self.upsert(Identifier, {"scheme": scheme, "value": str(value)}, {"organisation": organisation})
-        self.link_sources(organisation, row.get("sources", []))
+            self.loader.upsert(
+                Identifier, {"scheme": scheme, "value": str(value)}, {"organisation": organisation}
+            )
         return organisation
-
-    def load_networks(self) -> None:
-        for row in _read("networks.toml")["network"]:
-            self._network(row)
-
-    def _network(self, row: dict[str, Any]) -> None:
-        text_fields = (
-            "name_ja",
-            "name_en",
-            "short_name_ja",
-            "short_name_en",
-            "description_ja",
-            "description_en",
-            "founded_note",
-            "website",
-        )
-        values: dict[str, Any] = {k: row.get(k, "") for k in text_fields}
-        values.update(
-            kind=row["kind"],
-            founded_on=row.get("founded_on"),
-            founded_precision=row.get("founded_precision", "day"),
-        )
-        network = self.upsert(Network, {"key": row["key"]}, values)
-        self.link_sources(network, row.get("sources", []))
-        for count in row.get("declared_count", []):
-            self.upsert(
-                DeclaredCount,
-                {"network": network, "subject": count["subject"]},
-                {
-                    "label_ja": count["label_ja"],
-                    "label_en": count.get("label_en", ""),
-                    "value": count["value"],
-                    "as_of": count.get("as_of"),
-                    "sort_order": count.get("sort_order", 0),
-                    "source": self.sources.get(count.get("source", "")),
-                },
-            )
-        for membership in row.get("membership", []):
-            for organisation in self._organisation_list(membership):
-                self.upsert(
-                    Membership,
-                    {
-                        "network": network,
-                        "organisation": organisation,
-                        "role": membership["role"],
-                        "start_date": membership.get("start_date"),
-                    },
-                    {
-                        "category_ja": membership.get("category_ja", ""),
-                        "category_en": membership.get("category_en", ""),
-                        "note_ja": membership.get("note_ja", ""),
-                        "note_en": membership.get("note_en", ""),
-                        "source": self.sources.get(membership.get("source", "")),
-                    },
-                )
-        posts_by_label: dict[str, Post] = {}
-        pending_reports: list[tuple[Body, str]] = []
-        for order, body_row in enumerate(row.get("body", [])):
-            body = self.upsert(
-                Body,
-                {"network": network, "key": body_row["key"]},
-                {
-                    "kind": body_row["kind"],
-                    "name_ja": body_row["name_ja"],
-                    "name_en": body_row.get("name_en", ""),
-                    "purpose_ja": body_row.get("purpose_ja", ""),
-                    "purpose_en": body_row.get("purpose_en", ""),
-                    "hosted_by": self.organisations[body_row["hosted_by"]]
-                    if body_row.get("hosted_by")
-                    else None,
-                    "is_provisional_name": body_row.get("is_provisional_name", False),
-                    "source": self.sources.get(body_row.get("source", "")),
-                    "sort_order": order,
-                },
-            )
-            if body_row.get("reports_to_post"):
-                pending_reports.append((body, body_row["reports_to_post"]))
-            for post_order, post_row in enumerate(body_row.get("post", [])):
-                post_values = {
-                    key: post_row.get(key, "")
-                    for key in (
-                        "role",
-                        "label_en",
-                        "selection",
-                        "duties_ja",
-                        "duties_en",
-                        "seats_note_ja",
-                        "seats_note_en",
-                    )
-                }
-                post_values.update(
-                    seats=post_row.get("seats"),
-                    sort_order=post_order,
-                    source=self.sources.get(post_row.get("source", "")),
-                )
-                post = self.upsert(Post, {"body": body, "label_ja": post_row["label_ja"]}, post_values)
-                posts_by_label[post.label_ja] = post
-            for part_order, part in enumerate(body_row.get("participant", [])):
-                for organisation in self._organisation_list(part):
-                    self.upsert(
-                        BodyParticipant,
-                        {"body": body, "organisation": organisation},
-                        {
-                            "role": part["role"],
-                            "responsibilities_ja": part.get("responsibilities_ja", ""),
-                            "responsibilities_en": part.get("responsibilities_en", ""),
-                            "sort_order": part_order,
-                            "source": self.sources.get(body_row.get("source", "")),
-                        },
-                    )
-        for body, label in pending_reports:
-            self.upsert(Body, {"pk": body.pk}, {"reports_to_post": posts_by_label[label]})
-        for document_row in row.get("document", []):
-            document = self.upsert(
-                Document,
-                {"network": network, "title_ja": document_row["title_ja"]},
-                {"kind": document_row["kind"], "title_en": document_row.get("title_en", "")},
-            )
-            for version in document_row.get("version", []):
-                self.upsert(
-                    DocumentVersion,
-                    {"document": document, "number": version["number"]},
-                    {
-                        "adopted_on": version.get("adopted_on"),
-                        "effective_from": version.get("effective_from"),
-                        "text_ja": version.get("text_ja", "").strip(),
-                        "text_en": version.get("text_en", "").strip(),
-                        "change_summary": version.get("change_summary", ""),
-                        "source": self.sources.get(version.get("source", "")),
-                    },
-                )
 
     def _organisation_list(self, row: dict[str, Any]) -> list[Organisation]:
         if parent_key := row.get("all_municipalities_of"):
@@ -306,6 +133,142 @@ class _Loader:
         keys = row.get("organisations") or [row["organisation"]]
         return [self.organisations[key] for key in keys]
 
+    # --- networks --------------------------------------------------------------------------------
+    def load_networks(self) -> None:
+        for row in self._read("networks.toml")["network"]:
+            self._network(row)
+
+    def _network(self, row: dict[str, Any]) -> None:
+        """A network and what hangs from it: counts, memberships, bodies with their posts and
+        participants, and documents with their versions."""
+        network = self._network_row(row)
+        for count in row.get("declared_count", []):
+            self._declared_count(network, count)
+        for membership in row.get("membership", []):
+            self._memberships(network, membership)
+        bodies: list[tuple[Body, dict[str, Any]]] = []
+        posts: dict[str, Post] = {}
+        for order, body_row in enumerate(row.get("body", [])):
+            body = self._body(network, body_row, order)
+            posts.update(self._posts(body, body_row))
+            self._participants(body, body_row)
+            bodies.append((body, body_row))
+        # a body may report to a post of a body listed after it: set once every post exists
+        for body, body_row in bodies:
+            if label := body_row.get("reports_to_post"):
+                self.loader.amend(body, {"reports_to_post": posts[label]})
+        for document_row in row.get("document", []):
+            self._document(network, document_row)
+
+    def _network_row(self, row: dict[str, Any]) -> Network:
+        values: dict[str, Any] = {k: row.get(k, "") for k in NETWORK_TEXT}
+        values.update(
+            kind=row["kind"],
+            founded_on=row.get("founded_on"),
+            founded_precision=row.get("founded_precision", "day"),
+        )
+        return self.loader.upsert(
+            Network,
+            {"key": row["key"]},
+            values,
+            relations={"sources": self._sources(row.get("sources", []))},
+        )
+
+    def _declared_count(self, network: Network, count: dict[str, Any]) -> None:
+        self.loader.upsert(
+            DeclaredCount,
+            {"network": network, "subject": count["subject"]},
+            {
+                "label_ja": count["label_ja"],
+                "label_en": count.get("label_en", ""),
+                "value": count["value"],
+                "as_of": count.get("as_of"),
+                "sort_order": count.get("sort_order", 0),
+                "source": self.sources.get(count.get("source", "")),
+            },
+        )
+
+    def _memberships(self, network: Network, membership: dict[str, Any]) -> None:
+        """One membership per organisation the row names (or per municipality of a prefecture)."""
+        values = {
+            "category_ja": membership.get("category_ja", ""),
+            "category_en": membership.get("category_en", ""),
+            "note_ja": membership.get("note_ja", ""),
+            "note_en": membership.get("note_en", ""),
+            "source": self.sources.get(membership.get("source", "")),
+        }
+        for organisation in self._organisation_list(membership):
+            lookup = {
+                "network": network,
+                "organisation": organisation,
+                "role": membership["role"],
+                "start_date": membership.get("start_date"),
+            }
+            self.loader.upsert(Membership, lookup, values)
+
+    def _body(self, network: Network, row: dict[str, Any], order: int) -> Body:
+        hosted_by = self.organisations[row["hosted_by"]] if row.get("hosted_by") else None
+        return self.loader.upsert(
+            Body,
+            {"network": network, "key": row["key"]},
+            {
+                "kind": row["kind"],
+                "name_ja": row["name_ja"],
+                "name_en": row.get("name_en", ""),
+                "purpose_ja": row.get("purpose_ja", ""),
+                "purpose_en": row.get("purpose_en", ""),
+                "hosted_by": hosted_by,
+                "is_provisional_name": row.get("is_provisional_name", False),
+                "source": self.sources.get(row.get("source", "")),
+                "sort_order": order,
+            },
+        )
+
+    def _posts(self, body: Body, body_row: dict[str, Any]) -> dict[str, Post]:
+        """The body's posts, by their Japanese label."""
+        posts = {}
+        for order, row in enumerate(body_row.get("post", [])):
+            values: dict[str, Any] = {key: row.get(key, "") for key in POST_TEXT}
+            values.update(
+                seats=row.get("seats"), sort_order=order, source=self.sources.get(row.get("source", ""))
+            )
+            post = self.loader.upsert(Post, {"body": body, "label_ja": row["label_ja"]}, values)
+            posts[post.label_ja] = post
+        return posts
+
+    def _participants(self, body: Body, body_row: dict[str, Any]) -> None:
+        source = self.sources.get(body_row.get("source", ""))
+        for order, part in enumerate(body_row.get("participant", [])):
+            values = {
+                "role": part["role"],
+                "responsibilities_ja": part.get("responsibilities_ja", ""),
+                "responsibilities_en": part.get("responsibilities_en", ""),
+                "sort_order": order,
+                "source": source,
+            }
+            for organisation in self._organisation_list(part):
+                self.loader.upsert(BodyParticipant, {"body": body, "organisation": organisation}, values)
+
+    def _document(self, network: Network, row: dict[str, Any]) -> None:
+        document = self.loader.upsert(
+            Document,
+            {"network": network, "title_ja": row["title_ja"]},
+            {"kind": row["kind"], "title_en": row.get("title_en", "")},
+        )
+        for version in row.get("version", []):
+            self.loader.upsert(
+                DocumentVersion,
+                {"document": document, "number": version["number"]},
+                {
+                    "adopted_on": version.get("adopted_on"),
+                    "effective_from": version.get("effective_from"),
+                    "text_ja": version.get("text_ja", "").strip(),
+                    "text_en": version.get("text_en", "").strip(),
+                    "change_summary": version.get("change_summary", ""),
+                    "source": self.sources.get(version.get("source", "")),
+                },
+            )
+
 
 def _depth(row: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> int:
     depth, parent = 0, row.get("parent")
@@ -315,39 +278,24 @@ def _depth(row: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> int:
     return depth
 
 
-def _attname(model: type[models.Model], field: str) -> str:
-    return "pk" if field == "pk" else model._meta.get_field(field).attname
+def load_demo(*, samples: bool = True, seed_dir: Path = SEED_DIR) -> LoadReport:
+    """Load (or refresh) the demo registry from the seeds in `seed_dir`, the starter taxonomy and
+    (unless `samples` is False) the sample catalog, all or nothing, in an audit context of its own
+    (via 'command', label 'loaddemo').
 
-
-def _plain_key(value: Any) -> Any:
-    return value.pk if isinstance(value, models.Model) else value
-
-
-def _differs(current: Any, wanted: Any) -> bool:
-    if isinstance(current, models.Model) or isinstance(wanted, models.Model):
-        return getattr(current, "pk", None) != getattr(wanted, "pk", None)
-    if isinstance(current, Decimal) and wanted is not None:
-        return current != Decimal(str(wanted))
-    return current != wanted
-
-
-@service
-def load_demo() -> LoadReport:
-    """Load (or refresh) the demo registry. Runs in one transaction with its own audit context."""
-    loader = _Loader()
+    Every row is written by its model's save service (see `renkei.core.loading`); rows a person
+    changed are kept and counted as such. A seeded row that breaks a rule raises `SeedRejected`.
+    """
+    demo = _Loader(seed_dir)
     with audit_context(via=Via.COMMAND, label="loaddemo"), transaction.atomic():
-        loader.load_sources()
-        loader.load_organisations()
-        loader.load_networks()
-        taxonomy = taxonomy_load_starter()
-        loader.report.created["Concept"] += taxonomy.created
-        loader.report.updated["Concept"] += taxonomy.updated + int(taxonomy.scheme_written)
-        loader.report.unchanged["Concept"] += taxonomy.unchanged
-        samples = catalog_load_samples()
-        for name, count in samples.created.items():
-            loader.report.created[f"{name} (sample)"] += count
-        for name, count in samples.updated.items():
-            loader.report.updated[f"{name} (sample)"] += count
-        for name, count in samples.unchanged.items():
-            loader.report.unchanged[f"{name} (sample)"] += count
-    return loader.report
+        demo.load_sources()
+        demo.load_organisations()
+        demo.load_networks()
+        taxonomy = taxonomy_load_starter(keep_edited=True)
+        demo.report.created["Concept"] += taxonomy.created
+        demo.report.updated["Concept"] += taxonomy.updated + int(taxonomy.scheme_written)
+        demo.report.unchanged["Concept"] += taxonomy.unchanged
+        demo.report.kept["Concept"] += taxonomy.kept
+        if samples:
+            demo.report.add(catalog_load_samples(), suffix=" (sample)")
+    return demo.report

@@ -54,6 +54,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     stale: int = 0  # concepts in the database that the file no longer has (kept, never deleted)
+    kept: int = 0  # concepts that differ from the file but that a person changed (keep_edited)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -64,6 +65,7 @@ class ImportReport:
         lines = [
             f"{self.scheme}: created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
             + (f", not in the file {self.stale} (kept)" if self.stale else "")
+            + (f", changed by people {self.kept} (kept)" if self.kept else "")
             + (", taxonomy record written" if self.scheme_written else "")
         ]
         return lines + [f"  {note}" for note in self.notes]

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from renkei.core.loading import edited_by_people
 from renkei.core.services import record_services, service
 from renkei.taxonomy.models import Concept, Scheme
 from renkei.taxonomy.readers.esco import read_esco
@@ -28,9 +29,10 @@ BATCH_SIZE = 500
 _SCHEME_FIELDS = ("name_ja", "name_en", "publisher", "version", "attribution")
 
 
-def taxonomy_load_starter(*, path: Path = STARTER_PATH) -> ImportReport:
-    """Load (or refresh) Renkei's starter taxonomy (scheme ``renkei-starter``)."""
-    return taxonomy_import(data=read_starter(path))
+def taxonomy_load_starter(*, path: Path = STARTER_PATH, keep_edited: bool = False) -> ImportReport:
+    """Load (or refresh) Renkei's starter taxonomy (scheme ``renkei-starter``); with `keep_edited`
+    (the demo loader), concepts a person changed are left as they are and counted as kept."""
+    return taxonomy_import(data=read_starter(path), keep_edited=keep_edited)
 
 
 def taxonomy_import_jobtag(*, path: Path, downloaded_on: dt.date | None = None) -> ImportReport:
@@ -44,8 +46,12 @@ def taxonomy_import_esco(*, path: Path, version: str = "") -> ImportReport:
 
 
 @service
-def taxonomy_import(*, data: TaxonomyData, batch_size: int = BATCH_SIZE) -> ImportReport:
-    """Upsert a scheme and its concepts; see the module docstring."""
+def taxonomy_import(
+    *, data: TaxonomyData, batch_size: int = BATCH_SIZE, keep_edited: bool = False
+) -> ImportReport:
+    """Upsert a scheme and its concepts; see the module docstring. With `keep_edited`, a concept
+    that differs from the file but that a person changed since the system last wrote it is left as
+    it is (`renkei.core.loading.edited_by_people`) and counted as kept."""
     records = _checked(data.concepts)
     with transaction.atomic():
         scheme, scheme_written = _scheme_upsert(data.scheme)
@@ -53,6 +59,7 @@ def taxonomy_import(*, data: TaxonomyData, batch_size: int = BATCH_SIZE) -> Impo
         existing = {c.code: c for c in Concept.objects.filter(scheme=scheme)}
         ids = {code: c.pk for code, c in existing.items()}
         changed: dict[tuple[str, ...], list[Concept]] = defaultdict(list)
+        edited: set[str] | None = None
         for level in _levels(records):
             new: list[Concept] = []
             for record in level:
@@ -62,6 +69,11 @@ def taxonomy_import(*, data: TaxonomyData, batch_size: int = BATCH_SIZE) -> Impo
                     new.append(Concept(scheme=scheme, code=record.code, **values))
                     continue
                 fields = tuple(name for name, value in values.items() if getattr(current, name) != value)
+                if fields and keep_edited:
+                    edited = edited_by_people(Concept) if edited is None else edited
+                    if str(current.pk) in edited:
+                        report.kept += 1
+                        continue
                 if fields:
                     for name in fields:
                         setattr(current, name, values[name])

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+import shutil
+from collections import Counter, defaultdict
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from renkei.core.audit import Via
+from renkei.core.audit import Via, audit_context
+from renkei.core.loading import SeedRejected
 from renkei.core.models import AuditEntry
-from renkei.demo.loader import load_demo
+from renkei.demo.loader import SEED_DIR, load_demo
 from renkei.networks.models import Body, BodyParticipant, DeclaredCount, Document, Membership, Network, Post
 from renkei.organisations.models import Organisation
+from renkei.organisations.services import organisation_save
+from renkei.taxonomy.models import Concept
+from renkei.taxonomy.services import concept_save
 
 ALLIANCE = "tohoku-sosei-alliance"
 FOUNDED = dt.date(2021, 3, 12)
@@ -94,6 +100,145 @@ def test_the_loaddemo_command_says_nothing_was_written_on_a_second_run(demo_load
     assert "nothing written" in output
     assert "created    0" in output
     assert "rows written" not in output
+
+
+def test_every_row_is_written_by_its_own_save_service(demo_loaded):
+    # given: the first load (module fixture)
+    services: defaultdict[str, set[str]] = defaultdict(set)
+    for model_name, service in (
+        AuditEntry.objects.filter(label="loaddemo").values_list("content_type__model", "service").distinct()
+    ):
+        services[model_name].add(service)
+    # then: the services users' writes go through, not one loader service around them all
+    assert services["organisation"] == {"organisations.organisation_save"}
+    assert services["identifier"] == {"organisations.identifier_save"}
+    assert services["membership"] == {"networks.membership_save"}
+    assert services["body"] == {"networks.body_save"}
+    assert services["program"] == {"catalog.program_save"}
+    assert services["programrun"] == {"catalog.program_run_save"}
+    assert services["curriculumunit"] == {"catalog.curriculum_unit_save"}
+    assert services["concept"] == {"taxonomy.taxonomy_import"}
+
+
+# --- edits by people survive a reload (issue 9, item 10) --------------------------------------------------
+
+
+def _edit_in_the_admin(user, organisation, **values):
+    with audit_context(via=Via.ADMIN, actor=user):
+        for name, value in values.items():
+            setattr(organisation, name, value)
+        organisation_save(organisation=organisation, actor=user)
+
+
+def _seed_copy(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
+    """The demo seeds with some lines of organisations.toml replaced (each must occur once)."""
+    seed = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, seed)
+    path = seed / "organisations.toml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return seed
+
+
+def test_a_reload_keeps_what_a_person_changed_in_the_admin(demo_loaded, superuser):
+    # given: an editor renamed a seeded organisation in the admin (one that provides no sample
+    # programs: their generated descriptions name the provider, and would follow the new name)
+    utokyo = Organisation.objects.get(key="utokyo")
+    _edit_in_the_admin(superuser, utokyo, name_ja="東京大学（管理画面で編集）")
+    last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    # when: the demo starts again
+    report = load_demo()
+    # then: the edit stays, the report says so, and nothing was written
+    assert Organisation.objects.get(key="utokyo").name_ja == "東京大学（管理画面で編集）"
+    assert +report.kept == {"Organisation": 1}
+    assert report.writes == 0
+    assert not AuditEntry.objects.filter(id__gt=last).exists()
+
+
+def test_a_reload_keeps_a_concept_a_person_changed(demo_loaded, superuser):
+    # given
+    concept = Concept.objects.filter(scheme__key="renkei-starter").order_by("pk").first()
+    with audit_context(via=Via.ADMIN, actor=superuser):
+        concept.label_en = "Edited in the admin"
+        concept_save(concept=concept, actor=superuser)
+    # when
+    report = load_demo()
+    # then
+    concept.refresh_from_db()
+    assert concept.label_en == "Edited in the admin"
+    assert +report.kept == {"Concept": 1}
+    assert report.writes == 0
+
+
+def test_a_changed_seed_updates_the_rows_nobody_edited(demo_loaded, superuser, tmp_path):
+    # given: a person edited UTokyo; the seed now names Bordeaux and UTokyo differently
+    _edit_in_the_admin(superuser, Organisation.objects.get(key="utokyo"), name_en="UTokyo (edited)")
+    seed = _seed_copy(
+        tmp_path,
+        ('name_en = "University of Bordeaux"', 'name_en = "University of Bordeaux (new seed)"'),
+        ('name_en = "The University of Tokyo"', 'name_en = "The University of Tokyo (new seed)"'),
+    )
+    # when
+    report = load_demo(seed_dir=seed)
+    # then: the row nobody edited follows the seed; the edited one stays as the person left it
+    assert Organisation.objects.get(key="u-bordeaux").name_en == "University of Bordeaux (new seed)"
+    assert Organisation.objects.get(key="utokyo").name_en == "UTokyo (edited)"
+    assert +report.updated == {"Organisation": 1}
+    assert +report.kept == {"Organisation": 1}
+
+
+def test_a_row_the_system_rewrote_after_the_person_follows_the_seed_again(demo_loaded, superuser, tmp_path):
+    # given: a person's edit, then a command (no one signed in) put the row back as the seed had it
+    utokyo = Organisation.objects.get(key="utokyo")
+    _edit_in_the_admin(superuser, utokyo, name_en="UTokyo (edited)")
+    with audit_context(via=Via.COMMAND, label="a repair"):
+        utokyo.name_en = "The University of Tokyo"
+        organisation_save(organisation=utokyo, actor=None)
+    seed = _seed_copy(
+        tmp_path, ('name_en = "The University of Tokyo"', 'name_en = "The University of Tokyo (new seed)"')
+    )
+    # when
+    report = load_demo(seed_dir=seed)
+    # then: the person's change is no longer the latest word on the row
+    assert Organisation.objects.get(key="utokyo").name_en == "The University of Tokyo (new seed)"
+    assert +report.updated == {"Organisation": 1}
+    assert not +report.kept
+
+
+def test_a_seeded_row_that_breaks_a_rule_is_refused_and_nothing_is_written(demo_loaded, tmp_path):
+    # given: a seed whose Tohoku lies in a Tokyo municipality but in Miyagi (04)
+    seed = _seed_copy(
+        tmp_path,
+        ('prefecture = "04"\nmunicipality_code = "04100"\naddress_ja = "宮城県仙台市青葉区片平2-1-1"',
+         'prefecture = "04"\nmunicipality_code = "13101"\naddress_ja = "宮城県仙台市青葉区片平2-1-1"'),
+    )  # fmt: skip
+    entries = AuditEntry.objects.count()
+    # when
+    with pytest.raises(SeedRejected) as refused:
+        load_demo(seed_dir=seed)
+    # then: the message names the row, in both languages; every table is as it was
+    assert "key=tohoku-u" in refused.value.message.ja
+    assert "13101" in refused.value.message.en
+    assert Organisation.objects.get(key="tohoku-u").municipality_code == "04100"
+    assert AuditEntry.objects.count() == entries
+
+
+def test_the_loaddemo_command_says_what_it_kept(demo_loaded, superuser):
+    # given
+    _edit_in_the_admin(superuser, Organisation.objects.get(key="utokyo"), name_en="UTokyo (edited)")
+    out = StringIO()
+    # when
+    with translation.override("en"):
+        call_command("loaddemo", stdout=out)
+    # then
+    lines = out.getvalue().splitlines()
+    [organisations] = [line for line in lines if line.strip().startswith("Organisation ")]
+    assert organisations.endswith("kept    1")
+    assert "nothing written" in out.getvalue()
+    assert any(line.startswith("Kept 1 rows that people changed") for line in lines)
 
 
 # --- 000: 東北創成国立大学アライアンス ---------------------------------------------------------------------

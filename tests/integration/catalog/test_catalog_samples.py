@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 
-from renkei.catalog.models import JointCurriculum, Program, ProgramIndex, TeachingContent
+from renkei.catalog.models import JointCurriculum, Program, ProgramIndex, ProgramRun, TeachingContent
 from renkei.catalog.samples import ALLIANCE, YAMAGATA_HEIS, catalog_load_samples
 from renkei.catalog.selectors import program_search
+from renkei.catalog.services import program_run_save, program_save, programs_reindex
+from renkei.core.audit import Via, audit_context
 from renkei.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +69,48 @@ def test_samples_without_a_taxonomy(demo_loaded):
     assert Program.objects.count() > 250
     assert not Program.objects.filter(fields__isnull=False).exists()
     assert not JointCurriculum.objects.exists()  # no model-curriculum units to map
+
+
+def _index_rows() -> list[tuple]:
+    return list(ProgramIndex.objects.order_by("pk").values_list())
+
+
+def test_samples_keep_a_program_a_person_edited(demo_loaded, superuser):
+    # given: the samples of TODAY's fiscal year, and a sample program an editor renamed in the admin
+    catalog_load_samples(today=TODAY)
+    program = Program.objects.get(provider__key="yamagata-u", code="SAMPLE-001")
+    with audit_context(via=Via.ADMIN, actor=superuser):
+        program.title_ja = "【サンプル】管理画面で編集した講座"
+        program_save(program=program, actor=superuser)
+    entries = AuditEntry.objects.count()
+    # when
+    report = catalog_load_samples(today=TODAY)
+    # then
+    program.refresh_from_db()
+    assert program.title_ja == "【サンプル】管理画面で編集した講座"
+    assert +report.kept == {"Program": 1}
+    assert report.writes == 0
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_new_fiscal_year_replaces_the_runs_but_keeps_one_a_person_edited(demo_loaded, superuser):
+    # given: the samples of TODAY's fiscal year; an editor changed the note of one run
+    catalog_load_samples(today=TODAY)
+    run = ProgramRun.objects.filter(program__is_sample=True).order_by("pk").first()
+    with audit_context(via=Via.ADMIN, actor=superuser):
+        run.note_ja = "会場変更あり"
+        program_run_save(run=run, actor=superuser)
+    next_year = TODAY.replace(year=TODAY.year + 1)
+    # when: the demo is loaded a year later (every run moves to the new fiscal year)
+    report = catalog_load_samples(today=next_year)
+    # then: the old runs are gone but the edited one, and the new ones are there
+    assert ProgramRun.objects.get(pk=run.pk).note_ja == "会場変更あり"
+    assert report.deleted["ProgramRun"] > 100
+    assert report.kept["ProgramRun"] == 1
+    assert report.created["ProgramRun"] > 100
+    old = ProgramRun.objects.filter(program__is_sample=True, starts_on__lt=dt.date(TODAY.year + 1, 4, 1))
+    assert list(old.values_list("pk", flat=True)) == [run.pk]
+    # and the programs were re-indexed at the end as a full re-index would have done it
+    indexed = _index_rows()
+    programs_reindex(program_ids=None, today=next_year)
+    assert _index_rows() == indexed
