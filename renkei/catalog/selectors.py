@@ -46,8 +46,9 @@ from renkei.core import policy
 from renkei.core.messages import Msg
 from renkei.core.pagination import Key, Keyset, Page, decode_cursor, encode_cursor, keyset_page
 from renkei.core.params import ParamErrors, ParamProblem
+from renkei.core.text_match import matching_pks
 from renkei.organisations.models import Organisation
-from renkei.text import Query, normalise, parse_query
+from renkei.text import Query, parse_query
 
 __all__ = ["MAX_PAGE_SIZE", "PAGE_SIZE"]
 
@@ -534,6 +535,9 @@ def provider_get(*, user: Any, key: str) -> Organisation:
 CONTENT_KEYSET = Keyset("contents", Key("provider__name_kana"), Key("code"), Key("pk"))
 
 
+CONTENT_TEXT_COLUMNS = ("title_ja", "title_en", "summary_ja", "summary_en", "code")
+
+
 def content_list(
     *,
     user: Any,
@@ -552,14 +556,9 @@ def content_list(
         qs = qs.filter(licence=licence)
     if unit:
         qs = qs.filter(mdash_units=unit)
-    for word in normalise(q).split(" ") if q.strip() else []:
-        qs = qs.filter(
-            Q(title_ja__icontains=word)
-            | Q(title_en__icontains=word)
-            | Q(summary_ja__icontains=word)
-            | Q(summary_en__icontains=word)
-            | Q(code__iexact=word)
-        )
+    query = parse_query(q or "")
+    if not query.is_empty:
+        qs = qs.filter(pk__in=matching_pks(qs, query, CONTENT_TEXT_COLUMNS))
     return CONTENT_KEYSET.order(
         qs.select_related("provider").prefetch_related("mdash_units", "curriculum_units__curriculum")
     )

@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from renkei.core import policy
 from renkei.core.pagination import Key, Keyset
+from renkei.core.text_match import matching_pks
 from renkei.organisations.models import GroupComponent, Organisation
 from renkei.organisations.policy import acting_organisation_id
-from renkei.text import Query, index_terms, matches, parse_query
+from renkei.text import parse_query
 
 ORGANISATION_KEYSET = Keyset("organisations", Key("kind"), Key("name_kana"), Key("pk"))
 NAME_COLUMNS = ("name_ja", "name_en", "name_kana", "short_name_ja", "short_name_en", "code")
-
-
-@functools.lru_cache(maxsize=65536)
-def _name_terms(text: str) -> frozenset[str]:
-    """The index terms of one name (names are short and recur: memoised per process)."""
-    return frozenset(index_terms(text))
-
-
-def _matching_names(qs: QuerySet[Organisation], query: Query) -> list[int]:
-    """The organisations of `qs` whose names, kana, short names or code match `query`: the catalog's
-    text pipeline (normalised terms, Japanese bigrams, Sudachi forms), evaluated on the names."""
-    found = []
-    for pk, *texts in qs.order_by().values_list("pk", *NAME_COLUMNS):
-        terms = frozenset().union(*(_name_terms(text) for text in texts if text))
-        if matches(query, terms):
-            found.append(pk)
-    return found
 
 
 def organisation_list(
@@ -54,7 +37,7 @@ def organisation_list(
         qs = qs.filter(parent__key=parent)
     query = parse_query(q or "")
     if not query.is_empty:
-        qs = qs.filter(pk__in=_matching_names(qs, query))
+        qs = qs.filter(pk__in=matching_pks(qs, query, NAME_COLUMNS))
     return ORGANISATION_KEYSET.order(qs.select_related("parent").prefetch_related("identifiers", "sources"))
 
 
