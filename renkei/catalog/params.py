@@ -6,13 +6,15 @@ options and every bound are defined once.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from renkei.catalog.facets import FACETS
 from renkei.catalog.models import FeeBand, Program, TeachingContent
 from renkei.core.pagination import PageParams
-from renkei.core.params import INT64_MAX, Choice, Integer, Many, Optional, Params, Pattern, Text
+from renkei.core.params import INT64_MAX, Optional, Params, choice, integer, many, pattern, text
 from renkei.networks.params import NetworkKey
 from renkei.organisations.params import OrganisationKey, PrefectureCode
 
@@ -30,43 +32,60 @@ class Sort(models.TextChoices):
     TITLE = "title", _("Title")
 
 
-SearchWords = Text(
-    max_chars=200,
-    max_words=20,
-    description='Words, "quoted phrases", -exclusions, a OR b; Japanese or English. All words must match.',
-)
-ProgramCode = Pattern(
-    r"[^/\s\x00](?:[^/\x00]{0,58}[^/\s\x00])?",
-    max_chars=60,
-    description="A program's code.",
-    examples=["QC-1"],
-)
-ConceptId = Integer(ge=1, le=INT64_MAX, description="A taxonomy concept id.")
-MunicipalityCode = Pattern(
-    r"[0-9]{5}", max_chars=5, description="5-digit municipality code.", examples=["06201"]
-)
-StartMonth = Pattern(r"[0-9]{4}-(?:0[1-9]|1[0-2])", max_chars=7, description="YYYY-MM.", examples=["2026-04"])
-SortOrder = Choice(
-    Sort.values, description="relevance (default with q), newest (default without), start, fee, title."
-)
-Fields = Many(ConceptId, description="Field concept ids (repeat for OR).")
-Skills = Many(ConceptId, description="Skill concept ids (repeat for OR).")
-Modes = Many(Choice(Program.Mode.values), description="How it is taught.")
-Providers = Many(OrganisationKey, description="Organisation keys.")
-Prefectures = Many(PrefectureCode, description="JIS prefecture codes, e.g. 06.")
-Municipalities = Many(MunicipalityCode, description="Municipality codes.")
-Levels = Many(Choice(Program.Level.values), description="Levels.")
-FeeBands = Many(Choice(FeeBand.values), description="Fee bands.")
-StartMonths = Many(StartMonth, description="Start months of the next run.")
-Subsidy = Many(
-    Choice(["1", "0", "true", "false"]), description="1: 教育訓練給付 eligible; 0: not designated."
-)
-SearchLimit = Integer(ge=1, le=MAX_PAGE_SIZE, description=f"Programs per page (1-{MAX_PAGE_SIZE}).")
-MapLimit = Integer(ge=1, le=20000, description="At most this many programs (1-20000).")
-LinkLanguage = Choice(["ja", "en"], description="Language of the page links.")
-ContentKind = Choice(TeachingContent.Kind.values, description="Kind of material.")
-ContentLicence = Choice(TeachingContent.Licence.values, description="Licence.")
-CurriculumUnit = Integer(ge=1, le=INT64_MAX, description="Model-curriculum unit (concept id).")
+SearchWords = Annotated[
+    str,
+    *text(
+        max_chars=200,
+        max_words=20,
+        description='Words, "quoted phrases", -exclusions, a OR b; Japanese or English. All words must match.',
+    ),
+]
+ProgramCode = Annotated[
+    str,
+    *pattern(
+        r"[^/\s\x00](?:[^/\x00]{0,58}[^/\s\x00])?",
+        max_chars=60,
+        description="A program's code.",
+        examples=["QC-1"],
+    ),
+]
+ConceptId = Annotated[int, *integer(ge=1, le=INT64_MAX, description="A taxonomy concept id.")]
+MunicipalityCode = Annotated[
+    str, *pattern(r"[0-9]{5}", max_chars=5, description="5-digit municipality code.", examples=["06201"])
+]
+StartMonth = Annotated[
+    str,
+    *pattern(r"[0-9]{4}-(?:0[1-9]|1[0-2])", max_chars=7, description="YYYY-MM.", examples=["2026-04"]),
+]
+SortOrder = Annotated[
+    str,
+    *choice(
+        Sort.values, description="relevance (default with q), newest (default without), start, fee, title."
+    ),
+]
+Fields = Annotated[list[ConceptId], *many(description="Field concept ids (repeat for OR).")]
+Skills = Annotated[list[ConceptId], *many(description="Skill concept ids (repeat for OR).")]
+Modes = Annotated[list[Annotated[str, *choice(Program.Mode.values)]], *many(description="How it is taught.")]
+Providers = Annotated[list[OrganisationKey], *many(description="Organisation keys.")]
+Prefectures = Annotated[list[PrefectureCode], *many(description="JIS prefecture codes, e.g. 06.")]
+Municipalities = Annotated[list[MunicipalityCode], *many(description="Municipality codes.")]
+Levels = Annotated[list[Annotated[str, *choice(Program.Level.values)]], *many(description="Levels.")]
+FeeBands = Annotated[list[Annotated[str, *choice(FeeBand.values)]], *many(description="Fee bands.")]
+StartMonths = Annotated[list[StartMonth], *many(description="Start months of the next run.")]
+Subsidy = Annotated[
+    list[Annotated[str, *choice(["1", "0", "true", "false"])]],
+    *many(description="1: 教育訓練給付 eligible; 0: not designated."),
+]
+SearchLimit = Annotated[
+    int, *integer(ge=1, le=MAX_PAGE_SIZE, description=f"Programs per page (1-{MAX_PAGE_SIZE}).")
+]
+MapLimit = Annotated[int, *integer(ge=1, le=20000, description="At most this many programs (1-20000).")]
+LinkLanguage = Annotated[str, *choice(["ja", "en"], description="Language of the page links.")]
+ContentKind = Annotated[str, *choice(TeachingContent.Kind.values, description="Kind of material.")]
+ContentLicence = Annotated[str, *choice(TeachingContent.Licence.values, description="Licence.")]
+CurriculumUnit = Annotated[
+    int, *integer(ge=1, le=INT64_MAX, description="Model-curriculum unit (concept id).")
+]
 
 
 class ProgramFilter(Params):

@@ -20,9 +20,18 @@ from django.db.models import F, Model, OrderBy, Q, QuerySet
 from pydantic import AfterValidator, Field
 
 from renkei.core.messages import Msg
-from renkei.core.params import Integer, Optional, ParamErrors, ParamProblem, Params, value_error
+from renkei.core.params import (
+    Optional,
+    ParamErrors,
+    ParamProblem,
+    Params,
+    Rules,
+    integer,
+    value_error,
+)
 
 T = TypeVar("T", bound=Model)
+Item = TypeVar("Item")  # a page may also hold what was made of the rows
 
 CURSOR_MAX_CHARS = 600
 CURSOR_PATTERN = r"[A-Za-z0-9_\-:.]+"
@@ -70,7 +79,8 @@ class Keyset:
         self.keys = keys
 
     @property
-    def param(self) -> Any:
+    def param(self) -> object:
+        """The `cursor` parameter of this list as a type built at run time (see `Cursor`)."""
         return Cursor(self.name)
 
     def order(self, qs: QuerySet[T]) -> QuerySet[T]:
@@ -118,8 +128,8 @@ def decode_cursor(name: str, cursor: str) -> Any:
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
+class Page(Generic[Item]):
+    items: list[Item]
     count: int
     next_cursor: str | None
 
@@ -149,22 +159,28 @@ def _check_cursor(value: str) -> str:
     return value
 
 
-def Cursor(name: str) -> Any:
-    """The `cursor` parameter of the list `name`. Documented by its format alone, "cursor-<name>": a
-    client cannot make one up, it takes it from the previous page's `next` link (the form is checked
-    here all the same, and the signature when the page is read)."""
-    return Annotated[
-        str,
+def cursor(name: str) -> Rules:
+    """For ``Annotated[str, *cursor(name)]``: the `cursor` parameter of the list `name`. Documented by
+    its format alone, "cursor-<name>": a client cannot make one up, it takes it from the previous
+    page's `next` link (the form is checked here all the same, and the signature when the page is
+    read)."""
+    return (
         Field(
             description="Where the page starts: the cursor in the previous page's `next` link; leave out for the first page.",
             json_schema_extra={"format": f"cursor-{name}"},
         ),
         AfterValidator(_check_cursor),
-    ]
+    )
 
 
-Limit = Integer(ge=1, le=1000, description="Items per page (1-1000).")
-PageNumber = Integer(ge=1, le=1_000_000, description="Page number.")
+def Cursor(name: str) -> object:
+    """``Annotated[str, *cursor(name)]`` built at run time, for annotations that only pydantic and
+    ninja read; code that mypy checks declares ``Annotated[str, *cursor(name)]`` itself."""
+    return Annotated[str, *cursor(name)]
+
+
+Limit = Annotated[int, *integer(ge=1, le=1000, description="Items per page (1-1000).")]
+PageNumber = Annotated[int, *integer(ge=1, le=1_000_000, description="Page number.")]
 
 
 class CursorParams(Params):

@@ -7,9 +7,11 @@ passes it to ninja (`Query[Model]`, which also documents it in OpenAPI), the pag
 - the raw query string: at most `MAX_QUERY_BYTES`, valid percent-escapes, valid UTF-8, no NUL;
 - names: unknown names are refused (the pages ignore them: links get tracking parameters), a
   single-valued name may not repeat;
-- values: `Text` has a length and a word limit (each word costs a search term), `Integer` takes
+- values: `text` has a length and a word limit (each word costs a search term), `integer` takes
   ASCII digits only (``isdigit()`` accepts '²', which ``int()`` refuses) within bounds that a
-  64-bit column holds, `Choice` names its allowed values, `Many` bounds the number of values.
+  64-bit column holds, `choice` names its allowed values, `many` bounds the number of values.
+  Each gives the pydantic rules of a type declared as ``Annotated[str, *text(...)]``: mypy checks
+  the base type, pydantic applies the rules.
 
 Bad input becomes `ParamErrors`: problems that name the parameter and carry their message in
 Japanese and English (`renkei.core.messages.Msg`); the API answers 422 problem details, a page
@@ -31,10 +33,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     ValidationError,
 )
 from pydantic.json_schema import SkipJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from renkei.core.messages import Msg
 
@@ -194,13 +197,19 @@ def _ascii_integer(value: Any) -> Any:
     return value
 
 
-def Integer(*, ge: int, le: int = INT64_MAX, description: str = "") -> Any:
-    """A whole number in ASCII digits, ge <= n <= le (both within 64 bits)."""
+Rules = tuple[object, ...]
+"""Pydantic metadata for `Annotated`: a parameter type is declared as ``Annotated[base, *rules]``, so
+that mypy sees the base type (str, int, bool, list[...]) and pydantic gets the checks and the docs."""
+
+
+def integer(*, ge: int, le: int = INT64_MAX, description: str = "") -> Rules:
+    """For ``Annotated[int, *integer(...)]``: a whole number in ASCII digits, ge <= n <= le (both
+    within 64 bits)."""
     # Field first: constraints after a validator would not reach the JSON schema
-    return Annotated[int, Field(ge=ge, le=le, description=description), BeforeValidator(_ascii_integer)]
+    return (Field(ge=ge, le=le, description=description), BeforeValidator(_ascii_integer))
 
 
-RecordId = Integer(ge=1, description="A record's id.")
+RecordId = Annotated[int, *integer(ge=1, description="A record's id.")]
 
 
 def _word_pattern(max_words: int) -> str:
@@ -208,34 +217,33 @@ def _word_pattern(max_words: int) -> str:
     return rf"^\s*(?:[^\s\x00]+\s+){{0,{max_words - 1}}}[^\s\x00]*\s*$"
 
 
-def Text(*, max_chars: int, max_words: int | None = None, description: str = "") -> Any:
-    """Free text: at most `max_chars` characters and `max_words` words, no NUL."""
-    pattern = re.compile(_word_pattern(max_words)) if max_words else None
+def text(*, max_chars: int, max_words: int | None = None, description: str = "") -> Rules:
+    """For ``Annotated[str, *text(...)]``: free text, at most `max_chars` characters and `max_words`
+    words, no NUL."""
+    words = re.compile(_word_pattern(max_words)) if max_words else None
 
     def check(value: str) -> str:
         if "\x00" in value:
             raise value_error(M["nul"])
-        if pattern is not None and max_words is not None and not pattern.fullmatch(value):
+        if words is not None and max_words is not None and not words.fullmatch(value):
             raise value_error(M["words"].format(limit=max_words))
         return value
 
-    extra: dict[str, Any] = (
-        {"pattern": pattern.pattern} if pattern is not None else {"pattern": r"^[^\x00]*$"}
-    )
+    extra: dict[str, Any] = {"pattern": words.pattern} if words is not None else {"pattern": r"^[^\x00]*$"}
     if max_words:
         description = f"{description} At most {max_chars} characters and {max_words} words.".strip()
-    return Annotated[
-        str,
+    return (
         AfterValidator(check),
         Field(max_length=max_chars, description=description, json_schema_extra=extra),
-    ]
+    )
 
 
-def Pattern(
+def pattern(
     regex: str, *, max_chars: int, description: str = "", examples: Sequence[str] = (), format: str = ""
-) -> Any:
-    """A short code or key of a known form (checked in Python with `re`, documented as `pattern`;
-    `format` names values that no pattern describes, such as cursors)."""
+) -> Rules:
+    """For ``Annotated[str, *pattern(...)]``: a short code or key of a known form (checked in Python
+    with `re`, documented as `pattern`; `format` names values that no pattern describes, such as
+    cursors)."""
     compiled = re.compile(regex)
 
     def check(value: str) -> str:
@@ -245,8 +253,7 @@ def Pattern(
             raise value_error(M["pattern"])
         return value
 
-    return Annotated[
-        str,
+    return (
         Field(
             max_length=max_chars,
             description=description,
@@ -254,11 +261,22 @@ def Pattern(
             json_schema_extra={"pattern": f"^(?:{regex})$", **({"format": format} if format else {})},
         ),
         AfterValidator(check),
-    ]
+    )
 
 
-def Choice(values: Iterable[str], *, description: str = "") -> Any:
-    """One of a fixed list of values (documented as an enum)."""
+@dataclass(frozen=True, slots=True)
+class _OneOf:
+    """Pydantic validates and documents the value as ``Literal[*values]`` (an enum); the static type
+    stays the base type of the `Annotated`, str (mypy cannot see values known only at run time)."""
+
+    values: tuple[str, ...]
+
+    def __get_pydantic_core_schema__(self, source: object, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return handler.generate_schema(Literal[self.values])
+
+
+def choice(values: Iterable[str], *, description: str = "") -> Rules:
+    """For ``Annotated[str, *choice(...)]``: one of a fixed list of values (documented as an enum)."""
     allowed = tuple(str(v) for v in values)
 
     def check(value: Any) -> Any:
@@ -266,17 +284,18 @@ def Choice(values: Iterable[str], *, description: str = "") -> Any:
             raise value_error(M["choice"].format(allowed=", ".join(allowed)))
         return value
 
-    return Annotated[Literal[allowed], Field(description=description), BeforeValidator(check)]  # type: ignore[valid-type]
+    return (_OneOf(allowed), Field(description=description), BeforeValidator(check))
 
 
-def Many(item: Any, *, max_items: int = MAX_VALUES, description: str = "") -> Any:
-    """A repeatable parameter (``?mode=a&mode=b``): at most `max_items` values."""
-    return Annotated[list[item], Field(max_length=max_items, description=description)]  # type: ignore[valid-type]
+def many(*, max_items: int = MAX_VALUES, description: str = "") -> Rules:
+    """For ``Annotated[list[Item], *many(...)]``: a repeatable parameter (``?mode=a&mode=b``), at most
+    `max_items` values."""
+    return (Field(max_length=max_items, description=description),)
 
 
-def Flag(*, description: str = "") -> Any:
-    """true or false (also 1/0)."""
-    return Annotated[bool, Field(description=description)]
+def flag(*, description: str = "") -> Rules:
+    """For ``Annotated[bool, *flag(...)]``: true or false (also 1/0)."""
+    return (Field(description=description),)
 
 
 Optional = SkipJsonSchema[None]  # `int | Optional = None`: may be left out, but `null` is no value
