@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -52,7 +53,10 @@ class ImportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         label = "label_en" if _lang() == "en" else "label_ja"
-        self.fields["importer"].choices = [(n, getattr(s, label) or n) for n, s in importers().items()]
+        importer = self.fields["importer"]
+        if not isinstance(importer, forms.ChoiceField):
+            raise TypeError(f"ImportForm.importer must be a ChoiceField, not {type(importer).__name__}")
+        importer.choices = [(n, getattr(s, label) or n) for n, s in importers().items()]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -78,8 +82,9 @@ class _UploadLimit(FileUploadHandler):
         self.limit = limit
         self.received = 0
         self.too_large = False
+        self.refused = False  # the view answers 413 when the upload was stopped here
 
-    def handle_raw_input(  # type: ignore[override]
+    def handle_raw_input(
         self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None
     ) -> None:
         self.too_large = content_length > self.limit + 1024 * 1024  # room for the form's other fields
@@ -99,23 +104,27 @@ class _UploadLimit(FileUploadHandler):
         return None
 
     def _refuse(self) -> None:
-        self.request.renkei_upload_refused = True  # type: ignore[union-attr]
+        self.refused = True
         raise StopUpload(connection_reset=False)
 
 
 @csrf_exempt  # the upload handler must be in place before the CSRF check reads the body: checked below
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
-    request.upload_handlers.insert(0, _UploadLimit(request, Limits.from_settings().max_upload_bytes))
-    return _import_start(request)
+    handlers = request.upload_handlers
+    if not isinstance(handlers, list):  # an immutable tuple once the body has been read
+        raise RuntimeError("import_start: the request body was read before the upload limit was put in place")
+    upload_limit = _UploadLimit(request, Limits.from_settings().max_upload_bytes)
+    handlers.insert(0, upload_limit)
+    return _import_start(request, upload_limit)
 
 
 @csrf_protect
-def _import_start(request: HttpRequest) -> HttpResponse:
+def _import_start(request: HttpRequest, upload_limit: _UploadLimit) -> HttpResponse:
     _require_editor(request.user)
     initial = {"importer": request.GET.get("kind")}
     form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
-    if getattr(request, "renkei_upload_refused", False):
+    if upload_limit.refused:
         context = {
             "form": ImportForm(initial=initial),
             "importers": _importer_list(),
@@ -200,7 +209,7 @@ def import_retry(request: HttpRequest, job_id: str) -> HttpResponse:
 
 
 @require_GET
-def export_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+def export_download(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
     """Everything the user may see, in the importer's columns (an import reads it back unchanged)."""
     spec_class = importers().get(name)
     if spec_class is None or fmt not in CONTENT_TYPES:
@@ -209,9 +218,7 @@ def export_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     queryset = spec.export_queryset(request.user)
     filename = f"renkei-{name}-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "csv":
-        response: HttpResponse = StreamingHttpResponse(
-            csv_chunks(spec, queryset), content_type=CONTENT_TYPES[fmt]
-        )
+        response = StreamingHttpResponse(csv_chunks(spec, queryset), content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     spooled = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
