@@ -398,6 +398,9 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "portal:import-job-status": [
         (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 404 for p in PERSONAS})
     ],
+    "portal:import-retry": [
+        (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 405 for p in PERSONAS})
+    ],
     "portal:import-confirm": [
         (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 405 for p in PERSONAS})
     ],
