@@ -8,6 +8,7 @@ else decides access.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
@@ -70,6 +71,45 @@ class SuperusersOnly:
         return False
 
 
+# --- scopes: a user acting through a credential that narrows what they may do ----------------------------
+
+
+class Permission(StrEnum):
+    """What a scoped credential (an API token) may do at all; the policy still decides each row."""
+
+    READ = "read"
+    WRITE = "write"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The narrowing an API token puts on its owner: only their roles at `organisation_id` and its units
+    count (`renkei.organisations.policy.organisation_roles`, `renkei.networks.policy.staff_network_ids`
+    honour it), never the superuser's powers, and without WRITE nothing but reading. `label` names the
+    credential (its non-secret prefix) for the audit log."""
+
+    organisation_id: int
+    permissions: frozenset[str]
+    label: str = ""
+
+    def allows(self, permission: Permission | str) -> bool:
+        return str(permission) in self.permissions
+
+
+SCOPE_ATTRIBUTE = "renkei_scope"
+
+
+def scope_of(user: Actor | None) -> Scope | None:
+    """The scope carried by the user object of this request (set by the API's token authentication)."""
+    scope = getattr(user, SCOPE_ATTRIBUTE, None)
+    return scope if isinstance(scope, Scope) else None
+
+
+def _may_write(user: Actor | None) -> bool:
+    scope = scope_of(user)
+    return scope is None or scope.allows(Permission.WRITE)
+
+
 _registry: dict[type[models.Model], Rules[Any]] = {}
 
 _Row = TypeVar("_Row", bound=models.Model)
@@ -97,10 +137,13 @@ def registered_models() -> list[type[models.Model]]:
 
 
 def is_superuser(user: Actor | None) -> bool:
-    return bool(user is not None and user.is_active and user.is_superuser)
+    """An active superuser acting in person: a scoped credential never carries the superuser's powers."""
+    return bool(user is not None and user.is_active and user.is_superuser and scope_of(user) is None)
 
 
 def can(user: Actor | None, action: Action | str, obj: models.Model) -> bool:
+    if Action(action) != Action.VIEW and not _may_write(user):
+        return False
     if is_superuser(user):
         return True
     return rules_for(type(obj)).can(user, Action(action), obj)
@@ -116,6 +159,8 @@ def can_change(user: Actor | None, stored: models.Model, new: models.Model) -> b
     as it will be, so that nobody moves a row (its provider, unit, network, group) to a place where
     they hold no rights. Rules whose rights come from the row itself (an organisation's place in the
     tree) decide with a `can_change(user, stored, new)` method of their own."""
+    if not _may_write(user):
+        return False
     if is_superuser(user):
         return True
     rules = rules_for(type(new))
@@ -127,6 +172,8 @@ def can_change(user: Actor | None, stored: models.Model, new: models.Model) -> b
 
 def can_save(user: Actor | None, obj: models.Model) -> bool:
     """May the user save `obj` as it is now: ADD for a new row, `can_change` for a stored one."""
+    if not _may_write(user):
+        return False
     if is_superuser(user):
         return True
     stored = None if obj.pk is None else type(obj)._base_manager.filter(pk=obj.pk).first()
@@ -142,6 +189,8 @@ def require_save(user: Actor | None, obj: models.Model) -> None:
 
 def may_write_some(user: Actor | None, model: type[models.Model]) -> bool:
     """Whether the user may write at least one row of `model` (superusers may write every model)."""
+    if not _may_write(user):
+        return False
     return is_superuser(user) or rules_for(model).may_write_some(user)
 
 

@@ -29,16 +29,24 @@ from renkei.organisations.models import Organisation
 
 def staff_network_ids(user: Actor | None) -> set[int]:
     """Networks whose records the user keeps: named secretariat staff, or an editor at the
-    organisation that currently serves as the network's secretariat."""
+    organisation that currently serves as the network's secretariat. A scoped user (an API token of
+    one organisation) keeps a network only when that network's current secretariat is the scope's
+    organisation or one of its units: a personal staff role elsewhere does not travel with the token."""
     if user is None or not user.is_authenticated or not user.is_active:
         return set()
     cached = getattr(user, "_renkei_staff_networks", None)
     if cached is not None:
         return cached
+    today = timezone.localdate()
     ids = set(NetworkStaff.objects.filter(user=user).values_list("network_id", flat=True))
+    inside = organisation_policy.scope_organisation_ids(user)
+    if inside is not None and ids:
+        run_here = Membership.objects.filter(
+            role=Membership.Role.SECRETARIAT, organisation_id__in=inside, network_id__in=ids
+        )
+        ids = {m.network_id for m in run_here if m.is_current(today)}
     editable = organisation_policy.editable_organisation_ids(user)
     if editable:
-        today = timezone.localdate()
         secretariats = Membership.objects.filter(
             role=Membership.Role.SECRETARIAT, organisation_id__in=editable
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from renkei.accounts.models import ApiToken
 from renkei.core import policy
 from renkei.core.policy import Action, Actor
 from renkei.organisations.models import Affiliation, GroupComponent, Identifier, Organisation, Person
@@ -11,8 +12,31 @@ from renkei.organisations.models import Affiliation, GroupComponent, Identifier,
 RANK: dict[str, int] = {Affiliation.Role.VIEWER: 1, Affiliation.Role.EDITOR: 2, Affiliation.Role.ADMIN: 3}
 
 
+def scope_organisation_ids(user: Actor | None) -> set[int] | None:
+    """The organisations a scoped user (an API token) may act at: the scope's organisation and all of
+    its units; None when the user acts in person, unscoped."""
+    scope = policy.scope_of(user)
+    if scope is None:
+        return None
+    cached = getattr(user, "_renkei_scope_orgs", None)
+    if cached is not None:
+        return cached
+    inside = (
+        {scope.organisation_id} if Organisation.objects.filter(pk=scope.organisation_id).exists() else set()
+    )
+    frontier = set(inside)
+    while frontier:
+        frontier = (
+            set(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - inside
+        )
+        inside |= frontier
+    setattr(user, "_renkei_scope_orgs", inside)  # noqa: B010 (cached on this request's user object, not a model field)
+    return inside
+
+
 def organisation_roles(user: Actor | None) -> dict[int, int]:
-    """Organisation id → highest role rank the user holds there, inherited down the unit tree."""
+    """Organisation id → highest role rank the user holds there, inherited down the unit tree. A scoped
+    user (an API token) keeps only the ranks at the scope's organisation and its units."""
     if user is None or not user.is_authenticated or not user.is_active:
         return {}
     cached = getattr(user, "_renkei_org_roles", None)
@@ -30,6 +54,9 @@ def organisation_roles(user: Actor | None) -> dict[int, int]:
             if ranks.get(child_id, 0) < rank:
                 ranks[child_id] = next_frontier[child_id] = rank
         frontier = next_frontier
+    inside = scope_organisation_ids(user)
+    if inside is not None:
+        ranks = {pk: rank for pk, rank in ranks.items() if pk in inside}
     setattr(user, "_renkei_org_roles", ranks)  # noqa: B010 (cached on this request's user object, not a model field)
     return ranks
 
@@ -129,14 +156,55 @@ class OwnedByOrganisation:
         mine = (
             models.Q(user_id=user.pk) if user is not None and user.is_authenticated else models.Q(pk__in=[])
         )
+        inside = scope_organisation_ids(user)
+        if inside is not None:
+            mine &= models.Q(**{f"{self.owner_field}_id__in": inside})
         return queryset.filter(models.Q(**{f"{self.owner_field}_id__in": allowed}) | mine)
 
+    def _own(self, user: Actor | None, obj: models.Model) -> bool:
+        if user is None or not user.is_authenticated or getattr(obj, "user_id", None) != user.pk:
+            return False
+        inside = scope_organisation_ids(user)
+        return inside is None or getattr(obj, f"{self.owner_field}_id") in inside
+
+
+class ApiTokenRules:
+    """A user sees, creates and revokes their own tokens, for an organisation where they hold a role
+    (any role: the token carries no more than the role). A token never manages tokens. Registered
+    here because a role is the registry's notion; the model lives in accounts, below it."""
+
     @staticmethod
-    def _own(user: Actor | None, obj: models.Model) -> bool:
-        return user is not None and user.is_authenticated and getattr(obj, "user_id", None) == user.pk
+    def _owner(user: Actor | None, obj: ApiToken) -> bool:
+        return (
+            user is not None
+            and user.is_authenticated
+            and policy.scope_of(user) is None
+            and obj.user_id == user.pk
+        )
+
+    def can(self, user: Actor | None, action: Action, obj: ApiToken) -> bool:
+        if not self._owner(user, obj):
+            return False
+        if action == Action.ADD:
+            return role_at(user, obj.organisation_id) > 0
+        return True
+
+    def visible(self, user: Actor | None, queryset: models.QuerySet) -> models.QuerySet:
+        if user is None or not user.is_authenticated or policy.scope_of(user) is not None:
+            return queryset.none()
+        return queryset.filter(user_id=user.pk)
+
+    def may_write_some(self, user: Actor | None) -> bool:
+        return policy.scope_of(user) is None and bool(organisation_roles(user))
+
+
+def token_organisations(user: Actor | None) -> models.QuerySet[Organisation]:
+    """The organisations the user may scope a new token to: where they hold a role, or under one."""
+    return Organisation.objects.filter(pk__in=list(organisation_roles(user))).order_by("key")
 
 
 def register_rules() -> None:
+    policy.register(ApiToken, ApiTokenRules())
     # Organisation's own rules are registered by the networks app (OrganisationRulesWithSecretariat).
     policy.register(Identifier, OwnedByOrganisation("organisation"))
     policy.register(GroupComponent, OwnedByOrganisation("group", shown_at=("member",)))
