@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "renkei.taxonomy",
     "renkei.catalog",
     "renkei.portal",
+    "renkei.api",
     "renkei.demo",
 ]
 
@@ -241,6 +242,21 @@ if os.environ.get("RENKEI_IMPORT_MAX_UPLOAD_MB"):
     RENKEI_IMPORT_LIMITS = {
         "max_upload_bytes": int(float(os.environ["RENKEI_IMPORT_MAX_UPLOAD_MB"]) * 1048576)
     }
+
+# --- API: throttling (renkei.api.throttling) -----------------------------------------------------
+# Requests per caller: per API token, per signed-in user, per address for anonymous callers, and failed
+# token checks per address. The history lives in the "throttle" cache (per process by default: give it
+# a shared backend when several processes serve the API).
+RENKEI_API_RATES = {
+    "token": os.environ.get("RENKEI_API_RATE_TOKEN", "1200/min"),
+    "user": os.environ.get("RENKEI_API_RATE_USER", "1200/min"),
+    "address": os.environ.get("RENKEI_API_RATE_ADDRESS", "600/min"),
+    "failure": os.environ.get("RENKEI_API_RATE_FAILURE", "30/min"),
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "renkei-default"},
+    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "renkei-throttle"},
+}
 
 # Reference data outside the repository (../shared/data); tests skip when it is absent.
 SHARED_DATA_DIR = Path(os.environ.get("RENKEI_SHARED_DATA") or PROJECT_DIR.parent / "shared" / "data")

@@ -26,7 +26,13 @@ import pytest
 
 from renkei.core.audit import Via, audit_context
 
-pytest_plugins = ["support.tiers", "support.catalog", "support.imports", "support.taxonomy"]
+pytest_plugins = [
+    "support.tiers",
+    "support.catalog",
+    "support.imports",
+    "support.taxonomy",
+    "support.api_tokens",
+]
 
 
 @pytest.fixture(autouse=True)

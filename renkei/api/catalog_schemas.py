@@ -29,6 +29,7 @@ class ConceptRef(Schema):
 
 
 class RunOut(Schema):
+    id: int
     starts_on: dt.date
     ends_on: dt.date | None
     application_deadline: dt.date | None

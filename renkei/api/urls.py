@@ -7,7 +7,10 @@ The contract every router is born under:
   runs before ninja parses anything);
 - every error is RFC 9457 problem details in the request's language, and is in the OpenAPI document
   (`problems.document_problems`);
-- every list is paged by cursor (`renkei.core.pagination`) with a `next` link.
+- every list is paged by cursor (`renkei.core.pagination`) with a `next` link;
+- reads take an API token or the session, or nobody; writes an API token or the session with its CSRF
+  token (`renkei.api.auth`), and run through the services with an optional Idempotency-Key
+  (`renkei.api.writes`); every caller has a request budget (`renkei.api.throttling`).
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Redoc, Swagger
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from renkei.api import catalog, networks, organisations, problems
+from renkei.api import auth, catalog, catalog_writes, networks, organisations, problems, throttling  # noqa: F401 (catalog_writes adds its operations to the catalog's router)
+from renkei.api.links import add_links
 from renkei.core.middleware import content_security_policy
+from renkei.core.messages import Msg
 from renkei.core.params import ParamErrors, problems_from_errors
 
 DESCRIPTION = """Organisations, networks, memberships and the catalog of university collaboration networks.
@@ -34,6 +40,14 @@ by default). Unknown query parameters, repeated single-valued ones and bad value
 Lists are paged by cursor: follow `next` (null on the last page); pages stay stable while records are
 added. `limit` sets the page size.
 
+Reading needs no credentials (an API token or a signed-in session shows, besides the published records,
+those the caller may see). Writing needs an API token with the `write` permission (`Authorization:
+Bearer rk_...`, made by its owner on /account/tokens/; it acts with the owner's roles at one
+organisation and its units only) or the portal's session with its CSRF token (`X-CSRFToken`). A write
+sent with an `Idempotency-Key` header is done once: the same request again returns the first response.
+Each caller (a token, a signed-in user, an address) has a request budget; past it, a 429 with
+`Retry-After`. A 422 names each bad parameter (`parameter`) or body member (`field`) under `errors`.
+
 Problem types:
 """ + "\n".join(problems.kinds_described())
 
@@ -43,6 +57,11 @@ NON_JSON_200 = {"programs_geojson": "application/geo+json"}
 class RenkeiAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
+        for path in schema.get("paths", {}).values():
+            for method, operation in path.items():
+                if method == "get" and operation.get("security"):
+                    operation["security"].append({})  # reading needs no credentials
+        add_links(schema)
         return problems.document_problems(schema, content_types=NON_JSON_200)
 
     def validation_error_from_error_contexts(self, error_contexts: Any) -> ValidationError:
@@ -67,6 +86,8 @@ api = RenkeiAPI(
     urls_namespace="api-v1",
     docs=Swagger(settings={"persistAuthorization": False}),
     docs_url="/docs",
+    auth=auth.READ,
+    throttle=[throttling.throttle],
 )
 api.add_decorator(problems.query_guard, mode="view")
 api.add_router("", organisations.router)
@@ -76,7 +97,47 @@ api.add_router("", catalog.router)
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return problems.param_problem(request, ParamErrors(problems_from_errors(exc.errors, skip=1)))
+    """Parameters (query, path, header) are named as parameters; the request body's members as fields."""
+    body = [e for e in exc.errors if e.get("loc", ("",))[0] == "body"]
+    if body and len(body) == len(exc.errors):
+        return problems.fields_problem(
+            request, problems.body_fields(body, lang=problems.request_language(request))
+        )
+    others = [e for e in exc.errors if e.get("loc", ("",))[0] != "body"]
+    return problems.param_problem(request, ParamErrors(problems_from_errors(others, skip=1)))
+
+
+@api.exception_handler(DjangoValidationError)
+def invalid_values(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return problems.validation_problem(request, exc)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problems.problem_with(request, "unauthorized", WWW_Authenticate='Bearer realm="renkei"')
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = problems.problem(request, "too-many-requests")
+    if exc.wait:
+        response["Retry-After"] = str(max(1, int(exc.wait)))
+    return response
+
+
+CSRF_FAILED = Msg(
+    "CSRFトークンがありません（X-CSRFTokenヘッダーで送ってください）。",
+    "The CSRF token is missing (send it in the X-CSRFToken header).",
+)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own errors: the session's CSRF check (403), and any other by its status."""
+    if exc.status_code == 403:
+        return problems.problem(request, "forbidden", CSRF_FAILED)
+    slug = next((k.slug for k in problems.KINDS.values() if k.status == exc.status_code), "bad-request")
+    return problems.problem(request, slug)
 
 
 @api.exception_handler(ParamErrors)
@@ -96,7 +157,8 @@ def http_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return problems.problem(request, "forbidden")
+    detail = getattr(exc, "detail", None)
+    return problems.problem(request, "forbidden", detail if isinstance(detail, Msg) else None)
 
 
 @api.exception_handler(SuspiciousOperation)

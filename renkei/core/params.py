@@ -110,7 +110,7 @@ def value_error(message: Msg) -> PydanticCustomError:
     return PydanticCustomError(ERROR, message.en, {"ja": message.ja, "en": message.en})
 
 
-def _problem_from(error: Mapping[str, Any], parameter: str) -> list[ParamProblem]:
+def problem_from_error(error: Mapping[str, Any], parameter: str) -> list[ParamProblem]:
     """Our message for one pydantic error (pydantic's own constraint errors included)."""
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
     if kind == ERROR and "problems" in ctx:
@@ -151,7 +151,7 @@ def problems_from_errors(errors: Iterable[Mapping[str, Any]], *, skip: int = 0) 
         if error.get("type") == "none_required":
             continue
         loc = [str(part) for part in error.get("loc", ())[skip:] if not isinstance(part, int)]
-        for problem in _problem_from(error, loc[0] if loc else ""):
+        for problem in problem_from_error(error, loc[0] if loc else ""):
             if problem not in problems:
                 problems.append(problem)
     return problems

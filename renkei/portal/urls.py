@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renkei.portal import import_views, params, views  # noqa: F401  (params registers the path converters)
+from renkei.portal import import_views, params, token_views, views  # noqa: F401  (params registers the path converters)
 
 app_name = "portal"
 urlpatterns = [
@@ -11,3 +11,4 @@ urlpatterns = [
 ]
 
 urlpatterns += import_views.urlpatterns
+urlpatterns += token_views.urlpatterns
