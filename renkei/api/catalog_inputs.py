@@ -96,9 +96,11 @@ class ProgramIn(ProgramChanges):
 
 
 class RunChanges(WriteSchema):
-    starts_on: dt.date = None
-    ends_on: dt.date | None = None
-    application_deadline: dt.date | None = None
+    starts_on: dt.date = Field(None, examples=["2031-04-01"])
+    ends_on: dt.date | None = Field(None, examples=["2031-07-31"], description="On or after starts_on.")
+    application_deadline: dt.date | None = Field(
+        None, examples=["2031-03-15"], description="On or before starts_on."
+    )
     sessions: Sessions | None = None
     hours: Hours | None = None
     note_ja: ShortText = None
@@ -106,4 +108,4 @@ class RunChanges(WriteSchema):
 
 
 class RunIn(RunChanges):
-    starts_on: dt.date
+    starts_on: dt.date = Field(examples=["2031-04-01"])

@@ -26,8 +26,8 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from renkei.api import auth, catalog, catalog_writes, networks, organisations, problems, throttling  # noqa: F401 (catalog_writes adds its operations to the catalog's router)
 from renkei.api.links import add_links
-from renkei.core.middleware import content_security_policy
 from renkei.core.messages import Msg
+from renkei.core.middleware import content_security_policy
 from renkei.core.params import ParamErrors, problems_from_errors
 
 DESCRIPTION = """Organisations, networks, memberships and the catalog of university collaboration networks.
@@ -61,6 +61,11 @@ class RenkeiAPI(NinjaAPI):
             for method, operation in path.items():
                 if method == "get" and operation.get("security"):
                     operation["security"].append({})  # reading needs no credentials
+                for parameter in operation.get("parameters", ()):
+                    # ninja copies the JSON Schema's list of examples; a Parameter Object's `examples`
+                    # is a map of Example Objects (the list stays in the parameter's schema)
+                    if isinstance(parameter.get("examples"), list):
+                        parameter["examples"] = {str(v): {"value": v} for v in parameter["examples"]}
         add_links(schema)
         return problems.document_problems(schema, content_types=NON_JSON_200)
 

@@ -212,9 +212,16 @@ def integer(*, ge: int, le: int = INT64_MAX, description: str = "") -> Rules:
 RecordId = Annotated[int, *integer(ge=1, description="A record's id.")]
 
 
+# What Python's str.split() splits on (str.isspace()), spelt out: `\s` differs between regex engines
+# (Python counts the separators \x1c-\x1f as space, Rust's and ECMAScript's do not), and a client
+# checks the documented pattern with its own engine.
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
 def _word_pattern(max_words: int) -> str:
-    # words are runs of non-space characters (Python's str.split() and the JSON Schema regex agree)
-    return rf"^\s*(?:[^\s\x00]+\s+){{0,{max_words - 1}}}[^\s\x00]*\s*$"
+    # words are runs of non-space characters, as str.split() finds them
+    space, word = f"[{_SPACE}]", f"[^{_SPACE}\\x00]"
+    return rf"^{space}*(?:{word}+{space}+){{0,{max_words - 1}}}{word}*{space}*$"
 
 
 def text(*, max_chars: int, max_words: int | None = None, description: str = "") -> Rules:

@@ -330,11 +330,36 @@ def test_every_operation_documents_its_problems(client, db):
     for path, operations in paths.items():
         for method, operation in operations.items():
             responses = operation["responses"]
-            expected = {"200", "400", "422"} | ({"404"} if "{" in path else set())
-            assert expected <= set(responses), (method, path, sorted(responses))
-            for status in expected - {"200"}:
+            success = {"get": "200", "post": "201", "patch": "200", "delete": "204"}[method]
+            problems = {"400", "401", "403", "422", "429"}
+            problems |= {"404"} if "{" in path else set()
+            problems |= {"409"} if method != "get" else set()
+            assert {success} | problems <= set(responses), (method, path, sorted(responses))
+            for status in problems:
                 assert list(responses[status]["content"]) == [PROBLEM], (method, path, status)
                 assert responses[status]["content"][PROBLEM]["example"]["status"] == int(status)
+            assert responses["429"]["headers"]["Retry-After"]["schema"]["type"] == "integer"
+            if method != "get":
+                assert operation["security"] == [{"BearerToken": []}, {"BrowserSession": []}]
+                assert any(
+                    p["name"] == "Idempotency-Key" and p["in"] == "header" for p in operation["parameters"]
+                )
+            else:
+                assert {} in operation["security"]  # reading needs no credentials
+
+
+def test_creates_link_to_what_can_be_done_with_the_new_record(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    links = paths["/api/v1/programs"]["post"]["responses"]["201"]["links"]
+    assert links["GetProgram"] == {
+        "operationId": "programs_detail",
+        "parameters": {"provider_key": "$response.body#/provider", "code": "$response.body#/code"},
+    }
+    operation_ids = {op["operationId"] for path in paths.values() for op in path.values()}
+    for path in paths.values():
+        for operation in path.values():
+            for link in operation["responses"].get("201", {}).get("links", {}).values():
+                assert link["operationId"] in operation_ids
 
 
 def test_filters_document_their_allowed_values(client, db):

@@ -16,6 +16,7 @@ not the door, must hold.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -404,6 +405,10 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "portal:import-confirm": [
         (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 405 for p in PERSONAS})
     ],
+    "portal:tokens": [(lambda c: {}, {p: 302 if p == "anonymous" else 200 for p in PERSONAS})],
+    "portal:token-revoke": [
+        (lambda c: {"pk": 1}, {p: 302 if p == "anonymous" else 405 for p in PERSONAS})  # GET: POST only
+    ],
     "portal:export": [
         (
             lambda c: {"name": "programs", "fmt": "csv"},
@@ -447,6 +452,24 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "api-v1:contents_list": [(lambda c: {}, PUBLIC)],
     "api-v1:contents_detail": [(lambda c: {"content_id": c.rows[TeachingContent].pk}, PUBLIC)],
     "api-v1:curricula_list": [(lambda c: {}, PUBLIC)],
+    # a GET on a write operation's URL is the read of the same path (the writes are in API_WRITES)
+    "api-v1:programs_create": [(lambda c: {}, PUBLIC)],
+    "api-v1:programs_update": [(lambda c: {"provider_key": c.a.key, "code": "DRAFT"}, A_ONLY)],
+    "api-v1:programs_delete": [(lambda c: {"provider_key": c.a.key, "code": "PUB"}, PUBLIC)],
+    "api-v1:programs_runs_create": [
+        (lambda c: {"provider_key": c.a.key, "code": "DRAFT"}, dict.fromkeys(PERSONAS, 405))
+    ],
+    "api-v1:programs_runs_detail": [
+        (lambda c: {"provider_key": c.a.key, "code": "DRAFT", "run_id": c.rows[ProgramRun].pk}, A_ONLY)
+    ],
+    "api-v1:programs_runs_update": [
+        (lambda c: {"provider_key": c.a.key, "code": "DRAFT", "run_id": c.rows[ProgramRun].pk}, A_ONLY)
+    ],
+    "api-v1:programs_runs_delete": [
+        (lambda c: {"provider_key": c.a.key, "code": "DRAFT", "run_id": c.rows[ProgramRun].pk}, A_ONLY)
+    ],
+    "api-v1:organisations_create": [(lambda c: {}, PUBLIC)],
+    "api-v1:organisations_update": [(lambda c: {"key": c.a.key}, PUBLIC)],
 }
 
 
@@ -467,6 +490,99 @@ def test_each_route_gives_each_persona_what_the_matrix_says(client, cast, name) 
             status = client.get(url).status_code
             if status != expected[persona]:
                 mismatches.append((url, persona, status, expected[persona]))
+    assert mismatches == []
+
+
+# --- API writes: each write operation × persona, through the session (tokens: tests/functional/api) -------
+
+A_WRITERS = ("editor_a", "admin_a", "superuser")
+
+
+def _outcome(ok: int, *, hidden: bool) -> dict[str, int]:
+    """A's writers get `ok`; A's viewer a 403; the others a 404 for a row they cannot see (a draft) or
+    a 403 for one they can; anonymous callers a 401."""
+    other = 404 if hidden else 403
+    return {
+        p: 401 if p == "anonymous" else ok if p in A_WRITERS else 403 if p == "viewer_a" else other
+        for p in PERSONAS
+    }
+
+
+def _run_url(c: Cast) -> dict[str, Any]:
+    return {"provider_key": c.a.key, "code": "DRAFT", "run_id": c.rows[ProgramRun].pk}
+
+
+NEW_UNIT = {"key": "owner-u.new", "kind": "faculty", "name_ja": "新学部", "parent": "owner-u"}
+NEW_TOP = {"key": "new-u", "kind": "university", "name_ja": "新大学"}
+
+# name → (method, path arguments, body, what each persona gets)
+API_WRITES: dict[str, list[tuple[str, Callable[[Cast], dict[str, Any]], dict[str, Any] | None, dict[str, int]]]] = {
+    "api-v1:programs_create": [
+        ("POST", lambda c: {}, {"provider": "owner-u", "code": "NEW", "title_ja": "新講座"},
+         {p: 401 if p == "anonymous" else 201 if p in A_WRITERS else 403 for p in PERSONAS}),
+    ],
+    "api-v1:programs_update": [
+        ("PATCH", lambda c: {"provider_key": c.a.key, "code": "DRAFT"}, {"title_en": "x"}, _outcome(200, hidden=True)),
+        ("PATCH", lambda c: {"provider_key": c.a.key, "code": "PUB"}, {"title_en": "x"}, _outcome(200, hidden=False)),
+    ],
+    "api-v1:programs_delete": [
+        ("DELETE", lambda c: {"provider_key": c.a.key, "code": "DRAFT"}, None, _outcome(204, hidden=True)),
+        ("DELETE", lambda c: {"provider_key": c.a.key, "code": "PUB"}, None, _outcome(204, hidden=False)),
+    ],
+    "api-v1:programs_runs_create": [
+        ("POST", lambda c: {"provider_key": c.a.key, "code": "DRAFT"}, {"starts_on": "2031-04-01"},
+         _outcome(201, hidden=True)),
+    ],
+    "api-v1:programs_runs_update": [("PATCH", _run_url, {"note_en": "x"}, _outcome(200, hidden=True))],
+    "api-v1:programs_runs_delete": [("DELETE", _run_url, None, _outcome(204, hidden=True))],
+    "api-v1:organisations_create": [
+        ("POST", lambda c: {}, NEW_UNIT,
+         {p: 401 if p == "anonymous" else 201 if p in ("admin_a", "superuser") else 403 for p in PERSONAS}),
+        ("POST", lambda c: {}, NEW_TOP,
+         {p: 401 if p == "anonymous" else 201 if p in ("secretariat", "superuser") else 403 for p in PERSONAS}),
+    ],
+    "api-v1:organisations_update": [
+        ("PATCH", lambda c: {"key": "owner-u.law"}, {"name_en": "Law"},
+         {p: 401 if p == "anonymous" else 200 if p in A_WRITERS else 403 for p in PERSONAS}),
+    ],
+}  # fmt: skip
+
+
+def test_every_api_write_is_in_the_matrix() -> None:
+    from renkei.api.urls import api
+
+    writes = {
+        f"api-v1:{operation['operationId']}"
+        for path in api.get_openapi_schema()["paths"].values()
+        for method, operation in path.items()
+        if method in ("post", "put", "patch", "delete")
+    }
+    assert writes, "no write operation found"
+    assert writes == set(API_WRITES), (
+        f"state in API_WRITES what each persona gets: {sorted(writes ^ set(API_WRITES))}"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(API_WRITES))
+def test_each_api_write_gives_each_persona_what_the_matrix_says(client, cast, name) -> None:
+    mismatches = []
+    for method, arguments, body, expected in API_WRITES[name]:
+        url = reverse(name, kwargs=arguments(cast))
+        for persona in PERSONAS:
+            _log_in(client, cast.users[persona])
+            try:
+                with transaction.atomic():
+                    call = getattr(client, method.lower())
+                    response = (
+                        call(url, data=json.dumps(body), content_type="application/json")
+                        if body is not None
+                        else call(url)
+                    )
+                    raise _Undo
+            except _Undo:
+                pass
+            if response.status_code != expected[persona]:
+                mismatches.append((method, url, persona, response.status_code, expected[persona]))
     assert mismatches == []
 
 

@@ -10,22 +10,8 @@ from support.api_tokens import bearer, send
 from renkei.catalog.models import Program, ProgramRun
 from renkei.core.models import AuditEntry
 from renkei.organisations.models import Organisation
-from renkei.taxonomy.models import Concept, Scheme
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def concepts(db):
-    scheme = Scheme.objects.create(key="test-scheme", name_ja="試験分類")
-    return {
-        "field": Concept.objects.create(
-            scheme=scheme, code="F-DATA", label_ja="データ", kind=Concept.Kind.FIELD
-        ),
-        "skill": Concept.objects.create(
-            scheme=scheme, code="S-PY", label_ja="Python", kind=Concept.Kind.SKILL
-        ),
-    }
 
 
 @pytest.fixture
@@ -45,8 +31,8 @@ def test_a_token_creates_a_program_through_the_service(client, token, owner, net
         "/api/v1/programs",
         _new_program(
             unit="owner-u.law",
-            fields=["F-DATA"],
-            skills=["S-PY"],
+            fields=["f-info"],
+            skills=["s-python"],
             shared_with=["network-n"],
             audiences=["students"],
             fee_yen=12000,
@@ -58,7 +44,7 @@ def test_a_token_creates_a_program_through_the_service(client, token, owner, net
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["provider"], body["code"], body["unit"]) == ("owner-u", "API-1", "owner-u.law")
-    assert [c["code"] for c in body["fields"]] == ["F-DATA"]
+    assert [c["code"] for c in body["fields"]] == ["f-info"]
     assert body["shared_with"] == ["network-n"]
     assert response["Location"] == "/api/v1/programs/owner-u/API-1"
     program = Program.objects.get(provider__key="owner-u", code="API-1")
@@ -72,7 +58,7 @@ def test_a_token_creates_a_program_through_the_service(client, token, owner, net
 
 
 def test_a_program_is_changed_and_deleted(client, token, concepts):
-    send(client, "POST", "/api/v1/programs", _new_program(fields=["F-DATA"]), **bearer(token))
+    send(client, "POST", "/api/v1/programs", _new_program(fields=["f-info"]), **bearer(token))
     # when
     changed = send(
         client,

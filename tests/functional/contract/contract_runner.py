@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import schemathesis
+import werkzeug.test
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connections, transaction
 from schemathesis.config import SchemathesisConfig
@@ -85,11 +86,34 @@ def _bind(app: Any, shared: dict[str, Any]) -> Any:
     return application
 
 
+SOCKET_ONLY = ("max_redirects", "verify", "cert", "proxies")
+
+
+@contextlib.contextmanager
+def _in_process_probes() -> Iterator[None]:
+    """schemathesis 4.32 sends some checks' extra requests (`ignored_auth` sends the request again
+    without its token) with the settings of a network session, which its WSGI transport hands to
+    werkzeug's test client as they are; werkzeug refuses `max_redirects`. A request to the app in this
+    process has no sockets: the client drops those settings while the run lasts."""
+    original = werkzeug.test.Client.open
+
+    def open_in_process(self: Any, *args: Any, **kwargs: Any) -> Any:
+        for name in SOCKET_ONLY:
+            kwargs.pop(name, None)
+        return original(self, *args, **kwargs)
+
+    werkzeug.test.Client.open = open_in_process  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        werkzeug.test.Client.open = original  # type: ignore[method-assign]
+
+
 def run(*, app: Any, path: str, config: dict[str, Any]) -> ContractRun:
     shared = {alias: connections[alias] for alias in connections}
     result = ContractRun()
     started = time.monotonic()
-    with _shared_connections():
+    with _shared_connections(), _in_process_probes():
         schema = schemathesis.openapi.from_wsgi(
             path, _bind(app, shared), config=SchemathesisConfig.from_dict(config)
         )
