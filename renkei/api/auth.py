@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -104,5 +105,5 @@ def token_of(request: HttpRequest) -> ApiToken | None:
     return getattr(request, TOKEN_ATTRIBUTE, None)
 
 
-READ = [BearerToken(Permission.READ), anyone]
-WRITE = [BearerToken(Permission.WRITE), BrowserSession(csrf=True)]
+READ: list[Callable[[HttpRequest], Any]] = [BearerToken(Permission.READ), anyone]
+WRITE: list[Callable[[HttpRequest], Any]] = [BearerToken(Permission.WRITE), BrowserSession(csrf=True)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -25,17 +25,20 @@ from renkei.api import idempotency, problems
 from renkei.core.messages import Msg
 from renkei.core.params import Optional
 
-IdempotencyKeyHeader = Header[
-    str | Optional,
-    {
-        "alias": idempotency.HEADER,
-        "description": "Any string of your choosing (at most 255 visible ASCII characters, e.g. a UUID). "
-        "Sent again with the same request within 24 hours, it returns the first response instead of "
-        "writing twice; with a different request it is a 422; while the first is still running, a 409.",
-        "max_length": idempotency.MAX_LENGTH,
-        "pattern": f"^{idempotency.KEY_PATTERN}$",
-    },
-]
+if TYPE_CHECKING:
+    IdempotencyKeyHeader = str | None
+else:
+    IdempotencyKeyHeader = Header[
+        str | Optional,
+        {
+            "alias": idempotency.HEADER,
+            "description": "Any string of your choosing (at most 255 visible ASCII characters, e.g. a UUID). "
+            "Sent again with the same request within 24 hours, it returns the first response instead of "
+            "writing twice; with a different request it is a 422; while the first is still running, a 409.",
+            "max_length": idempotency.MAX_LENGTH,
+            "pattern": f"^{idempotency.KEY_PATTERN}$",
+        },
+    ]
 
 
 def write_operation(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

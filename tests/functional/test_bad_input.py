@@ -86,7 +86,8 @@ def site(owner_org, network):
     services.program_save(program=program, fields=[], skills=[], shared_with=[], actor=None)
 
 
-def test_every_api_parameter_refuses_bad_values_with_a_problem(client, site):
+def test_every_api_parameter_refuses_bad_values_with_a_problem(client, site, settings):
+    settings.RENKEI_API_RATES = {**settings.RENKEI_API_RATES, "address": "100000/min"}  # ~650 requests
     parameters = _api_parameters(client)
     assert len(parameters) > 40  # the document was read
     slow, wrong = [], []
@@ -95,7 +96,7 @@ def test_every_api_parameter_refuses_bad_values_with_a_problem(client, site):
             response, seconds = _timed_get(client, f"{url}?{name}={value}")
             if seconds > SECONDS:
                 slow.append((operation, name, label, round(seconds, 2)))
-            if response.status_code >= 500 or (
+            if response.status_code >= 500 or response.status_code == 429 or (
                 response.status_code >= 400 and response["Content-Type"] != "application/problem+json"
             ):
                 wrong.append((operation, name, label, response.status_code))
