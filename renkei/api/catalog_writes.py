@@ -37,7 +37,7 @@ from renkei.organisations.models import Organisation
 from renkei.organisations.params import OrganisationKey
 from renkei.taxonomy.models import Concept
 
-ORGANISATION = Msg("組織", "organisation")
+ORGANISATION = Msg("機関", "organisation")
 NETWORK = Msg("ネットワーク", "network")
 CONCEPT = Msg("概念", "concept")
 AMBIGUOUS = Msg("複数の分類にあるコードです（一意に決まりません）", "codes found in several taxonomies")

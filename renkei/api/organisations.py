@@ -49,7 +49,7 @@ def organisations_detail(request: HttpRequest, key: OrganisationKey):
 
 # --- writes (see renkei.api.writes) ---------------------------------------------------------------------
 
-ORGANISATION = Msg("組織", "organisation")
+ORGANISATION = Msg("機関", "organisation")
 
 
 def _apply(organisation: Organisation, values: dict[str, Any]) -> None:

@@ -96,8 +96,10 @@ def test_every_api_parameter_refuses_bad_values_with_a_problem(client, site, set
             response, seconds = _timed_get(client, f"{url}?{name}={value}")
             if seconds > SECONDS:
                 slow.append((operation, name, label, round(seconds, 2)))
-            if response.status_code >= 500 or response.status_code == 429 or (
-                response.status_code >= 400 and response["Content-Type"] != "application/problem+json"
+            if (
+                response.status_code >= 500
+                or response.status_code == 429
+                or (response.status_code >= 400 and response["Content-Type"] != "application/problem+json")
             ):
                 wrong.append((operation, name, label, response.status_code))
     assert not wrong

@@ -2,7 +2,9 @@
 folder) lists programs, follows the pages, creates a program and changes it, with an API token.
 
 The generated client speaks HTTP through httpx; here httpx hands each request to the WSGI application
-in this process (`httpx.WSGITransport`), so the test database is the test's own.
+in this process (`httpx.WSGITransport`), so the test database is the test's own. As Django's test client
+does, the requests leave the test's connection open (Django closes a connection at the end of a
+request when it is not in autocommit mode, and the test's transaction is not).
 """
 
 from __future__ import annotations
@@ -17,11 +19,25 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from renkei.catalog.models import Program
 from renkei.wsgi import application
 
 PACKAGE = "renkei_generated_client"
+
+
+@pytest.fixture
+def in_process() -> Iterator[httpx.WSGITransport]:
+    """An httpx transport to the WSGI application that keeps the test's database connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield httpx.WSGITransport(app=application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -52,7 +68,7 @@ def _module(package: ModuleType, name: str) -> ModuleType:
 
 
 def test_a_generated_client_lists_pages_creates_and_updates_a_program(
-    generated, owner, owner_org, api_token, make_program, concepts
+    generated, in_process, owner, owner_org, api_token, make_program, concepts
 ):
     # given: seven published programs, and a client with a token of an editor of their provider
     for n in range(7):
@@ -60,7 +76,7 @@ def test_a_generated_client_lists_pages_creates_and_updates_a_program(
     api = generated.AuthenticatedClient(
         base_url="http://localhost",
         token=api_token(owner, owner_org),
-        httpx_args={"transport": httpx.WSGITransport(app=application)},
+        httpx_args={"transport": in_process},
     )
     programs_list = _module(generated, "api.catalog.programs_list")
     programs_create = _module(generated, "api.catalog.programs_create")
