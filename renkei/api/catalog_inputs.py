@@ -11,73 +11,47 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from renkei.catalog.models import Program, Status
-from renkei.core.params import Choice, Optional, Pattern, Text
+from renkei.catalog.params import ProgramCode
+from renkei.core.params import Optional, choice, pattern, text
+from renkei.networks.params import NetworkKey
 from renkei.organisations.models import Prefecture
+from renkei.organisations.params import OrganisationKey
 
 MAX_TEXT = 20_000  # the long texts (descriptions): TextField has no limit, a request does
 
-# The type checker sees plain types; pydantic (and so the document) sees the bounds.
-if TYPE_CHECKING:
-    Title = str
-    ShortText = str
-    VenueText = str
-    LongText = str
-    ConceptCode = str
-    MunicipalityCode = str
-    Url = str
-    Email = str
-    Phone = str
-    ProgramKind = str
-    Audience = str
-    Level = str
-    Mode = str
-    Language = str
-    PrefectureCode = str
-    ProgramStatus = str
-    Key = str
-    NetKey = str
-    Code = str
-    Latitude = Decimal
-    Longitude = Decimal
-    Hours = Decimal
-    Yen = int
-    Capacity = int
-    Sessions = int
-else:
-    from renkei.catalog.params import ProgramCode as Code
-    from renkei.networks.params import NetworkKey as NetKey
-    from renkei.organisations.params import OrganisationKey as Key
-
-    Title = Annotated[Text(max_chars=300), Field(min_length=1)]
-    ShortText = Text(max_chars=300)
-    VenueText = Text(max_chars=200)
-    LongText = Text(max_chars=MAX_TEXT)
-    ConceptCode = Pattern(
-        r"[^\s\x00](?:[^\x00]{0,198}[^\s\x00])?", max_chars=200, description="A concept's code."
-    )
-    MunicipalityCode = Pattern(r"(?:[0-9]{5})?", max_chars=5, description="5 digits, or empty.")
-    Url = Annotated[Text(max_chars=500), Field(description="An http(s) URL, or empty.")]
-    Email = Text(max_chars=254)
-    Phone = Text(max_chars=40)
-    ProgramKind = Choice(Program.Kind.values)
-    Audience = Choice(Program.Audience.values)
-    Level = Choice(["", *Program.Level.values])
-    Mode = Choice(Program.Mode.values)
-    Language = Choice(Program.Language.values)
-    PrefectureCode = Choice(["", *Prefecture.values])
-    ProgramStatus = Choice(Status.values)
-    Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
-    Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
-    Hours = Annotated[Decimal, Field(ge=0, le=20_000, max_digits=7, decimal_places=1)]
-    Yen = Annotated[int, Field(ge=0, le=100_000_000)]
-    Capacity = Annotated[int, Field(ge=0, le=100_000)]
-    Sessions = Annotated[int, Field(ge=0, le=1_000)]
+Title = Annotated[str, *text(max_chars=300), Field(min_length=1)]
+ShortText = Annotated[str, *text(max_chars=300)]
+VenueText = Annotated[str, *text(max_chars=200)]
+LongText = Annotated[str, *text(max_chars=MAX_TEXT)]
+ConceptCode = Annotated[
+    str, *pattern(r"[^\s\x00](?:[^\x00]{0,198}[^\s\x00])?", max_chars=200, description="A concept's code.")
+]
+MunicipalityCode = Annotated[str, *pattern(r"(?:[0-9]{5})?", max_chars=5, description="5 digits, or empty.")]
+Url = Annotated[str, *text(max_chars=500, description="An http(s) URL, or empty.")]
+Email = Annotated[str, *text(max_chars=254)]
+Phone = Annotated[str, *text(max_chars=40)]
+ProgramKind = Annotated[str, *choice(Program.Kind.values)]
+Audience = Annotated[str, *choice(Program.Audience.values)]
+Level = Annotated[str, *choice(["", *Program.Level.values])]
+Mode = Annotated[str, *choice(Program.Mode.values)]
+Language = Annotated[str, *choice(Program.Language.values)]
+PrefectureCode = Annotated[str, *choice(["", *Prefecture.values])]
+ProgramStatus = Annotated[str, *choice(Status.values)]
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
+Hours = Annotated[Decimal, Field(ge=0, le=20_000, max_digits=7, decimal_places=1)]
+Yen = Annotated[int, Field(ge=0, le=100_000_000)]
+Capacity = Annotated[int, Field(ge=0, le=100_000)]
+Sessions = Annotated[int, Field(ge=0, le=1_000)]
+Key = OrganisationKey
+NetKey = NetworkKey
+Code = ProgramCode
 
 
 class WriteSchema(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from pydantic import Field
 
@@ -15,28 +15,19 @@ from renkei.api.catalog_inputs import (
     ShortText,
     WriteSchema,
 )
-from renkei.core.params import Choice, Optional, Pattern, Text
+from renkei.core.params import Optional, choice, pattern, text
 from renkei.organisations.models import Organisation
+from renkei.organisations.params import OrganisationKey as Key
 
-if TYPE_CHECKING:
-    Name = str
-    ShortName = str
-    UnitCode = str
-    Country = str
-    Note = str
-    Website = str
-    OrganisationKind = str
-    Key = str
-else:
-    from renkei.organisations.params import OrganisationKey as Key
-
-    Name = Annotated[Text(max_chars=300), Field(min_length=1)]
-    ShortName = Text(max_chars=100)
-    UnitCode = Text(max_chars=30)
-    Country = Pattern(r"(?:[A-Z]{2})?", max_chars=2, description="ISO 3166-1 alpha-2 (upper case), or empty.")
-    Note = Text(max_chars=200)
-    Website = Text(max_chars=200)
-    OrganisationKind = Choice(Organisation.Kind.values)
+Name = Annotated[str, *text(max_chars=300), Field(min_length=1)]
+ShortName = Annotated[str, *text(max_chars=100)]
+UnitCode = Annotated[str, *text(max_chars=30)]
+Country = Annotated[
+    str, *pattern(r"(?:[A-Z]{2})?", max_chars=2, description="ISO 3166-1 alpha-2 (upper case), or empty.")
+]
+Note = Annotated[str, *text(max_chars=200)]
+Website = Annotated[str, *text(max_chars=200)]
+OrganisationKind = Annotated[str, *choice(Organisation.Kind.values)]
 
 
 class OrganisationChanges(WriteSchema):
