@@ -40,7 +40,7 @@ def service(function: Callable[P, R]) -> Callable[P, R]:
         with in_service(name), transaction.atomic():
             return function(*args, **kwargs)
 
-    run.service_name = name  # type: ignore[attr-defined]
+    run.service_name = name  # type: ignore[attr-defined]  # the mark register_writes() looks for
     return run
 
 
