@@ -1,7 +1,7 @@
 """Catalog API: program search with facets, program detail, providers, teaching content, joint curricula, map."""
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
@@ -29,16 +29,16 @@ from renkei.catalog.params import (
     SearchLimit,
     SortOrder,
 )
-from renkei.core.pagination import Cursor, CursorParams, keyset_page
+from renkei.core.pagination import CursorParams, cursor, keyset_page
 from renkei.core.params import Optional, RecordId
 from renkei.organisations.params import OrganisationKey
 
 router = Router(tags=["catalog"])
 
-ProgramCursor = Cursor(selectors.PROGRAM_CURSOR)
-ProviderCursor = selectors.PROVIDER_KEYSET.param
-ContentCursor = selectors.CONTENT_KEYSET.param
-CurriculumCursor = selectors.CURRICULUM_KEYSET.param
+ProgramCursor = Annotated[str, *cursor(selectors.PROGRAM_CURSOR)]
+ProviderCursor = Annotated[str, *cursor(selectors.PROVIDER_KEYSET.name)]
+ContentCursor = Annotated[str, *cursor(selectors.CONTENT_KEYSET.name)]
+CurriculumCursor = Annotated[str, *cursor(selectors.CURRICULUM_KEYSET.name)]
 
 
 class ProgramSearchQuery(ProgramFilter, CursorParams):

@@ -1,17 +1,19 @@
+from typing import Annotated
+
 from django.http import HttpRequest
 from ninja import Query, Router
 
 from renkei.api.paging import page_body
 from renkei.api.schemas import MembershipPage, NetworkOut, NetworkPage
-from renkei.core.pagination import CursorParams, keyset_page
+from renkei.core.pagination import CursorParams, cursor, keyset_page
 from renkei.core.params import Optional
 from renkei.networks import selectors
 from renkei.networks.params import MembershipFilter, NetworkKey
 
 router = Router(tags=["networks"])
 
-NetworkCursor = selectors.NETWORK_KEYSET.param
-MembershipCursor = selectors.MEMBERSHIP_KEYSET.param
+NetworkCursor = Annotated[str, *cursor(selectors.NETWORK_KEYSET.name)]
+MembershipCursor = Annotated[str, *cursor(selectors.MEMBERSHIP_KEYSET.name)]
 
 
 class NetworkListQuery(CursorParams):

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -10,7 +10,7 @@ from renkei.api.paging import page_body
 from renkei.api.schemas import OrganisationDetailOut, OrganisationPage
 from renkei.api.writes import IdempotencyKeyHeader, assign, by_keys, respond, write_operation
 from renkei.core.messages import Msg
-from renkei.core.pagination import CursorParams, keyset_page
+from renkei.core.pagination import CursorParams, cursor, keyset_page
 from renkei.core.params import Optional
 from renkei.organisations import selectors, services
 from renkei.organisations.models import Organisation
@@ -19,7 +19,7 @@ from renkei.organisations.params import OrganisationFilter, OrganisationKey
 router = Router(tags=["organisations"])
 
 
-OrganisationCursor = selectors.ORGANISATION_KEYSET.param
+OrganisationCursor = Annotated[str, *cursor(selectors.ORGANISATION_KEYSET.name)]
 
 
 class OrganisationListQuery(OrganisationFilter, CursorParams):

@@ -78,11 +78,6 @@ class Keyset:
         self.name = name  # part of the signature: a cursor of one list is refused by another
         self.keys = keys
 
-    @property
-    def param(self) -> object:
-        """The `cursor` parameter of this list as a type built at run time (see `Cursor`)."""
-        return Cursor(self.name)
-
     def order(self, qs: QuerySet[T]) -> QuerySet[T]:
         return qs.order_by(*(key.order_by() for key in self.keys))
 
@@ -173,19 +168,13 @@ def cursor(name: str) -> Rules:
     )
 
 
-def Cursor(name: str) -> object:
-    """``Annotated[str, *cursor(name)]`` built at run time, for annotations that only pydantic and
-    ninja read; code that mypy checks declares ``Annotated[str, *cursor(name)]`` itself."""
-    return Annotated[str, *cursor(name)]
-
-
 Limit = Annotated[int, *integer(ge=1, le=1000, description="Items per page (1-1000).")]
 PageNumber = Annotated[int, *integer(ge=1, le=1_000_000, description="Page number.")]
 
 
 class CursorParams(Params):
     """`cursor` and `limit`: how every list of the API is paged (each list declares its `cursor`,
-    `Keyset.param`, so that a cursor of one list is not taken for another's)."""
+    `Annotated[str, *cursor(keyset.name)]`, so that a cursor of one list is not taken for another's)."""
 
     cursor: str | Optional = None
     limit: Limit = 100
