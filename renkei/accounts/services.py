@@ -28,12 +28,12 @@ def user_record_login(*, user: User) -> None:
 
 @service
 def user_create_superuser(*, username: str, password: str, display_name: str = "") -> User:
-    """A superuser (the demo's admin; `createsuperuser` does the same through Django)."""
+    """A superuser: the demo's admin."""
     return User.objects.create_superuser(username, email="", password=password, display_name=display_name)
 
 
 @service
-def user_set_password(*, user: User, password: str, actor: Any = None) -> User:
+def user_set_password(*, user: User, password: str) -> User:
     """Set a password (hashed by Django) and save it."""
     user.set_password(password)
     user.save()
