@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 
 from renkei.catalog.models import (
     CurriculumUnit,
@@ -24,7 +23,6 @@ from renkei.catalog.models import (
 from renkei.core import policy
 from renkei.core.policy import Action, Actor
 from renkei.networks import policy as network_policy
-from renkei.networks.models import Membership
 from renkei.organisations import policy as organisation_policy
 from renkei.organisations.models import Affiliation
 
@@ -136,11 +134,9 @@ def may_share(user: Actor | None, program: Program, networks: list[Any]) -> bool
     added = {network.pk for network in networks} - current
     if not added:
         return True
-    allowed = network_policy.staff_network_ids(user)
     provider = program.provider
-    members = {provider.pk, provider.root_id()}
-    today = timezone.localdate()
-    for membership in Membership.objects.filter(network_id__in=added, organisation_id__in=members):
-        if membership.is_current(today):
-            allowed = allowed | {membership.network_id}
+    members = {provider.pk, provider.root_id() or provider.pk}
+    allowed = network_policy.staff_network_ids(user) | network_policy.current_network_ids(
+        members, among=added
+    )
     return added <= allowed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils import timezone
 
@@ -55,14 +57,21 @@ def staff_network_ids(user: Actor | None) -> set[int]:
     return ids
 
 
+def current_network_ids(organisation_ids: Iterable[int], *, among: Iterable[int] | None = None) -> set[int]:
+    """Networks that any of these organisations currently belongs to (optionally only `among` these)."""
+    rows = Membership.objects.filter(organisation_id__in=list(organisation_ids))
+    if among is not None:
+        rows = rows.filter(network_id__in=list(among))
+    today = timezone.localdate()
+    return {m.network_id for m in rows if m.is_current(today)}
+
+
 def member_network_ids(user: Actor | None) -> set[int]:
     """Networks the user's organisations currently belong to (any role)."""
     ids = set(staff_network_ids(user))
     roles = organisation_policy.organisation_roles(user)
     if roles:
-        today = timezone.localdate()
-        rows = Membership.objects.filter(organisation_id__in=roles)
-        ids |= {m.network_id for m in rows if m.is_current(today)}
+        ids |= current_network_ids(roles)
     return ids
 
 
