@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorsConfig(AppConfig):
+    name = "renkei.indicators"
+    label = "indicators"
+    verbose_name = _("Indicators and reports")

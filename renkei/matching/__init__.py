@@ -1,0 +1,1 @@
+"""Needs and matching: employer surveys and hearings, needs, matching runs, gap analysis, program proposals (the ranking itself is the pure renkei.engine)."""
