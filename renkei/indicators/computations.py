@@ -97,6 +97,9 @@ class Registry:
     def get(self, key: str) -> Computation:
         return self._computations[key]
 
+    def has(self, key: str) -> bool:
+        return key in self._computations
+
     def keys(self) -> list[str]:
         return sorted(self._computations)
 
