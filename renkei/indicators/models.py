@@ -397,3 +397,11 @@ class Report(OwnedRecord):
         if self.initiative_id is not None:
             return self.initiative.owner_ids()
         return self.organisation_id, self.network_id
+
+    def clean(self) -> None:
+        super().clean()
+        enforce(
+            check_owner(
+                organisation=self.organisation_id, network=self.network_id, initiative=self.initiative_id
+            )
+        )

@@ -7,7 +7,13 @@ Reports are made by `report_generate` (run by a background job, `renkei.indicato
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from django.conf import settings
+
 from renkei.core.policy import Actor
+from renkei.core.private_files import ensure_private_dir
 from renkei.core.rules import enforce
 from renkei.core.services import (
     authorize_save,
@@ -17,6 +23,7 @@ from renkei.core.services import (
     save_checked,
     service,
 )
+from renkei.indicators import reports
 from renkei.indicators.models import Actual, Evaluation, Indicator, Initiative, Report, Target
 from renkei.indicators.rules import check_state_change
 
@@ -52,3 +59,36 @@ def actual_set_state(*, actual: Actual, state: str, actor: Actor | None) -> Actu
 
 
 register_writes(Actual, save=actual_save, delete=actual_delete, argument="actual")
+
+
+def report_folder(report: Report) -> Path:
+    return Path(settings.DATA_DIR) / "reports" / str(report.uuid)
+
+
+@service
+def report_generate(*, report: Report, actor: Actor | None) -> Report:
+    """Take the snapshot of the records the actor may see and write the report in every format;
+    keep the report (its date, its data and its files)."""
+    authorize_save(actor, report)
+    data = reports.report_data(
+        actor,
+        lang=report.language,
+        initiative=report.initiative,
+        organisation=report.organisation,
+        network=report.network,
+    )
+    report.title = data["title"][:300]
+    report.data = data
+    save_checked(report)  # the uuid and the row exist before the files are written
+    folder = ensure_private_dir(report_folder(report))
+    files = {}
+    for fmt in reports.FORMATS:
+        name = f"report-{report.language}.{fmt}"
+        path = folder / name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(reports.write(data, fmt))
+        files[fmt] = name
+    report.files = files
+    report.save(update_fields=["files", "updated_at"])
+    return report

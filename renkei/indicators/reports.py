@@ -1,0 +1,395 @@
+"""Progress reports written from the records: the data snapshot, and the same report as HTML, Excel
+(one sheet per indicator group, with native charts) and PDF (A4, Japanese set in IPAexGothic embedded
+in the file; see docs/decisions/0010-reports-pdf.md).
+
+`report_data` takes the snapshot (what the user may see, as it stands); the writers read only the
+snapshot, so a kept report can be written again exactly as it was made."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from renkei.core.jdates import format_fiscal_year
+from renkei.core.policy import Actor
+from renkei.indicators import selectors
+from renkei.indicators.models import Indicator, Initiative
+from renkei.indicators.sentences import number, sentence_en, sentence_ja
+from renkei.networks.models import Network
+from renkei.organisations.models import Organisation
+
+FORMATS = ("html", "xlsx", "pdf")
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+PDF_FONT = "IPAexGothic"
+
+LABELS = {
+    "ja": {
+        "report": "進捗報告書",
+        "generated": "作成日",
+        "summary": "概要",
+        "indicator": "指標",
+        "unit": "単位",
+        "baseline": "基準値",
+        "target": "目標",
+        "actual": "実績",
+        "fy": "年度",
+        "status": "状況",
+        "achievement": "達成度",
+        "evaluations": "評価",
+        "sample": "サンプルデータ",
+        "source": "出典",
+        "typed": "入力値",
+        "computed": "計算値",
+        "declared": "公表値",
+        "counted": "集計値",
+        "unpublished": "未公開",
+    },
+    "en": {
+        "report": "Progress report",
+        "generated": "Generated on",
+        "summary": "Summary",
+        "indicator": "Indicator",
+        "unit": "Unit",
+        "baseline": "Baseline",
+        "target": "Target",
+        "actual": "Actual",
+        "fy": "Fiscal year",
+        "status": "Status",
+        "achievement": "Achievement",
+        "evaluations": "Evaluations",
+        "sample": "sample data",
+        "source": "Source",
+        "typed": "typed",
+        "computed": "computed",
+        "declared": "declared",
+        "counted": "counted",
+        "unpublished": "not yet published",
+    },
+}
+STATUS = {
+    "ja": {"achieved": "達成", "on_track": "順調", "behind": "遅れ", "no_target": "目標なし", "no_data": "実績なし"},
+    "en": {"achieved": "achieved", "on_track": "on track", "behind": "behind", "no_target": "no target",
+           "no_data": "no data"},
+}  # fmt: skip
+
+
+def fy_label(fy: int, lang: str) -> str:
+    """令和元年度 (R1) in Japanese, FY2019 (R1) in English: the era label as users write it."""
+    short = format_fiscal_year(fy, style="short")
+    return f"{format_fiscal_year(fy)}（{short}）" if lang == "ja" else f"FY{fy} ({short})"
+
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.normalize() if value == value.to_integral_value() else value)
+
+
+def owner_of(
+    *, initiative: Initiative | None, organisation: Organisation | None, network: Network | None
+) -> dict[str, Any]:
+    if initiative is not None:
+        return {
+            "kind": "initiative",
+            "key": initiative.key,
+            "name_ja": initiative.name_ja,
+            "name_en": initiative.name_en,
+        }
+    if organisation is not None:
+        return {"kind": "organisation", "key": organisation.key, "name_ja": organisation.name_ja,
+                "name_en": organisation.name_en}  # fmt: skip
+    assert network is not None
+    return {"kind": "network", "key": network.key, "name_ja": network.name_ja, "name_en": network.name_en}
+
+
+def report_data(
+    user: Actor | None,
+    *,
+    lang: str,
+    initiative: Initiative | None = None,
+    organisation: Organisation | None = None,
+    network: Network | None = None,
+) -> dict[str, Any]:
+    """The snapshot a report is written from: every indicator the user may see, its series and sentence."""
+    owner = owner_of(initiative=initiative, organisation=organisation, network=network)
+    name = owner[f"name_{lang}"] or owner["name_ja"]
+    with translation.override(lang):
+        categories = {v: str(label) for v, label in Indicator.Category.choices}
+    groups: dict[str, dict[str, Any]] = {}
+    sample = False
+    for s in selectors.dashboard(user, initiative=initiative, organisation=organisation, network=network):
+        i = s.indicator
+        facts = s.facts()
+        a = s.assessment
+        sample = sample or s.is_sample
+        group = groups.setdefault(
+            i.category, {"category": i.category, "label": categories[i.category], "indicators": []}
+        )
+        group["indicators"].append({
+            "key": i.key,
+            "name": (i.name_en if lang == "en" else i.name_ja) or i.name_ja,
+            "unit": (i.unit_en if lang == "en" else i.unit_ja) or i.unit_ja,
+            "computation": i.computation,
+            "sample": s.is_sample,
+            "baseline": [i.baseline_fy, _num(i.baseline_value)] if i.baseline_fy else None,
+            "targets": [[t.fiscal_year, _num(t.value)] for t in s.targets],
+            "points": [
+                {"fy": p.fiscal_year, "value": _num(p.value), "origin": p.origin, "basis": p.basis,
+                 "state": p.state, "sample": p.is_sample, "records": len(p.records)}
+                for p in s.points
+            ],
+            "status": str(a.status),
+            "achievement": None if a.achievement is None else f"{a.achievement:.4f}",
+            "sentence": sentence_en(facts) if lang == "en" else sentence_ja(facts) + "。",
+        })  # fmt: skip
+    evaluations = []
+    if initiative is not None:
+        for e in selectors.evaluations_of(initiative):
+            evaluations.append({
+                "evaluator": (e.evaluator_en if lang == "en" else e.evaluator_ja) or e.evaluator_ja,
+                "fy": e.fiscal_year, "grade": e.grade,
+                "comments": (e.comments_en if lang == "en" else e.comments_ja) or e.comments_ja,
+            })  # fmt: skip
+    order = [value for value, _ in Indicator.Category.choices]
+    return {
+        "version": 1,
+        "language": lang,
+        "owner": owner,
+        "title": f"{name} {LABELS[lang]['report']}",
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "generated_on": timezone.localdate().isoformat(),
+        "sample": sample,
+        "groups": sorted(groups.values(), key=lambda g: order.index(g["category"])),
+        "evaluations": evaluations,
+    }
+
+
+def _years(ind: dict[str, Any]) -> list[int]:
+    years = {p["fy"] for p in ind["points"]} | {t[0] for t in ind["targets"]}
+    if ind["baseline"]:
+        years.add(ind["baseline"][0])
+    return sorted(years)
+
+
+def table_rows(ind: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per fiscal year: baseline, target, actual (and where the actual comes from)."""
+    by_fy = {p["fy"]: p for p in ind["points"]}
+    targets = {t[0]: t[1] for t in ind["targets"]}
+    rows = []
+    for fy in _years(ind):
+        p = by_fy.get(fy)
+        rows.append({
+            "fy": fy,
+            "baseline": ind["baseline"][1] if ind["baseline"] and ind["baseline"][0] == fy else None,
+            "target": targets.get(fy),
+            "actual": p["value"] if p else None,
+            "point": p,
+        })  # fmt: skip
+    return rows
+
+
+# --- HTML -------------------------------------------------------------------------------------------
+
+
+def write_html(data: dict[str, Any]) -> str:
+    lang = data["language"]
+    with translation.override(lang):
+        return render_to_string(
+            "portal/indicators/report_document.html",
+            {"data": data, "L": LABELS[lang], "S": STATUS[lang], "rows": {
+                ind["key"]: table_rows(ind) for g in data["groups"] for ind in g["indicators"]},
+             "fy_labels": {fy: fy_label(fy, lang) for g in data["groups"] for ind in g["indicators"]
+                           for fy in _years(ind)}},
+        )  # fmt: skip
+
+
+# --- Excel ------------------------------------------------------------------------------------------
+
+
+def _sheet_title(label: str, used: set[str]) -> str:
+    title = "".join(c for c in label if c not in "[]:*?/\\")[:31] or "Sheet"
+    base, n = title, 2
+    while title in used:
+        title = f"{base[:28]}_{n}"
+        n += 1
+    used.add(title)
+    return title
+
+
+def write_xlsx(data: dict[str, Any]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.styles import Alignment, Font
+
+    lang = data["language"]
+    L, S = LABELS[lang], STATUS[lang]
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    used = set()
+    summary.title = _sheet_title(L["summary"], used)
+    summary["A1"] = data["title"]
+    summary["A1"].font = Font(bold=True, size=14)
+    summary["A2"] = f"{L['generated']}: {data['generated_on']}"
+    row = 4
+    for header, col in ((L["indicator"], "A"), (L["status"], "B"), (L["achievement"], "C"), ("", "D")):
+        summary[f"{col}{row}"] = header
+        summary[f"{col}{row}"].font = Font(bold=True)
+    for g in data["groups"]:
+        for ind in g["indicators"]:
+            row += 1
+            summary[f"A{row}"] = ind["name"] + (f" ({L['sample']})" if ind["sample"] else "")
+            summary[f"B{row}"] = S[ind["status"]]
+            if ind["achievement"] is not None:
+                summary[f"C{row}"] = float(ind["achievement"])
+                summary[f"C{row}"].number_format = "0%"
+            summary[f"D{row}"] = ind["sentence"]
+            summary[f"D{row}"].alignment = Alignment(wrap_text=True)
+    summary.column_dimensions["A"].width = 40
+    summary.column_dimensions["D"].width = 90
+    for g in data["groups"]:
+        sheet = book.create_sheet(_sheet_title(g["label"], used))
+        r = 1
+        for ind in g["indicators"]:
+            sheet.cell(r, 1, f"{ind['name']}（{ind['unit']}）" if ind["unit"] else ind["name"]).font = Font(
+                bold=True
+            )
+            sheet.cell(r + 1, 1, ind["sentence"])
+            head = r + 2
+            for c, h in enumerate((L["fy"], L["baseline"], L["target"], L["actual"]), start=1):
+                sheet.cell(head, c, h).font = Font(bold=True)
+            rows = table_rows(ind)
+            for k, tr in enumerate(rows, start=1):
+                sheet.cell(head + k, 1, fy_label(tr["fy"], lang))
+                for c, name in ((2, "baseline"), (3, "target"), (4, "actual")):
+                    if tr[name] is not None:
+                        sheet.cell(head + k, c, float(Decimal(tr[name])))
+            last = head + len(rows)
+            if rows:
+                chart = BarChart() if len(rows) <= 2 else LineChart()
+                chart.title = ind["name"]
+                chart.y_axis.title = ind["unit"]
+                chart.add_data(
+                    Reference(sheet, min_col=2, max_col=4, min_row=head, max_row=last), titles_from_data=True
+                )
+                chart.set_categories(Reference(sheet, min_col=1, min_row=head + 1, max_row=last))
+                chart.height, chart.width = 6.5, 14
+                sheet.add_chart(chart, f"F{r}")
+            r = max(last + 2, r + 15)
+        sheet.column_dimensions["A"].width = 26
+        for col in "BCD":
+            sheet.column_dimensions[col].width = 12
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- PDF --------------------------------------------------------------------------------------------
+
+
+def font_path() -> Path:
+    """IPAexGothic (IPA Font License), shipped in the japanize-matplotlib package (ADR 0010)."""
+    return Path(str(resources.files("japanize_matplotlib") / "fonts" / "ipaexg.ttf"))
+
+
+@cache
+def _register_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont(PDF_FONT, str(font_path())))
+    return PDF_FONT
+
+
+def write_pdf(data: dict[str, Any]) -> bytes:
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _register_font()
+    lang = data["language"]
+    L, S = LABELS[lang], STATUS[lang]
+    wrap = "CJK" if lang == "ja" else None
+    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=16, wordWrap=wrap)
+    small = ParagraphStyle("small", parent=body, fontSize=8, leading=11)
+    h1 = ParagraphStyle("h1", parent=body, fontSize=16, leading=22, spaceAfter=6)
+    h2 = ParagraphStyle("h2", parent=body, fontSize=13, leading=18, spaceBefore=10, spaceAfter=4)
+    h3 = ParagraphStyle("h3", parent=body, fontSize=11, leading=15, spaceBefore=6)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
+        title=data["title"], author="Renkei", lang=lang, initialFontName=font, initialFontSize=10,
+    )  # fmt: skip
+    story: list[Any] = [
+        Paragraph(escape(data["title"]), h1),
+        Paragraph(f"{L['generated']}: {data['generated_on']}", small),
+    ]
+    if data["sample"]:
+        story.append(
+            Paragraph(
+                escape("※ " + ("サンプルデータを含みます。" if lang == "ja" else "Contains sample data.")),
+                small,
+            )
+        )
+    story.append(Spacer(1, 6))
+    story.append(Paragraph(escape(L["summary"]), h2))
+    for g in data["groups"]:
+        for ind in g["indicators"]:
+            story.append(Paragraph(escape(ind["sentence"]), body))
+    for g in data["groups"]:
+        story.append(Paragraph(escape(g["label"]), h2))
+        for ind in g["indicators"]:
+            title = ind["name"] + (f"（{ind['unit']}）" if ind["unit"] else "")
+            if ind["sample"]:
+                title += f" [{L['sample']}]"
+            story.append(Paragraph(escape(title), h3))
+            status = S[ind["status"]]
+            if ind["achievement"] is not None:
+                status += f" · {L['achievement']} {Decimal(ind['achievement']) * 100:.0f}%"
+            story.append(Paragraph(escape(status), small))
+            rows = [[L["fy"], L["baseline"], L["target"], L["actual"]]]
+            for tr in table_rows(ind):
+                rows.append(
+                    [fy_label(tr["fy"], lang)]
+                    + [
+                        number(Decimal(tr[k])) if tr[k] is not None else ""
+                        for k in ("baseline", "target", "actual")
+                    ]
+                )
+            table = Table(rows, colWidths=[55 * mm, 30 * mm, 30 * mm, 30 * mm], hAlign="LEFT")
+            table.setStyle(TableStyle([
+                ("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+            ]))  # fmt: skip
+            story += [table, Spacer(1, 4)]
+    if data["evaluations"]:
+        story.append(Paragraph(escape(L["evaluations"]), h2))
+        for e in data["evaluations"]:
+            line = f"{e['evaluator']}（{fy_label(e['fy'], lang)}）" + (f" {e['grade']}" if e["grade"] else "")
+            story += [Paragraph(escape(line), h3), Paragraph(escape(e["comments"]), body)]
+    doc.build(story)
+    return out.getvalue()
+
+
+def write(data: dict[str, Any], fmt: str) -> bytes:
+    if fmt == "html":
+        return write_html(data).encode("utf-8")
+    if fmt == "xlsx":
+        return write_xlsx(data)
+    if fmt == "pdf":
+        return write_pdf(data)
+    raise ValueError(fmt)
