@@ -39,8 +39,13 @@ def _initiative(loader: Loader, row: dict[str, Any], sources: dict[str, Source])
         Initiative,
         {"key": row["key"]},
         {
-            **{k: row.get(k, "") for k in ("name_ja", "name_en", "funder_ja", "funder_en", "aims_ja", "aims_en")},
-            "organisation": Organisation.objects.get(key=row["organisation"]) if row.get("organisation") else None,
+            **{
+                k: row.get(k, "")
+                for k in ("name_ja", "name_en", "funder_ja", "funder_en", "aims_ja", "aims_en")
+            },
+            "organisation": Organisation.objects.get(key=row["organisation"])
+            if row.get("organisation")
+            else None,
             "network": Network.objects.get(key=row["network"]) if row.get("network") else None,
             "starts_fy": row.get("starts_fy"),
             "ends_fy": row.get("ends_fy"),
