@@ -14,6 +14,7 @@ from factory.django import DjangoModelFactory
 
 from renkei.accounts.models import User
 from renkei.core.models import Source
+from renkei.indicators.models import Actual, Evaluation, Indicator, Initiative, Target
 from renkei.networks.models import (
     AgendaItem,
     Body,
@@ -174,3 +175,52 @@ class AgendaItemFactory(DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     number = factory.Sequence(lambda n: n + 1)
     title_ja = factory.Sequence(lambda n: f"議題{n}")
+
+
+class InitiativeFactory(DjangoModelFactory):
+    class Meta:
+        model = Initiative
+
+    key = factory.Sequence(lambda n: f"initiative-{n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    name_ja = "試験の取組"
+    starts_fy = 2020
+
+
+class EvaluationFactory(DjangoModelFactory):
+    class Meta:
+        model = Evaluation
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    evaluator_ja = "外部評価委員会"
+    fiscal_year = 2022
+
+
+class IndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    key = factory.Sequence(lambda n: f"indicator-{n}")
+    initiative = factory.SubFactory(InitiativeFactory)
+    name_ja = "留学生数"
+    unit_ja = "人"
+    baseline_value = 100
+    baseline_fy = 2020
+
+
+class TargetFactory(DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    fiscal_year = 2025
+    value = 200
+
+
+class ActualFactory(DjangoModelFactory):
+    class Meta:
+        model = Actual
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    fiscal_year = 2022
+    value = 150

@@ -31,13 +31,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from factories import (
     AffiliationFactory,
     AgendaItemFactory,
+    ActualFactory,
     DeclaredCountFactory,
+    EvaluationFactory,
+    IndicatorFactory,
+    InitiativeFactory,
     GroupComponentFactory,
     IdentifierFactory,
     MeetingFactory,
     NetworkStaffFactory,
     OrganisationFactory,
     PostFactory,
+    TargetFactory,
     UserFactory,
 )
 from support.admin_forms import admin_url, form_data
@@ -46,6 +51,7 @@ from renkei.catalog import services as catalog_services
 from renkei.catalog.models import CurriculumUnit, JointCurriculum, Program, ProgramRun, TeachingContent
 from renkei.core.models import AuditEntry, Source
 from renkei.core.services import registered_writes, writes_for
+from renkei.indicators.models import Actual, Evaluation, Indicator, Initiative, Report, Target
 from renkei.networks.models import (
     Attendance,
     Body,
@@ -151,6 +157,16 @@ def cast(owner_org, owner_unit, other_org, network, other_network, secretariat, 
     rows[type(staff)] = staff
     count = DeclaredCountFactory(network=network)
     rows[type(count)] = count
+    initiative = InitiativeFactory(organisation=owner_org)
+    indicator = IndicatorFactory(initiative=initiative, key="a-indicator")
+    rows.update({
+        Initiative: initiative,
+        Evaluation: EvaluationFactory(initiative=initiative),
+        Indicator: indicator,
+        Target: TargetFactory(indicator=indicator),
+        Actual: ActualFactory(indicator=indicator),
+        Report: Report.objects.create(initiative=initiative, title="A の報告書"),
+    })  # fmt: skip
     return Cast(users, owner_org, other_org, rows, published, draft, other_network)
 
 
@@ -183,6 +199,12 @@ WRITERS: dict[str, frozenset[str]] = {
     "Decision": SECRETARIAT,
     "JointCurriculum": SECRETARIAT,
     "CurriculumUnit": SECRETARIAT,
+    "Initiative": ORG_EDITORS,
+    "Evaluation": ORG_EDITORS,
+    "Indicator": ORG_EDITORS,
+    "Target": ORG_EDITORS,
+    "Actual": ORG_EDITORS,
+    "Report": ORG_EDITORS,
     "Source": frozenset({"superuser"}),
     "Scheme": frozenset({"superuser"}),
     "Concept": frozenset({"superuser"}),
@@ -427,6 +449,34 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "catalog:program-detail": [
         (lambda c: {"provider_key": c.a.key, "code": "PUB"}, PUBLIC),
         (lambda c: {"provider_key": c.a.key, "code": "DRAFT"}, A_ONLY),
+    ],
+    "indicators:home": [(lambda c: {}, PUBLIC)],
+    "indicators:computations": [(lambda c: {}, PUBLIC)],
+    "indicators:initiative": [(lambda c: {"key": c.rows[Initiative].key}, PUBLIC)],
+    "indicators:organisation": [(lambda c: {"key": c.a.key}, PUBLIC)],
+    "indicators:network": [(lambda c: {"key": "network-n"}, PUBLIC)],
+    "indicators:indicator": [(lambda c: {"key": "a-indicator"}, PUBLIC)],
+    "indicators:report-live": [(lambda c: {"kind": "initiative", "key": c.rows[Initiative].key}, PUBLIC)],
+    "indicators:report-new": [  # GET: POST only
+        (
+            lambda c: {"kind": "initiative", "key": c.rows[Initiative].key},
+            {p: 302 if p == "anonymous" else 405 for p in PERSONAS},
+        )
+    ],
+    "indicators:report-job": [
+        (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 404 for p in PERSONAS})
+    ],
+    "indicators:report-detail": [
+        (
+            lambda c: {"uuid": c.rows[Report].uuid},
+            {p: 302 if p == "anonymous" else 200 if p in (*A_SIDE, "superuser") else 404 for p in PERSONAS},
+        )
+    ],
+    "indicators:report-file": [  # the cast's report has no files
+        (
+            lambda c: {"uuid": c.rows[Report].uuid, "fmt": "pdf"},
+            {p: 302 if p == "anonymous" else 404 for p in PERSONAS},
+        )
     ],
     "set_language": [(lambda c: {}, dict.fromkeys(PERSONAS, 302))],  # a GET goes back where it came from
     "api-v1-redoc": [(lambda c: {}, PUBLIC)],
