@@ -7,10 +7,10 @@ snapshot, so a kept report can be written again exactly as it was made."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -298,7 +298,10 @@ def write_xlsx(data: dict[str, Any]) -> bytes:
 
 def font_path() -> Path:
     """IPAexGothic (IPA Font License), shipped in the japanize-matplotlib package (ADR 0010)."""
-    return Path(str(resources.files("japanize_matplotlib") / "fonts" / "ipaexg.ttf"))
+    spec = importlib.util.find_spec("japanize_matplotlib")  # found, not imported (it would load matplotlib)
+    if spec is None or spec.origin is None:
+        raise RuntimeError("japanize-matplotlib is not installed: it ships the PDF reports' Japanese font")
+    return Path(spec.origin).parent / "fonts" / "ipaexg.ttf"
 
 
 @cache

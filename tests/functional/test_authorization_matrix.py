@@ -29,15 +29,15 @@ from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from factories import (
+    ActualFactory,
     AffiliationFactory,
     AgendaItemFactory,
-    ActualFactory,
     DeclaredCountFactory,
     EvaluationFactory,
-    IndicatorFactory,
-    InitiativeFactory,
     GroupComponentFactory,
     IdentifierFactory,
+    IndicatorFactory,
+    InitiativeFactory,
     MeetingFactory,
     NetworkStaffFactory,
     OrganisationFactory,

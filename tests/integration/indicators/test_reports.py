@@ -1,0 +1,109 @@
+"""Reports of the demo's Tohoku initiative: Excel read back with openpyxl, PDF rendered with pdftoppm,
+read with pdftotext and checked with pdffonts (poppler-utils; skipped with a message without them)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from renkei.core.audit import Via, audit_context
+from renkei.indicators.models import Initiative, Report
+from renkei.indicators.services import report_folder, report_generate
+
+pytestmark = pytest.mark.django_db
+
+POPPLER = all(shutil.which(tool) for tool in ("pdftoppm", "pdftotext", "pdffonts"))
+needs_poppler = pytest.mark.skipif(
+    not POPPLER,
+    reason="poppler-utils (pdftoppm, pdftotext, pdffonts) is not installed: `make browser` installs it",
+)
+JA = [
+    "外国人留学生数は2,048人（平成25年度）から3,548人（令和元年度）に増加し、令和5年度目標の3,500人を上回った。",
+    "英語授業科目数は586科目（平成25年度）から1,065科目（令和元年度）に増加し、令和5年度目標の910科目を上回った。",
+    "協定派遣学生数は269人（平成25年度）から750人（令和元年度）に増加し、令和元年度目標の720人を上回った。",
+    "国際共修ゼミのクラス数は11クラス（平成25年度）から70クラス（令和元年度）に増加した。",
+    "緊急学生支援による経済支援を受けた学生数は3,582人（令和2年度）であった。",
+]
+EN = [
+    "International students increased from 2,048 students (FY2013) to 3,548 students (FY2019), exceeding the "
+    "FY2023 target of 3,500 students.",
+    "Outbound exchange students under agreements increased from 269 students (FY2013) to 750 students (FY2019), "
+    "exceeding the FY2019 target of 720 students.",
+]
+
+
+def _make(language: str) -> Report:
+    initiative = Initiative.objects.get(key="tohoku-global-initiative")
+    with audit_context(via=Via.COMMAND):
+        return report_generate(report=Report(initiative=initiative, language=language, title="…"), actor=None)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_the_report_is_kept_with_its_date_and_data(demo_loaded) -> None:
+    report = _make("ja")
+    assert report.created_at is not None
+    assert set(report.files) == {"html", "xlsx", "pdf"}
+    assert report.data["owner"]["key"] == "tohoku-global-initiative"
+    students = next(
+        i
+        for g in report.data["groups"]
+        for i in g["indicators"]
+        if i["key"] == "tohoku-international-students"
+    )
+    assert students["points"][0]["value"] == "3548" and students["baseline"] == [2013, "2048"]
+    html = (report_folder(report) / report.files["html"]).read_text("utf-8")
+    for sentence in JA:
+        assert sentence in html
+
+
+def test_excel_has_a_sheet_per_group_with_values_and_charts(demo_loaded) -> None:
+    report = _make("ja")
+    book = load_workbook(report_folder(report) / report.files["xlsx"])
+    assert book.sheetnames[0] == "概要"
+    assert {"学生", "教育", "国際交流", "共同プログラム", "学生支援"} <= set(book.sheetnames)
+    students = book["学生"]
+    values = [[c.value for c in row] for row in students.iter_rows(min_row=1, max_row=8, max_col=4)]
+    assert ["平成25年度（H25）", 2048, None, None] in values
+    assert ["令和元年度（R1）", None, None, 3548] in values
+    assert ["令和5年度（R5）", None, 3500, None] in values
+    for name in book.sheetnames[1:]:
+        assert book[name]._charts, f"no chart on {name}"
+    summary = [c.value for c in book["概要"]["D"] if c.value]
+    assert JA[0] in summary
+
+
+@needs_poppler
+@pytest.mark.parametrize(("language", "sentences"), [("ja", JA), ("en", EN)])
+def test_pdf_reads_back_exactly_with_every_font_embedded(
+    demo_loaded, tmp_path: Path, language, sentences
+) -> None:
+    report = _make(language)
+    pdf = report_folder(report) / report.files["pdf"]
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for sentence in sentences:
+        assert _flat(sentence) in _flat(text)
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts, "no font listed"
+    for line in fonts:
+        assert re.search(r"\byes\s+yes\s+yes\b", line), f"font not embedded (emb sub uni): {line}"
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True
+    )
+    page = next(tmp_path.glob("page*.png"))
+    assert page.stat().st_size > 10_000  # a rendered A4 page with text on it
+    artifacts = Path(__file__).resolve().parents[3] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    shutil.copy(page, artifacts / f"indicators-report-{language}-page1.png")
