@@ -58,7 +58,8 @@ def test_the_report_is_kept_with_its_date_and_data(demo_loaded) -> None:
         for i in g["indicators"]
         if i["key"] == "tohoku-international-students"
     )
-    assert students["points"][0]["value"] == "3548" and students["baseline"] == [2013, "2048"]
+    assert students["points"][0]["value"] == "3548"
+    assert students["baseline"] == [2013, "2048"]
     html = (report_folder(report) / report.files["html"]).read_text("utf-8")
     for sentence in JA:
         assert sentence in html
