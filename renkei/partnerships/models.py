@@ -33,6 +33,7 @@ class Precision(models.TextChoices):
     DAY = "day", _("day")
     MONTH = "month", _("month")
     YEAR = "year", _("year")
+    FISCAL_YEAR = "fy", _("fiscal year")
 
 
 class Basis(models.TextChoices):
@@ -526,6 +527,9 @@ class AgreementVersion(Frozen):
     signed_on = models.DateField(
         _("signed on"), null=True, blank=True, help_text=_("The last party's signature.")
     )
+    date_precision = models.CharField(
+        _("precision of the dates"), max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
     scope_ja = models.TextField(_("scope and terms (Japanese)"), blank=True)
     scope_en = models.TextField(_("scope and terms (English)"), blank=True)
     intended_outcomes_ja = models.TextField(_("intended outcomes (Japanese)"), blank=True)
@@ -922,16 +926,19 @@ class MobilityFigure(AuditedModel):
         related_name="mobility",
         verbose_name=_("agreement"),
     )
-    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), validators=YEAR)
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"),
+        null=True,
+        blank=True,
+        validators=YEAR,
+        help_text=_("Empty: a typical year, as a source states it."),
+    )
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
     category = models.CharField(_("category"), max_length=14, choices=Category.choices)
     count = models.PositiveIntegerField(_("people"), validators=COUNT)
     basis = models.CharField(_("basis"), max_length=8, choices=Basis.choices, default=Basis.COUNTED)
     qualifier = models.CharField(
         _("count is"), max_length=6, choices=Qualifier.choices, default=Qualifier.EXACT
-    )
-    per_year = models.BooleanField(
-        _("a typical year"), default=False, help_text=_("The source states it per year, not for this year.")
     )
     note_ja = models.CharField(_("note (Japanese)"), max_length=300, blank=True)
     note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
