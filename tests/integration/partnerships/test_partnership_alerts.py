@@ -45,7 +45,8 @@ def _send(day: dt.date) -> list[str]:
 def test_alerts_fire_at_each_lead_time_and_never_twice(version) -> None:
     assert _send(END - dt.timedelta(days=181)) == []
     first = _send(END - dt.timedelta(days=180))
-    assert len(first) == 1 and "180" in first[0]
+    assert len(first) == 1
+    assert "180" in first[0]
     assert mail.outbox[-1].to == ["io@example.org"]
     assert _send(END - dt.timedelta(days=180)) == []  # the same day again: nothing
     assert _send(END - dt.timedelta(days=120)) == []  # between lead times: nothing
@@ -59,7 +60,8 @@ def test_alerts_fire_at_each_lead_time_and_never_twice(version) -> None:
 
 def test_a_late_first_run_sends_one_alert_for_the_nearest_lead(version) -> None:
     sent = _send(END - dt.timedelta(days=20))
-    assert len(sent) == 1 and "30" in sent[0]
+    assert len(sent) == 1
+    assert "30" in sent[0]
     assert AgreementAlert.objects.count() == 3  # 180 and 90 are recorded as passed: never sent later
     assert _send(END - dt.timedelta(days=5)) == []
 
