@@ -291,9 +291,12 @@ def iia_approval_response(approvals: Iterable[Approval]) -> etree._Element:
     return root
 
 
-def error_response(message: str) -> etree._Element:
-    """EWP's generic error response (common-types), for a request this server refuses."""
+def error_response(message: str, user_messages: dict[str, str] | None = None) -> etree._Element:
+    """EWP's generic error response (common-types), for a request this server refuses: a message for
+    the developer and, optionally, one per language for the user."""
     doc = _Doc("ewp")
     root = doc.root("error-response")
     doc.add(root, "developer-message", message)
+    for lang, text in (user_messages or {}).items():
+        doc.add(root, "user-message", text, lang=lang)
     return root

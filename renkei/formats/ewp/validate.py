@@ -74,7 +74,9 @@ def _read_catalog(folder: Path) -> _Catalog:
             by_url[entry.get("systemId")] = base / entry.get("uri")
         elif entry.tag == f"{CATALOG_NS}uri":
             name, target = entry.get("name"), base / entry.get("uri")
-            if name.startswith("https://raw.githubusercontent.com/") or name.endswith(".xsd") and "w3.org" in name:
+            if name.startswith("https://raw.githubusercontent.com/") or (
+                name.endswith(".xsd") and "w3.org" in name
+            ):
                 by_url[name] = target
             else:
                 by_namespace.setdefault(name, target)

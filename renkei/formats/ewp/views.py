@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 from lxml import etree
 
+from renkei.core.messages import Msg
 from renkei.formats.ewp import agreements, build, registry
 
 MAX_IDS = 10
@@ -26,7 +27,27 @@ XML = "application/xml; charset=utf-8"
 
 
 class BadRequest(ValueError):
-    pass
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+MISSING = Msg("必須のパラメータ {name} がありません。", "missing required parameter: {name}")
+ONCE = Msg(
+    "パラメータ {name} は1回だけ指定してください（{count}回指定されています）。",
+    "parameter {name} must be given once, got {count}",
+)
+TOO_MANY = Msg(
+    "パラメータ {name} は{most}個までです（{count}個指定されています）。",
+    "too many values of {name}: at most {most}, got {count}",
+)
+BAD_VALUE = Msg(
+    "パラメータ {name} の値は、制御文字を含まない1〜{most}文字で指定してください。",
+    "each {name} must be 1–{most} characters without control characters",
+)
+NOT_COVERED = Msg(
+    "hei_id {hei_id} はこのサーバーが扱う機関ではありません。", "hei_id {hei_id} is not covered by this host"
+)
 
 
 def _xml(root: etree._Element, status: int = 200) -> HttpResponse:
@@ -35,17 +56,21 @@ def _xml(root: etree._Element, status: int = 200) -> HttpResponse:
     return response
 
 
+def _printable(value: str) -> bool:
+    return all(ch.isprintable() for ch in value)
+
+
 def _ids(request: HttpRequest, name: str, *, required: bool = True, single: bool = False) -> list[str]:
     values = [value.strip() for value in request.GET.getlist(name)]
     if required and not any(values):
-        raise BadRequest(f"missing required parameter: {name}")
+        raise BadRequest(MISSING.format(name=name))
     if single and len(values) > 1:
-        raise BadRequest(f"parameter {name} must be given once, got {len(values)}")
+        raise BadRequest(ONCE.format(name=name, count=len(values)))
     if len(values) > MAX_IDS:
-        raise BadRequest(f"too many values of {name}: at most {MAX_IDS}, got {len(values)}")
+        raise BadRequest(TOO_MANY.format(name=name, most=MAX_IDS, count=len(values)))
     for value in values:
-        if not value or len(value) > MAX_LENGTH:
-            raise BadRequest(f"each {name} must be 1–{MAX_LENGTH} characters")
+        if not value or len(value) > MAX_LENGTH or not _printable(value):
+            raise BadRequest(BAD_VALUE.format(name=name, most=MAX_LENGTH))
     return values
 
 
@@ -55,7 +80,9 @@ def _ewp(view: Callable[[HttpRequest], etree._Element]) -> Callable[[HttpRequest
         try:
             return _xml(view(request))
         except BadRequest as error:
-            return _xml(build.error_response(str(error)), status=400)
+            return _xml(
+                build.error_response(error.message.en, {"ja": error.message.ja, "en": error.message.en}), 400
+            )
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -76,7 +103,7 @@ def ounits(request: HttpRequest) -> etree._Element:
     wanted = _ids(request, "ounit_id", required=False) or None
     units = registry.ounits(hei_id, wanted)
     if units is None:
-        raise BadRequest(f"hei_id {hei_id} is not covered by this host")
+        raise BadRequest(NOT_COVERED.format(hei_id=hei_id))
     return build.ounits_response(units)
 
 
