@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from renkei.formats.ewp.model import Approval, Iia
 
 
-def iias(hei_id: str, iia_ids: Iterable[str]) -> list[Iia]:
+def iias(hei_id: str, iia_ids: Iterable[str] | None) -> list[Iia]:
     return []
 
 
-def approvals(hei_id: str, iia_ids: Iterable[str]) -> list[Approval]:
+def approvals(hei_id: str, iia_ids: Iterable[str] | None) -> list[Approval]:
     return []

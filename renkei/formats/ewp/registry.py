@@ -123,7 +123,7 @@ def units_of(organisation: Organisation) -> list[Organisation]:
 
 
 def _other_ids(organisation: Organisation) -> tuple[OtherId, ...]:
-    kinds = {Identifier.Scheme.ERASMUS: "erasmus", Identifier.Scheme.MEXT: "mext-school-code"}
+    kinds: dict[str, str] = {Identifier.Scheme.ERASMUS: "erasmus", Identifier.Scheme.MEXT: "mext-school-code"}
     return tuple(
         OtherId(kinds[i.scheme], i.value) for i in organisation.identifiers.all() if i.scheme in kinds
     )

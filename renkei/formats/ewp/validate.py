@@ -43,7 +43,7 @@ class _Offline(etree.Resolver):
         super().__init__()
         self.urls = urls
 
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]  # lxml's API
+    def resolve(self, system_url: str, public_id: str | None, context: object) -> object:  # type: ignore[override]
         if system_url in self.urls:
             return self.resolve_filename(str(self.urls[system_url]), context)
         if system_url.startswith(("http://", "https://")):
@@ -71,9 +71,9 @@ def _read_catalog(folder: Path) -> _Catalog:
     by_url: dict[str, Path] = {}
     for entry in root:
         if entry.tag == f"{CATALOG_NS}system":
-            by_url[entry.get("systemId")] = base / entry.get("uri")
+            by_url[entry.get("systemId", "")] = base / entry.get("uri", "")
         elif entry.tag == f"{CATALOG_NS}uri":
-            name, target = entry.get("name"), base / entry.get("uri")
+            name, target = entry.get("name", ""), base / entry.get("uri", "")
             if name.startswith("https://raw.githubusercontent.com/") or (
                 name.endswith(".xsd") and "w3.org" in name
             ):
