@@ -20,6 +20,7 @@ from renkei.formats.ewp.model import (
     Hei,
     Iia,
     InformationEntry,
+    MobilityKind,
     MobilitySpec,
     OUnit,
     Text,
@@ -200,12 +201,21 @@ def _mobility(doc: _Doc, parent: etree._Element, spec: MobilitySpec) -> None:
         doc.add(element, "receiving-ounit-id", spec.receiving_ounit_id)
     doc.add(element, "receiving-first-academic-year-id", spec.first_academic_year)
     doc.add(element, "receiving-last-academic-year-id", spec.last_academic_year)
-    doc.add(element, "mobilities-per-year", spec.mobilities_per_year)
+    # Not yet defined: EWP v7 flags the element (the transform leaves it out of the hash and such an
+    # IIA is not valid for approval); the XSD still wants a value, so a neutral one is written:
+    # 1 place, the language "und" (BCP 47: undetermined).
+    places = doc.add(element, "mobilities-per-year", spec.mobilities_per_year or 1)
+    if spec.mobilities_per_year is None:
+        places.set("not-yet-defined", "true")
     for skill in spec.language_skills:
         item = doc.add(element, "recommended-language-skill")
         doc.add(item, "language", skill.language)
         if skill.cefr_level:
             doc.add(item, "cefr-level", skill.cefr_level)
+    if not spec.language_skills and spec.kind in NEEDS_LANGUAGE:
+        item = doc.add(element, "recommended-language-skill")
+        item.set("not-yet-defined", "true")
+        doc.add(item, "language", "und")
     for area in spec.subject_areas:
         item = doc.add(element, "subject-area")
         doc.add(item, "isced-f-code", area.isced_f_code)
@@ -222,6 +232,8 @@ def _mobility(doc: _Doc, parent: etree._Element, spec: MobilitySpec) -> None:
     elif spec.total_days_per_year is not None:
         doc.add(element, "total-days-per-year", spec.total_days_per_year)
 
+
+NEEDS_LANGUAGE = frozenset({MobilityKind.STUDENT_STUDIES, MobilityKind.STAFF_TEACHER})  # XSD: minOccurs=1
 
 ORDER = {
     kind: position

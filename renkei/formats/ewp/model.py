@@ -139,10 +139,10 @@ class MobilitySpec:
     receiving_hei_id: str
     first_academic_year: str  # "2025/2026"
     last_academic_year: str
-    mobilities_per_year: int
+    mobilities_per_year: int | None  # None: not yet defined (EWP's not-yet-defined attribute)
     sending_ounit_id: str = ""
     receiving_ounit_id: str = ""
-    language_skills: tuple[LanguageSkill, ...] = ()
+    language_skills: tuple[LanguageSkill, ...] = ()  # none: one "not yet defined" where the XSD needs one
     subject_areas: tuple[SubjectArea, ...] = ()
     other_info_terms: str = ""
     total_months_per_year: Decimal | None = None  # students

@@ -115,9 +115,10 @@ def factsheet(request: HttpRequest) -> etree._Element:
 
 @_ewp
 def iias(request: HttpRequest) -> etree._Element:
-    """IIAs API v7 get: `?hei_id=…&iia_id=…` (iia_id repeatable; the HEI is the first partner)."""
+    """IIAs API v7 get: `?hei_id=…&iia_id=…` (iia_id repeatable; the HEI is the first partner). Without
+    iia_id, all of the HEI's public IIAs (a convenience in place of the index endpoint)."""
     hei_id = _ids(request, "hei_id", single=True)[0]
-    return build.iias_get_response(agreements.iias(hei_id, _ids(request, "iia_id")))
+    return build.iias_get_response(agreements.iias(hei_id, _ids(request, "iia_id", required=False) or None))
 
 
 @_ewp
@@ -125,4 +126,6 @@ def iia_approval(request: HttpRequest) -> etree._Element:
     """IIA Approval API v2: `?hei_id=…&iia_id=…` — the approvals `hei_id` (a Renkei HEI) gave to the
     partner's copies of IIAs, named by the partner's iia_id (repeatable)."""
     hei_id = _ids(request, "hei_id", single=True)[0]
-    return build.iia_approval_response(agreements.approvals(hei_id, _ids(request, "iia_id")))
+    return build.iia_approval_response(
+        agreements.approvals(hei_id, _ids(request, "iia_id", required=False) or None)
+    )

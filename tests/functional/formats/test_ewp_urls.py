@@ -6,11 +6,16 @@ from __future__ import annotations
 import pytest
 from factories import IdentifierFactory, OrganisationFactory, UnitFactory
 from lxml import etree
-from support.ewp import ewp_validator
+from support.ewp import ewp_agreement, ewp_validator, make_heis
 
 from renkei.organisations.models import Identifier
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def heis(db: None):  # type: ignore[no-untyped-def]
+    return make_heis()
 
 
 @pytest.fixture
@@ -116,3 +121,20 @@ def test_every_ewp_parameter_refuses_bad_values_in_both_languages(client, hei) -
                     if messages != {"ja", "en"} or validator.problems(root):
                         wrong.append((url, name, value[:10], "message"))
     assert wrong == []
+
+
+def test_iias_by_id_at_the_url(client, heis) -> None:
+    # given
+    home, unit, partner = heis
+    wanted = ewp_agreement(home, unit, partner)
+    ewp_agreement(home, unit, partner)
+    ewp_agreement(home, unit, partner, public=False)
+    # when
+    response = client.get("/ewp/iias", {"hei_id": "f-u.ac.jp", "iia_id": [str(wanted.iia_id), "nope"]})
+    every = etree.fromstring(client.get("/ewp/iias", {"hei_id": "f-u.ac.jp"}).content)
+    # then
+    root = etree.fromstring(response.content)
+    assert response.status_code == 200
+    assert [e.text for e in root.findall("{*}iia/{*}partner/{*}iia-id")] == [str(wanted.iia_id)]
+    assert len(every.findall("{*}iia")) == 2  # the internal one is not served
+    assert ewp_validator().problems(root) == []
