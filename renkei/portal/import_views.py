@@ -147,7 +147,9 @@ def _importer_list() -> list[dict[str, Any]]:
     lang = _lang()
     return [
         {"name": name, "label": getattr(spec, f"label_{lang}") or name,
-         "columns": [c.name for c in spec().columns], "key": list(spec.key)}
+         "columns": [getattr(c, f"label_{lang}") or c.name for c in spec().columns],
+         "codes": [c.name for c in spec().columns],
+         "key": [getattr(spec().column(k), f"label_{lang}") or k for k in spec.key]}
         for name, spec in importers().items()
     ]  # fmt: skip
 
