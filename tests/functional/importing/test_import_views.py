@@ -185,7 +185,9 @@ def test_export_downloads(client: Any, owner_org: Any) -> None:
     assert "所有大学".encode() in body
     codes = client.get(reverse("portal:export", args=["organisations", "csv"]), {"codes": "1"})
     assert b"".join(codes.streaming_content).startswith(b"\xef\xbb\xbfkey,kind,name_ja")
-    assert client.get(reverse("portal:export", args=["organisations", "csv"]), {"codes": "x"}).status_code == 400
+    assert (
+        client.get(reverse("portal:export", args=["organisations", "csv"]), {"codes": "x"}).status_code == 400
+    )
     xlsx = client.get(reverse("portal:export", args=["organisations", "xlsx"]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True)
     rows = book.worksheets[0].iter_rows(values_only=True)
