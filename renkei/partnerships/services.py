@@ -370,7 +370,8 @@ def _recipients(agreement: Agreement) -> list[str]:
     admins = Affiliation.objects.filter(
         organisation_id=agreement.owner_id, role__in=[Affiliation.Role.ADMIN, Affiliation.Role.EDITOR]
     ).select_related("user")
-    return sorted({a.user.email for a in admins if a.user.email and a.user.is_active})
+    found = sorted({a.user.email for a in admins if a.user.email and a.user.is_active})
+    return found or [getattr(settings, "RENKEI_ALERTS_FALLBACK_EMAIL", "partnerships@localhost")]
 
 
 def alerts_due(

@@ -26,7 +26,9 @@ def signed(owner_org, other_org):
         scope_ja="学生交流",
         parties=[
             AgreementParty(organisation=owner_org, signatory_name="総長", signed_on=dt.date(2022, 3, 1)),
-            AgreementParty(organisation=other_org, signatory_name="President", signed_on=dt.date(2022, 3, 10)),
+            AgreementParty(
+                organisation=other_org, signatory_name="President", signed_on=dt.date(2022, 3, 10)
+            ),
         ],
     )
     services.cooperation_condition_save(
@@ -113,11 +115,14 @@ def test_no_party_or_condition_is_added_to_a_signed_version(signed, other_org) -
 
 def test_an_amendment_is_a_new_linked_version_carrying_over_the_rest(signed) -> None:
     amendment = services.agreement_amend(
-        version=signed, actor=None, changes={"scope_ja": "学生交流と教員交流", "change_summary_ja": "教員交流を追加"}
+        version=signed,
+        actor=None,
+        changes={"scope_ja": "学生交流と教員交流", "change_summary_ja": "教員交流を追加"},
     )
     assert (amendment.number, amendment.previous, amendment.change) == (2, signed, "amendment")
     assert amendment.valid_until == signed.valid_until
-    assert amendment.parties.count() == 2 and amendment.conditions.count() == 1
+    assert amendment.parties.count() == 2
+    assert amendment.conditions.count() == 1
     assert amendment.conditions.get().eqf_levels == [7, 8]
     # sign it: parties sign again
     for party in amendment.parties.all():
@@ -127,7 +132,8 @@ def test_an_amendment_is_a_new_linked_version_carrying_over_the_rest(signed) -> 
         services.agreement_transition(version=amendment, status=status, actor=None, today=TODAY)
     services.agreement_sign(version=amendment, actor=None, today=TODAY)
     signed.refresh_from_db()
-    assert signed.status == "amended" and signed.scope_ja == "学生交流"
+    assert signed.status == "amended"
+    assert signed.scope_ja == "学生交流"
     with pytest.raises(ValidationError):
         services.agreement_amend(version=signed, actor=None)
 
@@ -136,14 +142,17 @@ def test_a_renewal_has_new_dates(signed) -> None:
     renewal = services.agreement_renew(
         version=signed, actor=None, valid_from=dt.date(2027, 4, 1), valid_until=dt.date(2032, 3, 31)
     )
-    assert renewal.change == "renewal" and renewal.valid_from == dt.date(2027, 4, 1)
+    assert renewal.change == "renewal"
+    assert renewal.valid_from == dt.date(2027, 4, 1)
     assert renewal.scope_ja == signed.scope_ja
 
 
 def test_terminate_keeps_the_content(signed) -> None:
     services.agreement_terminate(version=signed, actor=None, reason="合意により", today=TODAY)
     signed.refresh_from_db()
-    assert signed.status == "terminated" and signed.terminated_on == TODAY and signed.scope_ja == "学生交流"
+    assert signed.status == "terminated"
+    assert signed.terminated_on == TODAY
+    assert signed.scope_ja == "学生交流"
     with pytest.raises(ValidationError):
         services.agreement_renew(version=signed, actor=None, valid_from=TODAY, valid_until=None)
 
