@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", unknown_path),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ewp/", include("renkei.formats.ewp.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

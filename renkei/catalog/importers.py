@@ -92,7 +92,7 @@ class ProgramImport(ImportSpec):
             field_column(p, "description_en", label_ja="英語説明", label_en="Description (English)"),
             field_column(p, "kind", label_ja="種別", label_en="Kind"),
             field_column(p, "audiences", label_ja="対象", label_en="Audiences", aliases=("対象者",),
-                         parse=audiences(), unordered=True),
+                         parse=audiences(), unordered=True, choices=tuple(Program.Audience.choices)),
             field_column(p, "fields", label_ja="分野", label_en="Fields", parse=concept_code,
                          ref=Ref(Concept, "code", limit_to={"kind": Concept.Kind.FIELD}), many=True),
             field_column(p, "skills", label_ja="スキル", label_en="Skills", parse=concept_code,

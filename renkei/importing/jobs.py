@@ -24,7 +24,7 @@ from django.db import transaction
 
 from renkei.core.audit import Via
 from renkei.importing.applying import apply_plan
-from renkei.importing.exporting import render
+from renkei.importing.exporting import display, header_label
 from renkei.importing.planning import plan_import
 from renkei.importing.plans import CREATE, Plan
 from renkei.importing.problems import ImportRejected, Msg, Problem
@@ -108,19 +108,43 @@ def _discard_upload(job_id: Any) -> None:
 # --- the work the tasks run ----------------------------------------------------------------------------
 
 
+def _both(make: Any) -> dict[str, str]:
+    return {"ja": make("ja"), "en": make("en")}
+
+
 def change_rows(plan: Plan, limit: int = SAMPLE) -> list[dict[str, Any]]:
-    """The first `limit` rows that would change, ready for a template."""
+    """The first `limit` rows that would change, ready for a template: each column by its label and
+    each value as people read it (choices by their labels, yes/no in words), in both languages (the
+    page picks the reader's)."""
     rows = []
     for change in plan.writes[:limit]:
-        fields = [
-            {"column": plan.header(name), "before": "" if change.action == CREATE else render(change.before.get(name)),
-             "after": render(value)}
-            for name, value in change.after.items()
-            if change.action != CREATE or value not in ("", None, [])
-        ]  # fmt: skip
+        fields = []
+        for name, value in change.after.items():
+            if change.action == CREATE and value in ("", None, []):
+                continue
+            column = plan.spec.column(name)
+            before = None if change.action == CREATE else change.before.get(name)
+            fields.append({
+                "column": _both(lambda lang, c=column: header_label(c, lang)),
+                "before": _both(lambda lang, c=column, v=before: display(c, v, lang)),
+                "after": _both(lambda lang, c=column, v=value: display(c, v, lang)),
+            })  # fmt: skip
         rows.append({"row": change.row, "action": change.action, "key": "/".join(map(str, change.key)),
                      "fields": fields})  # fmt: skip
     return rows
+
+
+def localised_changes(changes: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The preview rows in one language (rows stored before labels were kept pass through as they are)."""
+    pick = {"ja": "ja", "en": "en"}.get(lang, "ja")
+
+    def one(value: Any) -> Any:
+        return value.get(pick, "") if isinstance(value, dict) else value
+
+    return [
+        {**row, "fields": [{key: one(value) for key, value in field.items()} for field in row["fields"]]}
+        for row in changes
+    ]
 
 
 def _plan(run: Run) -> tuple[Plan, Any]:

@@ -34,7 +34,7 @@ from renkei.importing.plans import (
 )
 from renkei.importing.problems import CellError, ImportRejected, Msg, Problem, Problems, file_problem
 from renkei.importing.readers import Table, open_table
-from renkei.importing.spec import Column, ImportSpec, Ref, RowContext, visible_rows
+from renkei.importing.spec import Column, ImportSpec, Ref, RowContext, importers, visible_rows
 from renkei.importing.xlsx_formulas import FormulaResult
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -44,6 +44,37 @@ SHARED_MAX = 64  # characters: longer values rarely repeat
 
 def fold(header: Any) -> str:
     return _FOLD.sub("", nfkc(header).casefold()) if header is not None else ""
+
+
+def column_forms(column: Column) -> list[str]:
+    """What a header cell may say for this column: its code, its labels, its aliases."""
+    return [f for f in (column.name, column.label_ja, column.label_en, *column.aliases) if f]
+
+
+def header_forms(spec: ImportSpec) -> dict[str, Column]:
+    names: dict[str, Column] = {}
+    for declared in spec.columns:
+        for form in column_forms(declared):
+            names.setdefault(fold(form), declared)
+    return names
+
+
+def recognise(header: list[Any], *, exclude: str = "") -> ImportSpec | None:
+    """The importer whose columns name every filled header cell (the one naming most, if several), or
+    None. Tells a programs file uploaded as organisations from a file with a misspelt column."""
+    written = [fold(h) for h in header if h is not None and str(h).strip()]
+    if not written:
+        return None
+    best: tuple[int, str] | None = None
+    for name, spec_class in importers().items():
+        if name == exclude:
+            continue
+        forms = header_forms(spec_class())
+        if all(w in forms for w in written):
+            known = len({forms[w].name for w in written})
+            if best is None or known > best[0]:
+                best = (known, name)
+    return importers()[best[1]]() if best else None
 
 
 def _formula_error(result: FormulaResult) -> CellError:
@@ -94,15 +125,13 @@ class _Planner:
         self.changes: list[RowChange] = []
         self.first_create: int | None = None
         self.shared: dict[Any, Any] = {}  # one object for each short value repeated across rows
+        self.forms: dict[str, set[str]] = {}  # column name → the folded forms its header may take
+        self.data_started = False
 
     # header
     def map_header(self, header: list[Any]) -> None:
         spec = self.spec
-        names: dict[str, Column] = {}
-        for declared in spec.columns:
-            for form in (declared.name, declared.label_ja, declared.label_en, *declared.aliases):
-                if form:
-                    names.setdefault(fold(form), declared)
+        names = header_forms(spec)
         if len(header) > self.limits.max_columns:
             raise file_problem(
                 f"列が多すぎます（{len(header)}列、上限{self.limits.max_columns}列）。",
@@ -111,7 +140,7 @@ class _Planner:
             )
         self.width = len(header)
         found: dict[str, int] = {}
-        allowed = ", ".join(c.name for c in spec.columns)
+        unknown: list[str] = []
         for index, raw in enumerate(header):
             written = "" if raw is None else str(raw).strip()
             if not written:
@@ -119,15 +148,9 @@ class _Planner:
                 continue
             column = names.get(fold(written))
             if column is None:
+                unknown.append(written)
                 self.problems.add(
-                    Problem(
-                        Msg(
-                            f"不明な列です。使える列: {allowed}",
-                            f"Unknown column. The columns are: {allowed}",
-                        ),
-                        column=written,
-                        code="unknown_column",
-                    )
+                    Problem(Msg("不明な列です。", "Unknown column."), column=written, code="unknown_column")
                 )
                 continue
             if column.name in found:
@@ -144,6 +167,7 @@ class _Planner:
                 )
                 continue
             found[column.name] = index
+            self.forms[column.name] = {fold(f) for f in column_forms(column)}
             self.headers[column.name] = written
             self.layout.append((index, column))
         for column in spec.columns:
@@ -155,13 +179,54 @@ class _Planner:
                         code="missing_column",
                     )
                 )
+        if unknown:
+            other = recognise(header, exclude=spec.name)
+            if other is not None:
+                raise file_problem(
+                    f"このファイルの見出しは「{other.label_ja or other.name}」のものです"
+                    f"（「{spec.label_ja or spec.name}」の列ではありません）。"
+                    f"取り込む内容に「{other.label_ja or other.name}」を選んで、もう一度アップロードしてください。",
+                    f"This file's header is that of “{other.label_en or other.name}”, "
+                    f"not of “{spec.label_en or spec.name}”. "
+                    f"Choose “{other.label_en or other.name}” as what the file contains and upload it again.",
+                    code="wrong_kind",
+                )
+            allowed_ja = "、".join(c.label_ja or c.name for c in spec.columns)
+            allowed_en = ", ".join(c.label_en or c.name for c in spec.columns)
+            self.problems.add(
+                Problem(
+                    Msg(
+                        f"不明な列が{len(unknown)}列あります。「{spec.label_ja or spec.name}」の列: {allowed_ja}",
+                        f"{len(unknown)} unknown column(s). The columns of “{spec.label_en or spec.name}” "
+                        f"are: {allowed_en}",
+                    ),
+                    code="unknown_columns",
+                )
+            )
         if self.problems:
             raise ImportRejected(self.problems)
+
+    def is_header_again(self, cells: list[Any]) -> bool:
+        """Whether a row repeats the header in other words (an export's labels under its hidden codes
+        row, or codes under labels): each filled cell names its own column, and at least half are filled."""
+        filled = 0
+        for index, column in self.layout:
+            raw = cells[index] if index < len(cells) else None
+            if raw is None or not str(raw).strip():
+                continue
+            if fold(raw) not in self.forms[column.name]:
+                return False
+            filled += 1
+        return filled > 0 and filled * 2 >= len(self.layout)
 
     # rows
     def parse(self, number: int, cells: list[Any]) -> RowContext | None:
         if not any(c is not None and str(c).strip() for c in cells):
             return None
+        if not self.data_started:
+            self.data_started = True
+            if self.is_header_again(cells):
+                return None
         values: dict[str, Any] = {}
         errors: dict[str, CellError] = {}
         limit = self.limits.max_cell_chars

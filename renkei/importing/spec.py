@@ -102,6 +102,8 @@ class Column:
     attr: str | None = None  # the model field, when it is not `name`
     help_ja: str = ""
     help_en: str = ""
+    choices: tuple[tuple[Any, Any], ...] = ()  # values → labels people read (exports, preview)
+    boolean: bool = False  # shown as はい/いいえ (yes/no)
 
     @property
     def field_name(self) -> str:
@@ -171,7 +173,14 @@ def field_column(model: type[models.Model], name: str, **overrides: Any) -> Colu
         blank, empty = True, ""
     else:
         blank, empty = False, None
-    values: dict[str, Any] = {"name": name, "parse": _parser_for(f), "blank": blank, "empty": empty}
+    values: dict[str, Any] = {
+        "name": name,
+        "parse": _parser_for(f),
+        "blank": blank,
+        "empty": empty,
+        "choices": tuple(f.choices or ()),
+        "boolean": isinstance(f, models.BooleanField),
+    }
     values.update(overrides)
     return Column(**values)
 

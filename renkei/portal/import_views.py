@@ -7,7 +7,7 @@ jobs (`renkei.importing.jobs`, run by `renkei worker`) whose progress the page p
 from __future__ import annotations
 
 import tempfile
-from typing import Any
+from typing import Annotated, Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -24,12 +24,14 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from renkei.core import policy
+from renkei.core.params import ParamErrors, Params, flag
 from renkei.importing import Limits, importers, jobs
 from renkei.importing.decoding import ENCODING_CHOICES
 from renkei.importing.exporting import CONTENT_TYPES, csv_chunks, write_xlsx
 from renkei.jobs.models import Job
 from renkei.jobs.selectors import job_for_user, job_status
 from renkei.organisations.selectors import organisation_acting_for
+from renkei.portal.params import bad_parameters
 
 
 def _lang() -> str:
@@ -145,7 +147,9 @@ def _importer_list() -> list[dict[str, Any]]:
     lang = _lang()
     return [
         {"name": name, "label": getattr(spec, f"label_{lang}") or name,
-         "columns": [c.name for c in spec().columns], "key": list(spec.key)}
+         "columns": [getattr(c, f"label_{lang}") or c.name for c in spec().columns],
+         "codes": [c.name for c in spec().columns],
+         "key": [getattr(spec().column(k), f"label_{lang}") or k for k in spec.key]}
         for name, spec in importers().items()
     ]  # fmt: skip
 
@@ -160,11 +164,14 @@ def _own_job(request: HttpRequest, job_id: str) -> Job:
 def _job_context(job: Job) -> dict[str, Any]:
     lang = _lang()
     status = job_status(job, lang)
+    result = dict(job.result)
+    if "changes" in result:
+        result["changes"] = jobs.localised_changes(result["changes"], lang)
     return {
         "job": job,
         "status": status,
         "filename": job.params.get("filename", ""),
-        "result": job.result,
+        "result": result,
         "problems": [p[lang] for p in job.result.get("problems", [])],
         "finished": status.finished,
     }
@@ -208,21 +215,32 @@ def import_retry(request: HttpRequest, job_id: str) -> HttpResponse:
     return redirect("portal:import-job", job_id=job.pk)
 
 
+class ExportPage(Params):
+    codes: Annotated[bool, *flag(description="true: column codes and stored codes (for machines).")] = False
+
+
 @require_GET
 def export_download(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
-    """Everything the user may see, in the importer's columns (an import reads it back unchanged)."""
+    """Everything the user may see, in the importer's columns (an import reads it back unchanged): with
+    the labels people read in the user's language, or with `?codes=1` the column and value codes."""
+    try:
+        params = ExportPage.from_request(request)
+    except ParamErrors as exc:
+        return bad_parameters(request, exc)
     spec_class = importers().get(name)
     if spec_class is None or fmt not in CONTENT_TYPES:
         raise Http404
     spec = spec_class()
     queryset = spec.export_queryset(request.user)
-    filename = f"renkei-{name}-{timezone.localdate():%Y%m%d}.{fmt}"
+    lang = _lang()
+    filename = f"renkei-{name}-{timezone.localdate():%Y%m%d}{'-codes' if params.codes else ''}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_chunks(spec, queryset), content_type=CONTENT_TYPES[fmt])
+        chunks = csv_chunks(spec, queryset, codes=params.codes, lang=lang)
+        response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     spooled = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    write_xlsx(spec, queryset, spooled)
+    write_xlsx(spec, queryset, spooled, codes=params.codes, lang=lang)
     spooled.seek(0)
     return FileResponse(spooled, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt])
 

@@ -519,6 +519,12 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
         (lambda c: {"provider_key": c.a.key, "code": "DRAFT", "run_id": c.rows[ProgramRun].pk}, A_ONLY)
     ],
     "api-v1:organisations_create": [(lambda c: {}, PUBLIC)],
+    # EWP documents (renkei/formats/ewp): public open data; without the required hei_id → 400 error-response
+    "ewp:institutions": [(lambda c: {}, dict.fromkeys(PERSONAS, 400))],
+    "ewp:ounits": [(lambda c: {}, dict.fromkeys(PERSONAS, 400))],
+    "ewp:factsheet": [(lambda c: {}, dict.fromkeys(PERSONAS, 400))],
+    "ewp:iias": [(lambda c: {}, dict.fromkeys(PERSONAS, 400))],
+    "ewp:iia-approval": [(lambda c: {}, dict.fromkeys(PERSONAS, 400))],
     "api-v1:organisations_update": [(lambda c: {"key": c.a.key}, PUBLIC)],
 }
 

@@ -181,11 +181,18 @@ def test_export_downloads(client: Any, owner_org: Any) -> None:
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="renkei-organisations-')
     body = b"".join(response.streaming_content)
-    assert body.startswith(b"\xef\xbb\xbfkey,kind,name_ja")
+    assert body.startswith("\ufeffキー,種別,名称".encode())  # labels people read, in the page's language
     assert "所有大学".encode() in body
+    codes = client.get(reverse("portal:export", args=["organisations", "csv"]), {"codes": "1"})
+    assert b"".join(codes.streaming_content).startswith(b"\xef\xbb\xbfkey,kind,name_ja")
+    assert (
+        client.get(reverse("portal:export", args=["organisations", "csv"]), {"codes": "x"}).status_code == 400
+    )
     xlsx = client.get(reverse("portal:export", args=["organisations", "xlsx"]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True)
-    assert next(book.worksheets[0].iter_rows(values_only=True))[0] == "key"
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    assert next(rows)[0] == "key"  # the hidden row of codes
+    assert next(rows)[0] == "キー"
     assert client.get(reverse("portal:export", args=["castles", "csv"])).status_code == 404
     assert client.get(reverse("portal:export", args=["organisations", "pdf"])).status_code == 404
 

@@ -29,10 +29,10 @@ def _import(name: str, data: bytes, filename: str = "f.csv") -> Any:
     return plan
 
 
-def _export(name: str, fmt: str) -> bytes:
+def _export(name: str, fmt: str, **options: Any) -> bytes:
     spec = get_importer(name)
     buffer = io.BytesIO()
-    export(spec, spec.model.objects.all(), buffer, fmt=fmt)
+    export(spec, spec.model.objects.all(), buffer, fmt=fmt, **options)
     return buffer.getvalue()
 
 
@@ -45,7 +45,7 @@ def test_formula_injection_is_accepted_as_text_and_exported_escaped(db: None) ->
     # then: stored as text, exactly
     assert Organisation.objects.get(key="f-eq").name_ja == INJECTIONS["f-eq"]
     # and: the CSV export is UTF-8 with BOM and escapes them
-    data = _export("organisations", "csv")
+    data = _export("organisations", "csv", codes=True)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = {r[0]: r for r in csv.reader(io.StringIO(data.decode("utf-8-sig")))}
     header = rows.pop("key")
@@ -56,10 +56,10 @@ def test_formula_injection_is_accepted_as_text_and_exported_escaped(db: None) ->
     # and: the .xlsx export holds them as text cells with the apostrophe, never as formulas
     book = openpyxl.load_workbook(io.BytesIO(_export("organisations", "xlsx")))
     sheet = book.active
-    column = [c.value for c in sheet[1]].index("name_ja") + 1
+    column = [c.value for c in sheet[1]].index("name_ja") + 1  # the hidden row of codes
     cells = {
         sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=column)
-        for r in range(2, sheet.max_row + 1)
+        for r in range(3, sheet.max_row + 1)
     }
     for key, text in stored.items():
         assert cells[key].data_type == "s"
@@ -97,12 +97,18 @@ def test_the_export_command_writes_csv_and_xlsx(catalog_base: Any, tmp_path: Pat
     csv_path, xlsx_path = tmp_path / "programs.csv", tmp_path / "programs.xlsx"
     call_command("export", "programs", "--format", "csv", "-o", str(csv_path), stderr=io.StringIO())
     call_command("export", "programs", "-o", str(xlsx_path), stderr=io.StringIO())
+    codes_path = tmp_path / "programs-codes.csv"
+    call_command("export", "programs", "--codes", "-o", str(codes_path), stderr=io.StringIO())
     text = csv_path.read_bytes().decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("provider,code,unit,title_ja")
+    assert text.splitlines()[0].startswith("提供機関,コード,実施部局,名称")  # Japanese labels by default
     assert "tohoku-u,DS101,tohoku-u.eng,データサイエンス入門" in text
+    codes = codes_path.read_bytes().decode("utf-8-sig")
+    assert codes.splitlines()[0].startswith("provider,code,unit,title_ja")
     sheet = openpyxl.load_workbook(xlsx_path, read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][:2] == ("tohoku-u", "DS101")
+    assert rows[0][:2] == ("provider", "code")  # the hidden row of codes
+    assert rows[1][:2] == ("提供機関", "コード")
+    assert rows[2][:2] == ("tohoku-u", "DS101")
 
 
 def test_the_export_command_writes_to_standard_output_by_default(catalog_base: Any) -> None:

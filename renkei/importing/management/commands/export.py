@@ -1,4 +1,5 @@
-"""`renkei export <importer> [--format csv|xlsx] -o FILE`: everything stored, in the importer's columns."""
+"""`renkei export <importer> [--format csv|xlsx] [--codes] [--lang ja|en] -o FILE`: everything stored, in
+the importer's columns — with Japanese labels by default, or the column and value codes with --codes."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "-o", "--output", default="-", help="The file to write ('-' for standard output)."
         )
+        parser.add_argument(
+            "--codes",
+            action="store_true",
+            help="Column codes in the header and stored codes as values (default: labels people read).",
+        )
+        parser.add_argument(
+            "--lang", choices=["ja", "en"], default="ja", help="Language of the labels (default: ja)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         available = importers()
@@ -40,9 +49,9 @@ class Command(BaseCommand):
             binary: object = getattr(stream, "buffer", stream)
             if not isinstance(binary, BinaryOut):
                 raise RuntimeError(f"Standard output ({type(binary).__name__}) has no write method.")
-            export(spec, queryset, binary, fmt=fmt)
+            export(spec, queryset, binary, fmt=fmt, codes=options["codes"], lang=options["lang"])
             return
         path = Path(output)
         with path.open("wb") as handle:
-            export(spec, queryset, handle, fmt=fmt)
+            export(spec, queryset, handle, fmt=fmt, codes=options["codes"], lang=options["lang"])
         self.stderr.write(f"{queryset.count():,} → {path} ({fmt})")
