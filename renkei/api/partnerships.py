@@ -2,8 +2,6 @@
 activities, agreements with their versions (signed ones only for the public, and only when the owner
 publishes the agreement), and staff writes of activities through the services."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Any
 

@@ -24,16 +24,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Redoc, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from renkei.api import (
-    auth,
-    catalog,
-    networks,
-    organisations,
-    partnerships,
-    problems,
-    throttling,
-)
+from renkei.api import auth, catalog, catalog_writes, networks, organisations, problems, throttling  # noqa: F401 (catalog_writes adds its operations to the catalog's router)
 from renkei.api.links import add_links
+from renkei.api.partnerships import router as partnerships_router
 from renkei.core.messages import Msg
 from renkei.core.middleware import content_security_policy
 from renkei.core.params import ParamErrors, problems_from_errors
@@ -106,7 +99,7 @@ api.add_decorator(problems.query_guard, mode="view")
 api.add_router("", organisations.router)
 api.add_router("", networks.router)
 api.add_router("", catalog.router)
-api.add_router("", partnerships.router)
+api.add_router("", partnerships_router)
 
 
 @api.exception_handler(ValidationError)

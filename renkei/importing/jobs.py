@@ -25,9 +25,11 @@ from django.db import transaction
 from renkei.core.audit import Via
 from renkei.importing.applying import apply_plan
 from renkei.importing.exporting import display, header_label
-from renkei.importing.planning import plan_import
+from renkei.importing.limits import Limits
+from renkei.importing.planning import plan_import, plan_table, recognise
 from renkei.importing.plans import CREATE, Plan
 from renkei.importing.problems import ImportRejected, Msg, Problem
+from renkei.importing.readers import open_table
 from renkei.importing.spec import get_importer
 from renkei.jobs.models import Job
 from renkei.jobs.runner import Run
@@ -37,6 +39,11 @@ KIND = "import"
 PREVIEW, COMMIT = "preview", "commit"
 TTL = 24 * 3600  # an upload is kept this long
 SAMPLE = 500  # changes shown on the preview page
+AUTO = "auto"  # the importer chosen from the file's header (`planning.recognise`)
+UNRECOGNISED = Msg(
+    "見出しからファイルの種類を判定できませんでした。「ファイルの内容」で種類を選んで、もう一度アップロードしてください。",
+    "The kind of file could not be recognised from its header. Choose what the file contains and upload it again.",
+)
 CHANGED = Msg(
     "プレビューの後にファイルの内容またはデータが変わりました。もう一度アップロードしてください。何も書き込んでいません。",
     "The file or the data changed after the preview. Upload the file again; nothing was written.",
@@ -154,10 +161,22 @@ def _plan(run: Run) -> tuple[Plan, Any]:
         raise ImportRejected([Problem(EXPIRED, code="expired")])
     user = get_user_model().objects.get(pk=job.user_id)
     params = job.params
-    plan = plan_import(
-        get_importer(params["importer"]), path.read_bytes(), filename=params["filename"],
-        encoding=params.get("encoding") or None, user=user, progress=run.progress,
-    )  # fmt: skip
+    if params["importer"] != AUTO:
+        plan = plan_import(
+            get_importer(params["importer"]), path.read_bytes(), filename=params["filename"],
+            encoding=params.get("encoding") or None, user=user, progress=run.progress,
+        )  # fmt: skip
+        return plan, user
+    limits = Limits.from_settings()
+    table = open_table(
+        path.read_bytes(), filename=params["filename"], encoding=params.get("encoding") or None, limits=limits
+    )
+    spec = recognise(table.header)
+    if spec is None:
+        raise ImportRejected([Problem(UNRECOGNISED, code="unrecognised")])
+    plan = plan_table(
+        spec, table, filename=params["filename"], user=user, limits=limits, progress=run.progress
+    )
     return plan, user
 
 
@@ -179,7 +198,9 @@ def import_preview_run(run: Run) -> None:
     run.finish(
         Job.State.WAITING,
         result={"counts": plan.counts, "fingerprint": plan.fingerprint, "changes": change_rows(plan),
-                "format": plan.format, "file_encoding": plan.encoding},
+                "format": plan.format, "file_encoding": plan.encoding, "importer": plan.spec.name,
+                "importer_label": {"ja": plan.spec.label_ja or plan.spec.name,
+                                   "en": plan.spec.label_en or plan.spec.name}},
     )  # fmt: skip
 
 

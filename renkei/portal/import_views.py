@@ -58,7 +58,9 @@ class ImportForm(forms.Form):
         importer = self.fields["importer"]
         if not isinstance(importer, forms.ChoiceField):
             raise TypeError(f"ImportForm.importer must be a ChoiceField, not {type(importer).__name__}")
-        importer.choices = [(n, getattr(s, label) or n) for n, s in importers().items()]
+        importer.choices = [(jobs.AUTO, _("Recognise it from the file's header"))] + [
+            (n, getattr(s, label) or n) for n, s in importers().items()
+        ]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -124,7 +126,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _import_start(request: HttpRequest, upload_limit: _UploadLimit) -> HttpResponse:
     _require_editor(request.user)
-    initial = {"importer": request.GET.get("kind")}
+    initial = {"importer": request.GET.get("kind") or jobs.AUTO}
     form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
     if upload_limit.refused:
         context = {
@@ -167,6 +169,8 @@ def _job_context(job: Job) -> dict[str, Any]:
     result = dict(job.result)
     if "changes" in result:
         result["changes"] = jobs.localised_changes(result["changes"], lang)
+    if isinstance(result.get("importer_label"), dict):
+        result["importer_label"] = result["importer_label"].get(lang, "")
     return {
         "job": job,
         "status": status,

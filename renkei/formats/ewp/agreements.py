@@ -30,9 +30,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from renkei.core import policy
+from renkei.core.policy import Actor
 from renkei.formats.ewp import registry
 from renkei.formats.ewp.model import (
     Approval,
@@ -156,12 +157,17 @@ def _partner(party: AgreementParty, *, hei_id: str, iia_id: str, covered: Organi
     )
 
 
-def _versions(owner: Organisation) -> list[AgreementVersion]:
-    """The current (latest signed, public) version of each public agreement the owner holds."""
-    public = policy.visible(registry.PUBLIC, AgreementVersion.objects.all())
+def _versions(owner: Organisation, reader: Actor | None) -> list[AgreementVersion]:
+    """The current signed version of each agreement the owner holds, as `reader` may see them
+    (anonymous: public agreements only; None: the system, every agreement)."""
+    versions_seen: QuerySet[AgreementVersion] = AgreementVersion.objects.all()
+    agreements_seen: QuerySet[Agreement] = Agreement.objects.all()
+    if reader is not None:
+        versions_seen = policy.visible(reader, versions_seen)
+        agreements_seen = policy.visible(reader, agreements_seen)
     versions = (
-        public.filter(
-            agreement__owner=owner, agreement__in=policy.visible(registry.PUBLIC, Agreement.objects.all())
+        versions_seen.filter(
+            agreement__owner=owner, agreement__in=agreements_seen, status__in=agreement_rules.SIGNED_STATES
         )
         .select_related("agreement")
         .prefetch_related(
@@ -220,8 +226,9 @@ def iia_of(version: AgreementVersion, covered: dict[int, Organisation]) -> Iia |
     )
 
 
-def iias(hei_id: str, iia_ids: Iterable[str] | None) -> list[Iia]:
-    """The public IIAs of a covered HEI (all of them, or those with the given iia-ids)."""
+def iias(hei_id: str, iia_ids: Iterable[str] | None, *, reader: Actor | None = registry.PUBLIC) -> list[Iia]:
+    """The signed IIAs of a covered HEI that `reader` may see (by default the public: public agreements
+    only; None: all of them, for checking every agreement), all or those with the given iia-ids."""
     covered_by_id = registry.covered_heis()
     owner = covered_by_id.get(hei_id)
     if owner is None:
@@ -229,7 +236,7 @@ def iias(hei_id: str, iia_ids: Iterable[str] | None) -> list[Iia]:
     covered = {organisation.pk: organisation for organisation in covered_by_id.values()}
     wanted = None if iia_ids is None else set(iia_ids)
     found = []
-    for version in _versions(owner):
+    for version in _versions(owner, reader):
         if wanted is not None and str(version.agreement.iia_id) not in wanted:
             continue
         iia = iia_of(version, covered)

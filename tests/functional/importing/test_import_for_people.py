@@ -58,3 +58,22 @@ def test_the_column_lists_show_labels(client: Any, superuser: Any) -> None:
     html = client.get(reverse("portal:import-start")).content.decode()
     assert "受講料" in html
     assert "?codes=1" in html
+
+
+def test_the_kind_is_recognised_from_the_header_by_default(
+    client: Any, catalog_base: Any, superuser: Any
+) -> None:
+    # given: the page offers recognition first
+    client.force_login(superuser)
+    page = client.get(reverse("portal:import-start")).content.decode()
+    assert '<option value="auto" selected>ファイルの見出しから判定する</option>' in page
+    # when: a programs file, and a file whose header names no kind
+    programs = _upload(client, csv_bytes([PROGRAM_HEADER, program_row("DS203")]), "auto")
+    unknown = _upload(client, csv_bytes([["colour", "taste"], ["red", "sweet"]]), "auto")
+    # then
+    preview = client.get(programs["Location"]).content.decode()
+    assert "ファイルの内容: <strong>プログラム</strong>" in preview
+    assert "見出しから判定" in preview
+    assert "新規作成1件" in preview
+    refused = client.get(unknown["Location"]).content.decode()
+    assert "見出しからファイルの種類を判定できませんでした" in refused

@@ -24,8 +24,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-validate", action="store_true", help="write without validating (when the XSDs are absent)"
         )
+        parser.add_argument(
+            "--all-agreements",
+            action="store_true",
+            help="also the IIAs of signed agreements that are not public (to check them; not for publishing)",
+        )
 
-    def handle(self, *args: Any, out: Path, no_validate: bool, **options: Any) -> None:
+    def handle(self, *args: Any, out: Path, no_validate: bool, all_agreements: bool, **options: Any) -> None:
         checker = None
         if not no_validate:
             try:
@@ -33,7 +38,7 @@ class Command(BaseCommand):
             except SchemasMissing as error:
                 raise CommandError(f"{error}; or pass --no-validate") from error
         written, invalid = 0, 0
-        for name, root in documents():
+        for name, root in documents(all_agreements=all_agreements):
             target = out / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(build.to_bytes(root))
