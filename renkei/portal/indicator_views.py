@@ -51,7 +51,7 @@ def chart_for(s: selectors.Series) -> charts.Svg:
     years = s.years
     i = s.indicator
     if not years:
-        return charts.lines([], [], title=i.name, unit=i.unit, empty=_("No values yet."))
+        return charts.lines([], [], title=i.name, unit=i.unit, empty=str(_("No values yet.")))
     span = list(range(years[0], years[-1] + 1))
     labels = [format_fiscal_year(fy, style="short") for fy in span]
     values: list[float | None] = []
@@ -64,12 +64,12 @@ def chart_for(s: selectors.Series) -> charts.Svg:
         else:
             values.append(None)
     targets = [
-        charts.Target(format_fiscal_year(t.fiscal_year, style="short"), float(t.value), _("target"))
+        charts.Target(format_fiscal_year(t.fiscal_year, style="short"), float(t.value), str(_("target")))
         for t in s.targets
     ]
     return charts.lines(
-        labels, [charts.Series(_("actual"), values)], title=i.name, unit=i.unit, targets=targets,
-        empty=_("No values yet."),
+        labels, [charts.Series(str(_("actual")), values)], title=i.name, unit=i.unit, targets=targets,
+        empty=str(_("No values yet.")),
     )  # fmt: skip
 
 
