@@ -215,7 +215,12 @@ def report_new(request: HttpRequest, form: ReportRequest, kind: str, key: str) -
 
 @login_required
 def report_job(request: HttpRequest, job_id: str) -> HttpResponse:
-    job = Job.objects.filter(pk=job_id, user=request.user, kind=KIND).first() if _uuid(job_id) else None
+    user = request.user
+    job = (
+        Job.objects.filter(pk=job_id, user=user, kind=KIND).first()
+        if user.is_authenticated and _uuid(job_id)
+        else None
+    )
     if job is None:
         raise Http404
     report = (
@@ -252,7 +257,7 @@ def report_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @login_required
-def report_file(request: HttpRequest, uuid: str, fmt: str) -> HttpResponse:
+def report_file(request: HttpRequest, uuid: str, fmt: str) -> FileResponse:
     report = _visible_report(request, uuid)
     name = report.files.get(fmt)
     if fmt not in reports.FORMATS or not name:
