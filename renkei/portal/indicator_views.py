@@ -15,9 +15,11 @@ from django.urls import path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from pydantic import ValidationError
 
 from renkei.core import charts, policy
 from renkei.core.jdates import format_fiscal_year
+from renkei.core.params import ParamErrors, problems_from_errors
 from renkei.core.policy import Action
 from renkei.indicators import reports, selectors
 from renkei.indicators.computations import registry
@@ -30,7 +32,7 @@ from renkei.jobs.services import job_create, job_enqueue
 from renkei.networks.models import Network
 from renkei.organisations.models import Organisation
 from renkei.portal import params  # noqa: F401  (registers the path converters)
-from renkei.portal.params import parses
+from renkei.portal.params import bad_parameters, parses
 
 STATUS_LABELS = {
     "achieved": _("achieved"),
@@ -198,10 +200,22 @@ def report_live(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     return HttpResponse(reports.write_html(data), content_type=reports.CONTENT_TYPES["html"])
 
 
+def _report_request(request: HttpRequest) -> ReportRequest:
+    """The report form's fields (sent in the POST body), checked by the same typed model as a query."""
+    data = {name: value for name in ReportRequest.names() if (value := request.POST.get(name, ""))}
+    try:
+        return ReportRequest.model_validate(data, context={"request": request})
+    except ValidationError as exc:
+        raise ParamErrors(problems_from_errors(exc.errors(include_url=False))) from exc
+
+
 @login_required
 @require_POST
-@parses(ReportRequest)
-def report_new(request: HttpRequest, form: ReportRequest, kind: str, key: str) -> HttpResponse:
+def report_new(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    try:
+        form = _report_request(request)
+    except ParamErrors as exc:
+        return bad_parameters(request, exc)
     owner = _owner(kind, key)
     if not policy.can(request.user, Action.ADD, _report_for(owner)):
         raise PermissionDenied
