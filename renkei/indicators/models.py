@@ -242,8 +242,9 @@ class Indicator(OwnedRecord):
         return bool(self.computation)
 
     def owner_ids(self) -> tuple[int | None, int | None]:
-        if self.initiative_id is not None:
-            return self.initiative.owner_ids()
+        initiative = self.initiative if self.initiative_id is not None else None
+        if initiative is not None:
+            return initiative.owner_ids()
         return self.organisation_id, self.network_id
 
     def clean(self) -> None:
@@ -391,11 +392,12 @@ class Report(OwnedRecord):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.created_at:%Y-%m-%d})" if self.created_at else self.title
+        return f"{self.title} ({self.created_at:%Y-%m-%d})" if self.pk is not None else self.title
 
     def owner_ids(self) -> tuple[int | None, int | None]:
-        if self.initiative_id is not None:
-            return self.initiative.owner_ids()
+        initiative = self.initiative if self.initiative_id is not None else None
+        if initiative is not None:
+            return initiative.owner_ids()
         return self.organisation_id, self.network_id
 
     def clean(self) -> None:

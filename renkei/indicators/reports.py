@@ -235,7 +235,7 @@ def write_xlsx(data: dict[str, Any]) -> bytes:
     book = Workbook()
     summary = book.active
     assert summary is not None
-    used = set()
+    used: set[str] = set()
     summary.title = _sheet_title(L["summary"], used)
     summary["A1"] = data["title"]
     summary["A1"].font = Font(bold=True, size=14)

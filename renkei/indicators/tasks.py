@@ -16,13 +16,24 @@ from renkei.organisations.models import Organisation
 KIND = "indicators.report"
 STEP = "generate"
 PHASES = {"generate": ("報告書を作成しています", "Writing the report")}
-OWNERS = {"initiative": Initiative, "organisation": Organisation, "network": Network}
+OWNERS = ("initiative", "organisation", "network")
+
+
+def _owner(kind: str, key: str) -> Initiative | Organisation | Network:
+    """The initiative, organisation or network a report is about (each keyed by its `key`)."""
+    if kind == "initiative":
+        return Initiative.objects.get(key=key)
+    if kind == "organisation":
+        return Organisation.objects.get(key=key)
+    if kind == "network":
+        return Network.objects.get(key=key)
+    raise ValueError(f"no report owner of kind {kind!r}")
 
 
 def report_generate_run(run: Run) -> None:
     job = run.job
     params = job.params
-    owner = OWNERS[params["owner"]].objects.get(key=params["key"])
+    owner = _owner(params["owner"], params["key"])
     run.progress("generate", 0, 1)
     label = f"report {params['owner']} {params['key']}"
     with audit_context(via=Via.WEB, actor=job.user, label=label), transaction.atomic():

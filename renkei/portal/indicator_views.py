@@ -15,9 +15,11 @@ from django.urls import path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from pydantic import ValidationError
 
 from renkei.core import charts, policy
 from renkei.core.jdates import format_fiscal_year
+from renkei.core.params import ParamErrors, problems_from_errors
 from renkei.core.policy import Action
 from renkei.indicators import reports, selectors
 from renkei.indicators.computations import registry
@@ -30,7 +32,7 @@ from renkei.jobs.services import job_create, job_enqueue
 from renkei.networks.models import Network
 from renkei.organisations.models import Organisation
 from renkei.portal import params  # noqa: F401  (registers the path converters)
-from renkei.portal.params import parses
+from renkei.portal.params import bad_parameters, parses
 
 STATUS_LABELS = {
     "achieved": _("achieved"),
@@ -51,7 +53,7 @@ def chart_for(s: selectors.Series) -> charts.Svg:
     years = s.years
     i = s.indicator
     if not years:
-        return charts.lines([], [], title=i.name, unit=i.unit, empty=_("No values yet."))
+        return charts.lines([], [], title=i.name, unit=i.unit, empty=str(_("No values yet.")))
     span = list(range(years[0], years[-1] + 1))
     labels = [format_fiscal_year(fy, style="short") for fy in span]
     values: list[float | None] = []
@@ -64,12 +66,12 @@ def chart_for(s: selectors.Series) -> charts.Svg:
         else:
             values.append(None)
     targets = [
-        charts.Target(format_fiscal_year(t.fiscal_year, style="short"), float(t.value), _("target"))
+        charts.Target(format_fiscal_year(t.fiscal_year, style="short"), float(t.value), str(_("target")))
         for t in s.targets
     ]
     return charts.lines(
-        labels, [charts.Series(_("actual"), values)], title=i.name, unit=i.unit, targets=targets,
-        empty=_("No values yet."),
+        labels, [charts.Series(str(_("actual")), values)], title=i.name, unit=i.unit, targets=targets,
+        empty=str(_("No values yet.")),
     )  # fmt: skip
 
 
@@ -198,10 +200,22 @@ def report_live(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     return HttpResponse(reports.write_html(data), content_type=reports.CONTENT_TYPES["html"])
 
 
+def _report_request(request: HttpRequest) -> ReportRequest:
+    """The report form's fields (sent in the POST body), checked by the same typed model as a query."""
+    data = {name: value for name in ReportRequest.names() if (value := request.POST.get(name, ""))}
+    try:
+        return ReportRequest.model_validate(data, context={"request": request})
+    except ValidationError as exc:
+        raise ParamErrors(problems_from_errors(exc.errors(include_url=False))) from exc
+
+
 @login_required
 @require_POST
-@parses(ReportRequest)
-def report_new(request: HttpRequest, form: ReportRequest, kind: str, key: str) -> HttpResponse:
+def report_new(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    try:
+        form = _report_request(request)
+    except ParamErrors as exc:
+        return bad_parameters(request, exc)
     owner = _owner(kind, key)
     if not policy.can(request.user, Action.ADD, _report_for(owner)):
         raise PermissionDenied
@@ -215,7 +229,12 @@ def report_new(request: HttpRequest, form: ReportRequest, kind: str, key: str) -
 
 @login_required
 def report_job(request: HttpRequest, job_id: str) -> HttpResponse:
-    job = Job.objects.filter(pk=job_id, user=request.user, kind=KIND).first() if _uuid(job_id) else None
+    user = request.user
+    job = (
+        Job.objects.filter(pk=job_id, user=user, kind=KIND).first()
+        if user.is_authenticated and _uuid(job_id)
+        else None
+    )
     if job is None:
         raise Http404
     report = (
@@ -252,7 +271,7 @@ def report_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @login_required
-def report_file(request: HttpRequest, uuid: str, fmt: str) -> HttpResponse:
+def report_file(request: HttpRequest, uuid: str, fmt: str) -> FileResponse:
     report = _visible_report(request, uuid)
     name = report.files.get(fmt)
     if fmt not in reports.FORMATS or not name:

@@ -41,7 +41,8 @@ def test_dashboard_language_filter_and_report_download(
     page.goto(f"{base_url}/indicators/initiatives/tohoku-global-initiative/")
     card = page.get_by_test_id("indicator-tohoku-international-students")
     assert "外国人留学生数は2,048人（平成25年度）から3,548人（令和元年度）に増加し" in card.inner_text()
-    assert card.locator("svg").count() == 1 and "R5" in card.inner_text()
+    assert card.locator("svg").count() == 1
+    assert "R5" in card.inner_text()
     screenshot(page, "indicators-dashboard-ja")
     page.click("a[data-lang=en]")
     page.wait_for_url("**/en/indicators/**")
@@ -58,7 +59,8 @@ def test_dashboard_language_filter_and_report_download(
     with page.expect_download() as download:
         page.get_by_test_id("download-pdf").click()
     path = download.value.path()
-    assert path is not None and Path(path).read_bytes().startswith(b"%PDF")
+    assert path is not None
+    assert Path(path).read_bytes().startswith(b"%PDF")
     # a download is a navigation the browser aborts: the only "failed request", on purpose
     assert all("/pdf/" in problem for problem in traffic.problems)
     traffic.clear()

@@ -477,6 +477,13 @@ def test_an_editor_cannot_add_a_program_for_another_provider(client, cast) -> No
 # --- pages and API ----------------------------------------------------------------------------------
 
 PUBLIC = dict.fromkeys(PERSONAS, 200)
+
+
+def _indicator_year(model: type[Target] | type[Actual]) -> Callable[[Cast], dict[str, Any]]:
+    """The address of the cast's target or actual (A's indicator and its fiscal year)."""
+    return lambda c: {"key": "a-indicator", "fiscal_year": c.rows[model].fiscal_year}
+
+
 SIGNED_IN_EDITORS = {p: (302 if p == "anonymous" else 200 if p in EDITORS else 403) for p in PERSONAS}
 A_ONLY = {p: (200 if p in (*A_SIDE, "superuser") else 404) for p in PERSONAS}
 # pages for those who write some partnership (an editor anywhere): the others get a 403
@@ -640,6 +647,15 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "api-v1:partnerships_detail": [(lambda c: {"key": "a-partner"}, PUBLIC)],
     "api-v1:partnerships_agreement": [(lambda c: {"key": "a-agreement"}, A_ONLY)],
     "api-v1:partnerships_activity_create": [(lambda c: {"key": "a-partner"}, dict.fromkeys(PERSONAS, 405))],
+    "api-v1:initiatives_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:initiatives_detail": [(lambda c: {"key": c.rows[Initiative].key}, PUBLIC)],
+    "api-v1:indicators_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:indicators_detail": [(lambda c: {"key": "a-indicator"}, PUBLIC)],
+    # targets and actuals are set and removed by PUT and DELETE; there is no GET of them alone
+    "api-v1:indicators_targets_put": [(_indicator_year(Target), dict.fromkeys(PERSONAS, 405))],
+    "api-v1:indicators_targets_delete": [(_indicator_year(Target), dict.fromkeys(PERSONAS, 405))],
+    "api-v1:indicators_actuals_put": [(_indicator_year(Actual), dict.fromkeys(PERSONAS, 405))],
+    "api-v1:indicators_actuals_delete": [(_indicator_year(Actual), dict.fromkeys(PERSONAS, 405))],
 }
 
 
@@ -720,6 +736,17 @@ API_WRITES: dict[str, list[tuple[str, Callable[[Cast], dict[str, Any]], dict[str
          {"key": "new-activity", "kind": "workshop", "title_ja": "新しいワークショップ", "starts_on": "2025-01-10"},
          _outcome(201, hidden=False)),
     ],
+    # A's indicator is public: others get a 403, not a 404; its actual is not yet published
+    "api-v1:indicators_targets_put": [
+        ("PUT", _indicator_year(Target), {"value": 1}, _outcome(200, hidden=False)),
+        ("PUT", lambda c: {"key": "a-indicator", "fiscal_year": 2030}, {"value": 1}, _outcome(201, hidden=False)),
+    ],
+    "api-v1:indicators_targets_delete": [("DELETE", _indicator_year(Target), None, _outcome(204, hidden=False))],
+    "api-v1:indicators_actuals_put": [
+        ("PUT", _indicator_year(Actual), {"value": 1}, _outcome(200, hidden=False)),
+        ("PUT", lambda c: {"key": "a-indicator", "fiscal_year": 2030}, {"value": 1}, _outcome(201, hidden=False)),
+    ],
+    "api-v1:indicators_actuals_delete": [("DELETE", _indicator_year(Actual), None, _outcome(204, hidden=False))],
 }  # fmt: skip
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from renkei.catalog.params import ContentListPage, CurriculumFilter, ProgramSearchPage
 from renkei.core.params import MAX_QUERY_BYTES
+from renkei.indicators.params import DashboardFilter, RecordsFilter
 from renkei.portal.catalog_views import ProviderPage
 from renkei.portal.views import OrganisationListPage
 
@@ -43,6 +44,12 @@ PAGES = {
     "/programs/providers/owner-u/": ProviderPage,
     "/organisations/": OrganisationListPage,
     "/en/organisations/": OrganisationListPage,
+    "/indicators/initiatives/initiative-q/": DashboardFilter,
+    "/en/indicators/initiatives/initiative-q/": DashboardFilter,
+    "/indicators/organisations/owner-u/": DashboardFilter,
+    "/indicators/networks/network-n/": DashboardFilter,
+    "/indicators/i/indicator-q/": RecordsFilter,
+    "/en/indicators/i/indicator-q/": RecordsFilter,
 }
 PAGE_PATHS = [
     "/organisations/{}/",
@@ -52,6 +59,14 @@ PAGE_PATHS = [
     "/programs/{}/QC-1/",
     "/networks/{}/",
     "/programs/curricula/network-n/{}/",
+    "/indicators/initiatives/{}/",
+    "/indicators/organisations/{}/",
+    "/indicators/networks/{}/",
+    "/indicators/i/{}/",
+    "/indicators/report/{}/owner-u/",
+    "/indicators/report/organisation/{}/",
+    "/indicators/reports/{}/",
+    "/indicators/reports/jobs/{}/",
 ]
 
 
@@ -84,6 +99,10 @@ def site(owner_org, network):
         provider=owner_org, code="QC-1", title_ja="品質管理入門", status=Program.Status.PUBLISHED
     )
     services.program_save(program=program, fields=[], skills=[], shared_with=[], actor=None)
+    from factories import ActualFactory, IndicatorFactory, InitiativeFactory
+
+    initiative = InitiativeFactory(key="initiative-q", organisation=owner_org, name_ja="品質の取組")
+    ActualFactory(indicator=IndicatorFactory(key="indicator-q", initiative=initiative), fiscal_year=2022)
 
 
 def test_every_api_parameter_refuses_bad_values_with_a_problem(client, site, settings):
@@ -163,3 +182,33 @@ def test_pages_ignore_unknown_parameters_and_empty_fields(client, site):
     # shared links carry tracking parameters; a form sends its empty fields
     assert client.get("/programs/search/?utm_source=x&q=品質&sort=&mode=").status_code == 200
     assert client.get("/organisations/?kind=&q=").status_code == 200
+
+
+def test_a_bad_indicator_category_is_explained_in_the_users_language(client, site):
+    ja = client.get("/indicators/initiatives/initiative-q/?category=%C2%B2")
+    en = client.get("/en/indicators/initiatives/initiative-q/?category=students%00")
+    assert ja.status_code == en.status_code == 400
+    assert "category: " in ja.content.decode()
+    assert "このアドレスは使えません" in ja.content.decode()
+    assert "category: " in en.content.decode()
+    assert "This address cannot be used" in en.content.decode()
+    fy = client.get("/en/indicators/i/indicator-q/?fy=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%92")  # full-width
+    assert fy.status_code == 400
+    assert "fy: Give a whole number in ASCII digits." in fy.content.decode()
+
+
+@pytest.mark.parametrize("value", ["fr", "ja\x00", "²", "x" * 5000])
+def test_a_bad_report_language_is_refused_and_nothing_is_written(client, site, owner, value):
+    from renkei.core.models import AuditEntry
+    from renkei.indicators.models import Report
+    from renkei.jobs.models import Job
+
+    client.force_login(owner)
+    before = (Job.objects.count(), Report.objects.count(), AuditEntry.objects.count())
+    url = "/indicators/report/initiative/initiative-q/new/"
+    for prefix, message in (("", "このアドレスは使えません"), ("/en", "This address cannot be used")):
+        response = client.post(f"{prefix}{url}", {"language": value})
+        assert response.status_code == 400, (prefix, value)
+        assert message in response.content.decode()
+        assert b'class="problems"' in response.content
+    assert (Job.objects.count(), Report.objects.count(), AuditEntry.objects.count()) == before

@@ -29,6 +29,7 @@ from django.db.models import Count
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.formats import register_string_format, unregister_string_format
 
+from renkei.api import indicators as indicators_api
 from renkei.catalog import selectors as catalog
 from renkei.catalog.models import ProgramIndex
 from renkei.core.models import AuditEntry
@@ -63,6 +64,8 @@ def _real_cursors() -> dict[str, list[str]]:
                 pk__in=[s.organisation.pk for s in catalog.provider_list(user=None)]
             ),
         ),
+        "initiatives": spread(indicators_api.INITIATIVE_KEYSET, indicators_api.initiative_list()),
+        "indicators": spread(indicators_api.INDICATOR_KEYSET, indicators_api.indicator_list(None)),
         catalog.PROGRAM_CURSOR: [
             encode_cursor(catalog.PROGRAM_CURSOR, [tier, pk]) for tier in (0, 1, 2) for pk in programs
         ],
