@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.core import policy
 from renkei.core.policy import Actor
@@ -159,6 +160,18 @@ def partnership_list(*, user: Actor | None) -> models.QuerySet:
     )
 
 
+TIMELINE_KINDS = {
+    "tier": pgettext_lazy("timeline", "tier"),
+    "team": pgettext_lazy("timeline", "team"),
+    "agreement": pgettext_lazy("timeline", "agreement"),
+    "activity": pgettext_lazy("timeline", "activity"),
+    "fund": pgettext_lazy("timeline", "fund"),
+    "call": pgettext_lazy("timeline", "call"),
+    "project": pgettext_lazy("timeline", "project"),
+    "figure": pgettext_lazy("timeline", "mobility"),
+}
+
+
 @dataclass
 class TimelineEntry:
     on: dt.date
@@ -169,6 +182,10 @@ class TimelineEntry:
     url: str = ""
     is_sample: bool = False
     declared: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return str(TIMELINE_KINDS.get(self.kind, self.kind))
 
 
 def partnership_timeline(*, user: Actor | None, partnership: Partnership) -> list[TimelineEntry]:
