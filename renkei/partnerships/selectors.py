@@ -38,7 +38,7 @@ from renkei.partnerships.models import (
     Tier,
 )
 
-TIER_ORDER = {Tier.PRIMARY: 0, Tier.PROSPECTIVE: 1}
+TIER_ORDER: dict[str, int] = {Tier.PRIMARY.value: 0, Tier.PROSPECTIVE.value: 1}
 
 
 def _visible(user: Actor | None, queryset: models.QuerySet) -> models.QuerySet:
@@ -250,7 +250,7 @@ def partnership_timeline(*, user: Actor | None, partnership: Partnership) -> lis
             if call.deadline or call.opens_on:
                 entries.append(
                     TimelineEntry(
-                        call.opens_on or call.deadline,  # type: ignore[arg-type]
+                        call.opens_on or call.deadline,
                         "day",
                         "call",
                         _("Call %(n)d") % {"n": call.number}
@@ -394,7 +394,7 @@ def mobility_quota(*, user: Actor | None, partnership: Partnership) -> list[Quot
     inb: dict[int, int] = defaultdict(int)
     for figure in counted:
         if figure.category in {MobilityFigure.Category.UNDERGRADUATE, MobilityFigure.Category.GRADUATE}:
-            (out if figure.direction == "outbound" else inb)[figure.fiscal_year] += figure.count  # type: ignore[index]
+            (out if figure.direction == "outbound" else inb)[figure.fiscal_year] += figure.count
     years = sorted(
         set(out) | set(inb) | {y for y in set(quota_out) | set(quota_in) if y <= timezone.localdate().year}
     )
@@ -483,7 +483,7 @@ def renewals_due(*, user: Actor | None, today: dt.date | None = None, within: in
     )
     due = []
     for version in versions:
-        left = (version.valid_until - today).days  # type: ignore[operator]
+        left = (version.valid_until - today).days
         if left > within or any(s.status != rules.WITHDRAWN for s in version.successors.all()):
             continue
         partnership = version.agreement.partnership
@@ -551,8 +551,8 @@ def map_partners(
                     "type": "Feature",
                     "geometry": {
                         "type": "Point",
-                        "coordinates": [float(place.longitude), float(place.latitude)],
-                    },  # type: ignore[arg-type]
+                        "coordinates": [float(place.longitude or 0), float(place.latitude or 0)],
+                    },
                     "properties": {
                         "partnership": row.partnership.key,
                         "name": place.name,
