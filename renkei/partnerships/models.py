@@ -10,7 +10,7 @@ version (`renkei.partnerships.services`).
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -306,7 +306,7 @@ class PartnerUnit(AuditedModel):
 
     @property
     def name(self) -> str:
-        return localized(self, "name") or (self.unit.name if self.unit_id else "")
+        return localized(self, "name") or (self.unit.name if self.unit is not None else "")
 
     def audit_organisation_id(self) -> int | None:
         return self.partnership.home_id
@@ -436,7 +436,8 @@ class Frozen(AuditedModel):
     class Meta:
         abstract = True
 
-    def signed_version_id(self) -> int | None:  # pragma: no cover - overridden
+    @property
+    def is_signed(self) -> bool:  # pragma: no cover - each frozen model says when it is signed
         raise NotImplementedError
 
     def frozen_changes(self) -> list[str]:
@@ -499,7 +500,7 @@ class AgreementVersion(Frozen):
 
     LIFECYCLE_FIELDS = ("status", "status_changed_on", "terminated_on", "termination_reason", "updated_at")
 
-    objects = SignedQuerySet.as_manager()
+    objects: ClassVar[Any] = SignedQuerySet.as_manager()
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="versions", verbose_name=_("agreement")
@@ -587,7 +588,10 @@ class AgreementVersion(Frozen):
 class VersionPart(Frozen):
     """A party or cooperation condition: frozen with its version."""
 
-    objects = VersionPartQuerySet.as_manager()
+    objects: ClassVar[Any] = VersionPartQuerySet.as_manager()
+    if TYPE_CHECKING:  # the concrete parts declare the foreign key
+        version: AgreementVersion
+        version_id: int | None
 
     class Meta:
         abstract = True

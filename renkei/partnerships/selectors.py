@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.core import policy
 from renkei.core.policy import Actor
@@ -37,7 +38,7 @@ from renkei.partnerships.models import (
     Tier,
 )
 
-TIER_ORDER = {Tier.PRIMARY: 0, Tier.PROSPECTIVE: 1}
+TIER_ORDER: dict[str, int] = {Tier.PRIMARY.value: 0, Tier.PROSPECTIVE.value: 1}
 
 
 def _visible(user: Actor | None, queryset: models.QuerySet) -> models.QuerySet:
@@ -159,6 +160,18 @@ def partnership_list(*, user: Actor | None) -> models.QuerySet:
     )
 
 
+TIMELINE_KINDS = {
+    "tier": pgettext_lazy("timeline", "tier"),
+    "team": pgettext_lazy("timeline", "team"),
+    "agreement": pgettext_lazy("timeline", "agreement"),
+    "activity": pgettext_lazy("timeline", "activity"),
+    "fund": pgettext_lazy("timeline", "fund"),
+    "call": pgettext_lazy("timeline", "call"),
+    "project": pgettext_lazy("timeline", "project"),
+    "figure": pgettext_lazy("timeline", "mobility"),
+}
+
+
 @dataclass
 class TimelineEntry:
     on: dt.date
@@ -169,6 +182,10 @@ class TimelineEntry:
     url: str = ""
     is_sample: bool = False
     declared: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return str(TIMELINE_KINDS.get(self.kind, self.kind))
 
 
 def partnership_timeline(*, user: Actor | None, partnership: Partnership) -> list[TimelineEntry]:
@@ -233,7 +250,7 @@ def partnership_timeline(*, user: Actor | None, partnership: Partnership) -> lis
             if call.deadline or call.opens_on:
                 entries.append(
                     TimelineEntry(
-                        call.opens_on or call.deadline,  # type: ignore[arg-type]
+                        call.opens_on or call.deadline,
                         "day",
                         "call",
                         _("Call %(n)d") % {"n": call.number}
@@ -377,7 +394,7 @@ def mobility_quota(*, user: Actor | None, partnership: Partnership) -> list[Quot
     inb: dict[int, int] = defaultdict(int)
     for figure in counted:
         if figure.category in {MobilityFigure.Category.UNDERGRADUATE, MobilityFigure.Category.GRADUATE}:
-            (out if figure.direction == "outbound" else inb)[figure.fiscal_year] += figure.count  # type: ignore[index]
+            (out if figure.direction == "outbound" else inb)[figure.fiscal_year] += figure.count
     years = sorted(
         set(out) | set(inb) | {y for y in set(quota_out) | set(quota_in) if y <= timezone.localdate().year}
     )
@@ -466,7 +483,7 @@ def renewals_due(*, user: Actor | None, today: dt.date | None = None, within: in
     )
     due = []
     for version in versions:
-        left = (version.valid_until - today).days  # type: ignore[operator]
+        left = (version.valid_until - today).days
         if left > within or any(s.status != rules.WITHDRAWN for s in version.successors.all()):
             continue
         partnership = version.agreement.partnership
@@ -534,8 +551,8 @@ def map_partners(
                     "type": "Feature",
                     "geometry": {
                         "type": "Point",
-                        "coordinates": [float(place.longitude), float(place.latitude)],
-                    },  # type: ignore[arg-type]
+                        "coordinates": [float(place.longitude or 0), float(place.latitude or 0)],
+                    },
                     "properties": {
                         "partnership": row.partnership.key,
                         "name": place.name,
@@ -547,3 +564,11 @@ def map_partners(
                 }
             )
     return {"type": "FeatureCollection", "features": features, "unplaced": unplaced}
+
+
+def network_projects(*, user: Actor | None, network: Any) -> list[Any]:
+    from renkei.partnerships.models import NetworkProject
+
+    return list(
+        _visible(user, NetworkProject.objects.filter(network=network).select_related("lead", "source"))
+    )

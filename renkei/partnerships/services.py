@@ -133,7 +133,8 @@ def agreement_version_save(*, version: AgreementVersion, actor: Actor | None) ->
         stored = AgreementVersion.objects.filter(pk=version.pk).values_list("status", flat=True).first()
         if stored is not None and stored != version.status:
             enforce(rules.check_transition(current=stored, wanted=version.status))
-    return save_checked(version)
+    save_checked(version)
+    return version
 
 
 @service
@@ -408,6 +409,8 @@ def agreement_alerts_send(*, today: dt.date | None = None) -> AlertReport:
         .prefetch_related("successors", "alerts")
     )
     for version, reached in alerts_due(today, versions):
+        until = version.valid_until
+        assert until is not None  # alerts_due keeps versions with an end date only
         done = {alert.lead_days for alert in version.alerts.all()}
         new = [lead for lead in reached if lead not in done]
         if not new:
@@ -416,12 +419,12 @@ def agreement_alerts_send(*, today: dt.date | None = None) -> AlertReport:
         recipients = _recipients(version.agreement)
         if recipients:
             _mail(version, nearest, recipients)
-            report.sent.append((version.agreement.key, nearest, version.valid_until))  # type: ignore[arg-type]
+            report.sent.append((version.agreement.key, nearest, until))
         for lead in new:
             alert = AgreementAlert(
                 version=version,
                 lead_days=lead,
-                due_on=version.valid_until,
+                due_on=until,
                 sent_on=today,
                 recipients=", ".join(recipients) if lead == nearest else "",
             )

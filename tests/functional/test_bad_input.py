@@ -14,6 +14,7 @@ import pytest
 
 from renkei.catalog.params import ContentListPage, CurriculumFilter, ProgramSearchPage
 from renkei.core.params import MAX_QUERY_BYTES
+from renkei.partnerships.params import MatrixDownload, MatrixFilter
 from renkei.portal.catalog_views import ProviderPage
 from renkei.portal.views import OrganisationListPage
 
@@ -43,6 +44,9 @@ PAGES = {
     "/programs/providers/owner-u/": ProviderPage,
     "/organisations/": OrganisationListPage,
     "/en/organisations/": OrganisationListPage,
+    "/partnerships/": MatrixFilter,
+    "/partnerships/map/": MatrixFilter,
+    "/partnerships/matrix/download/": MatrixDownload,
 }
 PAGE_PATHS = [
     "/organisations/{}/",
@@ -52,6 +56,8 @@ PAGE_PATHS = [
     "/programs/{}/QC-1/",
     "/networks/{}/",
     "/programs/curricula/network-n/{}/",
+    "/partnerships/{}/",
+    "/partnerships/agreements/{}/",
 ]
 
 
