@@ -564,3 +564,11 @@ def map_partners(
                 }
             )
     return {"type": "FeatureCollection", "features": features, "unplaced": unplaced}
+
+
+def network_projects(*, user: Actor | None, network: Any) -> list[Any]:
+    from renkei.partnerships.models import NetworkProject
+
+    return list(
+        _visible(user, NetworkProject.objects.filter(network=network).select_related("lead", "source"))
+    )

@@ -17,3 +17,11 @@ def unit_partnerships(context: dict[str, Any], organisation: Any) -> dict[str, A
     request = context.get("request")
     user = getattr(request, "user", None)
     return {"memberships": selectors.unit_partnerships(user=user, unit=organisation)}
+
+
+@register.inclusion_tag("portal/partnerships/partials/_network_projects.html", takes_context=True)
+def network_projects(context: dict[str, Any], network: Any) -> dict[str, Any]:
+    """The projects run inside a network (a forum's member projects), for the network page."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"projects": selectors.network_projects(user=user, network=network)}
