@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("programs/", include("renkei.portal.catalog_urls")),
+    path("open-data/", include("renkei.portal.opendata_views")),
     path("", include("renkei.portal.urls")),
     prefix_default_language=False,
 )
