@@ -160,15 +160,20 @@ def _catalog_home(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
     ]
 
 
-@page("catalog:search", "catalog:map")
+@page("catalog:search")
 def _search(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
     result = context["result"]
     url = request.build_absolute_uri()
-    nodes = []
-    if getattr(result, "items", None) is not None:
-        nodes.append(jsonld.item_list(_("Search"), _program_items(request, result.items), total=result.total))
-    nodes.append(jsonld.breadcrumbs([_home(request), _programs(request), (_("Search"), url)]))
-    return nodes
+    return [
+        jsonld.item_list(_("Search"), _program_items(request, result.items), total=result.total),
+        jsonld.breadcrumbs([_home(request), _programs(request), (_("Search"), url)]),
+    ]
+
+
+@page("catalog:map")
+def _map(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
+    url = request.build_absolute_uri()
+    return [jsonld.breadcrumbs([_home(request), _programs(request), (_("Map"), url)])]
 
 
 @page("catalog:program-detail")

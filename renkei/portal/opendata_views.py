@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, register_converter
 from django.utils.dateparse import parse_datetime
@@ -56,14 +56,16 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/opendata/page.html", context)
 
 
-def bundle_download(request: HttpRequest) -> FileResponse:
+def bundle_download(request: HttpRequest) -> HttpResponse:
+    # Read whole (the bundle is a few MB) rather than streamed: nothing is left open when a client stops
+    # early, and a bundle replaced meanwhile never mixes with the one being sent.
     try:
-        handle = bundle.bundle_path().open("rb")
+        data = bundle.bundle_path().read_bytes()
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(
-        handle, as_attachment=True, filename=bundle.BUNDLE_NAME, content_type="application/zip"
-    )
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{bundle.BUNDLE_NAME}"'
+    return response
 
 
 def manifest(request: HttpRequest) -> HttpResponse:

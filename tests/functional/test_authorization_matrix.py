@@ -470,7 +470,21 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     ],
     "api-v1:organisations_create": [(lambda c: {}, PUBLIC)],
     "api-v1:organisations_update": [(lambda c: {"key": c.a.key}, PUBLIC)],
+    # open data: one set of files for everyone, made as an anonymous visitor sees the records
+    "opendata:page": [(lambda c: {}, PUBLIC)],
+    "opendata:bundle": [(lambda c: _bundle_built(), PUBLIC)],
+    "opendata:manifest": [(lambda c: _bundle_built(), PUBLIC)],
+    "opendata:popolo": [(lambda c: {}, PUBLIC)],
+    "opendata:popolo-kind": [(lambda c: {"kind": "memberships"}, PUBLIC)],
+    "opendata:regenerate": [(lambda c: {}, dict.fromkeys(PERSONAS, 405))],  # POST, superusers only
 }
+
+
+def _bundle_built() -> dict[str, Any]:
+    from renkei.formats import bundle
+
+    bundle.build()
+    return {}
 
 
 def test_every_route_is_in_the_matrix() -> None:
