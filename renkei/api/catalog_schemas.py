@@ -132,7 +132,7 @@ class ProgramDetailOut(ProgramOut):
 
 class FacetValueOut(Schema):
     value: str = Field(description="What to pass in the facet's parameter to select it.")
-    label: str = Field(description="The label in the request's language (Accept-Language).")
+    label: str = Field(description="The label in Japanese (both languages: label_ja, label_en).")
     label_ja: str
     label_en: str
     count: int
@@ -141,7 +141,7 @@ class FacetValueOut(Schema):
 
 class FacetOut(Schema):
     key: str = Field(description="The facet's query parameter.")
-    label: str = Field(description="The label in the request's language (Accept-Language).")
+    label: str = Field(description="The label in Japanese (both languages: label_ja, label_en).")
     label_ja: str
     label_en: str
     values: list[FacetValueOut]

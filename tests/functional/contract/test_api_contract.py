@@ -55,6 +55,10 @@ def _real_cursors() -> dict[str, list[str]]:
         ),
         "networks": spread(networks.NETWORK_KEYSET, networks.network_list(user=None)),
         "memberships": spread(networks.MEMBERSHIP_KEYSET, networks.membership_list(user=None)),
+        "bodies": spread(networks.BODY_KEYSET, networks.body_list(user=None)),
+        "posts": spread(networks.POST_KEYSET, networks.post_list(user=None)),
+        "documents": spread(networks.DOCUMENT_KEYSET, networks.document_list(user=None)),
+        "meetings": spread(networks.MEETING_KEYSET, networks.meeting_list(user=None)),
         "contents": spread(catalog.CONTENT_KEYSET, catalog.content_list(user=None)),
         "curricula": spread(catalog.CURRICULUM_KEYSET, catalog.curricula(user=None)),
         "providers": spread(
@@ -85,12 +89,25 @@ def _write_token(api_token) -> str:
     return api_token(editor, tohoku)
 
 
+def _meetings() -> None:
+    """The demo's sources record no meeting: two of the test's own (one public), so that the meetings
+    routes answer with rows."""
+    from factories import AgendaItemFactory, MeetingFactory
+
+    from renkei.networks.models import Body
+
+    body = Body.objects.order_by("pk").first()
+    AgendaItemFactory(meeting=MeetingFactory(body=body, is_public=True))
+    MeetingFactory(body=body, is_public=False)
+
+
 # hypothesis warns when it prints a long generated body (20,000-character texts are valid members)
 @pytest.mark.filterwarnings("ignore:Generating overly large repr")
 def test_the_api_keeps_its_openapi_contract(demo_loaded, api_token, settings):
     # given: the demo registry and catalog, real cursors of every list, a token that writes
     settings.RENKEI_API_RATES = dict.fromkeys(("token", "user", "address", "failure"), "1000000/min")
     token = _write_token(api_token)
+    _meetings()
     cursors = _real_cursors()
     assert all(cursors.values()), {name: len(values) for name, values in cursors.items()}
     for name, values in cursors.items():
