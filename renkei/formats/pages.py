@@ -54,21 +54,22 @@ def _home(request: HttpRequest) -> tuple[str, str]:
 
 
 def graph(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
-    """The JSON-LD nodes of the page being rendered: the site, then what the page's builder adds."""
-    nodes = [
+    """The JSON-LD nodes of the page being rendered: what the page's builder makes, then the site."""
+    match = getattr(request, "resolver_match", None)
+    builder = PAGES.get(match.view_name) if match is not None else None
+    nodes: list[dict[str, Any]] = []
+    if builder is not None:
+        # an error page (404) rendered under the page's URL has none of the page's records: site only
+        with contextlib.suppress(KeyError):
+            nodes += builder(request, context)
+    nodes.append(  # the page's own nodes first, the site last
         jsonld.website(
             name=_("Renkei — collaboration networks"),
             url=_url(request, "portal:home"),
             search_url=_url(request, "catalog:search"),
             language=get_language() or "ja",
         )
-    ]
-    match = getattr(request, "resolver_match", None)
-    builder = PAGES.get(match.view_name) if match is not None else None
-    if builder is not None:
-        # an error page (404) rendered under the page's URL has none of the page's records: site only
-        with contextlib.suppress(KeyError):
-            nodes += builder(request, context)
+    )
     return nodes
 
 

@@ -14,7 +14,8 @@ stateful phase follows the links of the 201 (read, change, add a run, delete). A
 formed and still not be savable: it names an organisation or a concept that does not exist, or breaks
 a rule across members (a run that ends before it starts, a latitude without its longitude); the
 document cannot say that, so for the write operations a 422 is an expected answer to valid data
-(`positive_data_acceptance`); every other check holds as for the reads. Throttling is off here (its
+(`positive_data_acceptance`); every other check holds as for the reads. The same holds for the
+program search's facets: a well-formed provider key or concept code that names nothing is a 422. Throttling is off here (its
 own tests are in tests/functional/api/test_api_throttling.py).
 """
 
@@ -74,6 +75,7 @@ def _real_cursors() -> dict[str, list[str]]:
 
 
 WRITE_METHODS = ["POST", "PATCH", "PUT", "DELETE"]
+FACET_READS = ["programs_list", "programs_geojson"]
 
 
 def _write_token(api_token) -> str:
@@ -130,7 +132,17 @@ def test_the_api_keeps_its_openapi_contract(demo_loaded, api_token, settings):
                                 "expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]
                             }
                         },
-                    }
+                    },
+                    {
+                        # a facet value that names no concept or provider is refused with a 422 that
+                        # names it (issue 10): which keys and codes exist is data, not in the document
+                        "include-operation-id": FACET_READS,
+                        "checks": {
+                            "positive_data_acceptance": {
+                                "expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]
+                            }
+                        },
+                    },
                 ],
             },
         )
