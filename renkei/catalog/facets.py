@@ -55,7 +55,7 @@ FACETS: tuple[FacetSpec, ...] = (
 BY_KEY = {facet.key: facet for facet in FACETS}
 
 
-def clean_selection(raw: dict[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
+def clean_selection(raw: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
     """Keep known facets and well-formed values; drop blanks and duplicates, keep the order."""
     selection: dict[str, tuple[str, ...]] = {}
     for facet in FACETS:

@@ -80,7 +80,7 @@ def organisation(org: Organisation, *, url: str, parent_url: str | None = None) 
         data["address"] = address
     if org.latitude is not None and org.longitude is not None:
         data["geo"] = {"@type": "GeoCoordinates", "latitude": org.latitude, "longitude": org.longitude}
-    if org.parent_id and parent_url:
+    if org.parent is not None and parent_url:
         data["parentOrganization"] = organisation_ref(org.parent, url=parent_url)
     return data
 

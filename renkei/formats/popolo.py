@@ -64,7 +64,7 @@ def _organisation(org: Organisation) -> dict[str, Any]:
             "other_names": _other_names(org.name_ja, org.name_en, (org.name_kana, "kana")),
             "classification": org.kind,
             "identifiers": [{"identifier": i.value, "scheme": i.scheme} for i in org.identifiers.all()],
-            "parent_id": f"organisation/{org.parent.key}" if org.parent_id else None,
+            "parent_id": f"organisation/{org.parent.key}" if org.parent is not None else None,
             "links": [{"url": org.website, "note": "website"}] if org.website else [],
         }
     )
@@ -84,7 +84,7 @@ def _network(net: Network) -> dict[str, Any]:
 
 
 def _body(body: Body) -> dict[str, Any]:
-    parent = body_id(body.reports_to_body) if body.reports_to_body_id else network_id(body.network)
+    parent = body_id(body.reports_to_body) if body.reports_to_body is not None else network_id(body.network)
     return _clean(
         {
             "id": body_id(body),
@@ -143,7 +143,7 @@ def memberships() -> list[dict[str, Any]]:
         )
     tenures = _visible(Tenure.objects.select_related("post__body__network", "on_behalf_of"))
     for t in tenures.order_by("post_id", "start_date", "pk"):
-        member = (
+        member: dict[str, Any] = (
             {"person_id": f"person/{t.person_id}"}
             if t.person_id
             else {"member": {"@type": "Organization", "id": organisation_id(t.on_behalf_of)}}

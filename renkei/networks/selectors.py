@@ -189,7 +189,7 @@ def post_list(*, user: Any, network: str | None = None, body: str | None = None)
     tenures = policy.visible(user, Tenure.objects.all()).select_related("person", "on_behalf_of")
     return POST_KEYSET.order(
         qs.select_related("body__network", "source").prefetch_related(
-            Prefetch("tenures", queryset=tenures.order_by("-start_date", "pk"))  # type: ignore[arg-type]
+            Prefetch("tenures", queryset=tenures.order_by("-start_date", "pk"))
         )
     )
 
@@ -203,7 +203,7 @@ def document_list(*, user: Any, network: str | None = None, kind: str | None = N
     versions = policy.visible(user, DocumentVersion.objects.all()).select_related("source")
     return DOCUMENT_KEYSET.order(
         qs.select_related("network").prefetch_related(
-            Prefetch("versions", queryset=versions.order_by("-number"))  # type: ignore[arg-type]
+            Prefetch("versions", queryset=versions.order_by("-number"))
         )
     )
 
