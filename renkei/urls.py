@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("programs/", include("renkei.portal.catalog_urls")),
     path("indicators/", include("renkei.portal.indicator_urls")),
     path("partnerships/", include("renkei.portal.partnership_urls")),
+    path("open-data/", include("renkei.portal.opendata_views")),
     path("", include("renkei.portal.urls")),
     prefix_default_language=False,
 )
