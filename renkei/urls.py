@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("programs/", include("renkei.portal.catalog_urls")),
+    path("matching/", include("renkei.portal.matching_urls")),
     path("", include("renkei.portal.urls")),
     prefix_default_language=False,
 )

@@ -209,17 +209,28 @@ class Gaps:
     today: dt.date
 
     def heat(self) -> dict[str, Any]:
-        """Unmet people per industry (rows) × area (columns), summed over sizes."""
+        """Unmet people per industry (rows) × area (columns), summed over sizes; each cell with a level
+        0–4 for its shade."""
         cells: dict[tuple[str, str], int] = defaultdict(int)
         for seg in self.segments:
             cells[(seg.industry, seg.area)] += seg.unmet_people
         rows = sorted({i for i, _ in cells}, key=lambda i: (i == "", i))
         columns = [a for a in Area.values if any(a == c for _, c in cells)]
+        top = max(cells.values(), default=0) or 1
+        industries = dict(Industry.choices)
+        areas = dict(Area.choices)
         return {
-            "rows": [(i, dict(Industry.choices).get(i, "—")) for i in rows],
-            "columns": [(a, dict(Area.choices).get(a, "—")) for a in columns],
-            "values": [[cells.get((i, a), 0) for a in columns] for i in rows],
-        }
+            "columns": [(a, str(areas.get(a, "—"))) for a in columns],
+            "rows": [
+                (i, str(industries.get(i, "—")), [(cells.get((i, a), 0), _level(cells.get((i, a), 0), top))
+                                                 for a in columns])
+                for i in rows
+            ],
+        }  # fmt: skip
+
+
+def _level(value: int, top: int) -> int:
+    return 0 if value <= 0 else min(4, 1 + (4 * value - 1) // top)
 
 
 def _profile_values(need: Need) -> tuple[str, str, str]:
@@ -311,5 +322,3 @@ def choices_for_segments() -> dict[str, list[tuple[str, str]]]:
         "employees_band": [(v, str(label)) for v, label in EmployeesBand.choices],
         "area": [(v, str(label)) for v, label in Area.choices if v],
     }
-
-

@@ -473,11 +473,11 @@ def compute_run(
 def match_run_create(
     *, network: Network, actor: Actor | None, scope: str = MatchRun.Scope.OPEN_NEEDS, need: Need | None = None,
     top_k: int = 5, parameters: Mapping[str, Any] | None = None, repeat_of: MatchRun | None = None,
-    is_sample: bool = False,
+    is_sample: bool = False, job: Any = None,
 ) -> MatchRun:  # fmt: skip
     """A queued run with its engine version and parameters (the defaults unless given)."""
     match_run = MatchRun(
-        network=network, scope=scope, need=need, top_k=top_k, repeat_of=repeat_of, is_sample=is_sample,
+        network=network, scope=scope, need=need, top_k=top_k, repeat_of=repeat_of, is_sample=is_sample, job=job,
         parameters=dict(parameters) if parameters else ranking.default_params(),
         engine_version=ranking.engine_version(),
         started_by=actor if actor is not None and actor.is_authenticated else None,
