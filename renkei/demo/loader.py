@@ -18,6 +18,7 @@ from renkei.catalog.samples import catalog_load_samples
 from renkei.core.audit import Via, audit_context
 from renkei.core.loading import Loader, LoadReport
 from renkei.core.models import Source
+from renkei.demo.matching import load_matching_demo
 from renkei.networks.models import (
     Body,
     BodyParticipant,
@@ -298,4 +299,5 @@ def load_demo(*, samples: bool = True, seed_dir: Path = SEED_DIR) -> LoadReport:
         demo.report.kept["Concept"] += taxonomy.kept
         if samples:
             demo.report.add(catalog_load_samples(), suffix=" (sample)")
+            demo.report.add(load_matching_demo(seed_dir), suffix=" (sample)")
     return demo.report
