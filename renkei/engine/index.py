@@ -98,10 +98,10 @@ class _Bm25:
         avg = float(len_arr.mean()) if n and len_arr.mean() > 0 else 1.0
         k1, b = params.k1, params.b
         doc_norm = k1 * (1 - b + b * len_arr / avg)
-        weight = self.idf[tid_arr] * tf_arr * (k1 + 1) / (tf_arr + doc_norm[doc_arr])
+        post_weight = self.idf[tid_arr] * tf_arr * (k1 + 1) / (tf_arr + doc_norm[doc_arr])
         order = np.argsort(tid_arr, kind="stable")
         self.post_docs: I32 = doc_arr[order].astype(np.int32)
-        self.post_w: F32 = weight[order].astype(np.float32)
+        self.post_w: F32 = post_weight[order].astype(np.float32)
         self.offsets = np.zeros(v + 1, dtype=np.int64)
         self.offsets[1:] = np.cumsum(df.astype(np.int64))
         # title coverage: for each document, its title terms weighted by idf / the title's idf mass
