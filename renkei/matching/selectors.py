@@ -1,9 +1,11 @@
 """Reads of needs and matching, each starting from the policy (`policy.visible`).
 
 Gap analysis: per skill and per segment (industry × size × area), the demand (needs, people) against
-the supply (the network's programs, their seats and upcoming runs), with the unmet needs; a need is
-unmet while it is open (or matched) and no program reached `UNMET_BELOW` for it in the network's latest
-run that covered it. STP: segments ranked by unmet demand, the network's chosen target segments and
+the supply (the network's programs, their seats and upcoming runs), with the unmet needs. A live need's
+skill is unmet when none of the programs matched to it (in the latest run that ranked it, scoring at
+least `UNMET_BELOW`) teaches that skill; a need is unmet when it has no such match, or when at least
+half of its skills are unmet.
+STP: segments ranked by unmet demand, the network's chosen target segments and
 where its programs stand for them.
 """
 
@@ -136,33 +138,70 @@ def response_rates(user: Actor | None, survey: Survey) -> list[dict[str, Any]]:
 # --- gaps -----------------------------------------------------------------------------------------------
 
 
-def _best_scores(need_ids: Iterable[int]) -> dict[int, float]:
-    """Each need's best score in the latest done run that ranked it."""
-    best: dict[int, tuple[int, float]] = {}
-    rows = Match.objects.filter(need_id__in=list(need_ids), run__state=MatchRun.State.DONE).values_list(
-        "need_id", "run_id", "score"
+def uncovered_skills(needs: Iterable[Need]) -> dict[int, set[int]]:
+    """For each need, its skills that no program matched to it teaches: the programs of the latest done
+    run that ranked the need, counted when they score at least `UNMET_BELOW`. A need with no such
+    match leaves all its skills uncovered (and is unmet even without skills)."""
+    needs = list(needs)
+    latest: dict[int, int] = {}
+    for need_id, run_id in Match.objects.filter(
+        need_id__in=[n.pk for n in needs], run__state=MatchRun.State.DONE
+    ).values_list("need_id", "run_id"):
+        latest[need_id] = max(latest.get(need_id, 0), run_id)
+    programs: dict[int, set[int]] = defaultdict(set)
+    rows = Match.objects.filter(
+        need_id__in=list(latest), run_id__in=set(latest.values()), score__gte=UNMET_BELOW
     )
-    for need_id, run_id, score in rows:
-        current = best.get(need_id)
-        if current is None or run_id > current[0] or (run_id == current[0] and score > current[1]):
-            best[need_id] = (run_id, score)
-    return {k: v[1] for k, v in best.items()}
+    for need_id, run_id, program_id in rows.values_list("need_id", "run_id", "program_id"):
+        if latest.get(need_id) == run_id:
+            programs[need_id].add(program_id)
+    taught: dict[int, set[int]] = defaultdict(set)
+    through = Program.skills.through.objects.filter(
+        program_id__in={p for ps in programs.values() for p in ps}
+    )
+    for program_id, concept_id in through.values_list("program_id", "concept_id"):
+        taught[program_id].add(concept_id)
+    out: dict[int, set[int]] = {}
+    for need in needs:
+        skills = {ns.concept_id for ns in need.need_skills.all() if not ns.rejected}
+        covered = set().union(*(taught[p] for p in programs.get(need.pk, ())))
+        out[need.pk] = skills - covered
+    return out
+
+
+def is_unmet(need: Need, uncovered: dict[int, set[int]], matched: set[int]) -> bool:
+    """No match good enough, or at least half of its skills taught by none of its matches."""
+    if need.pk not in matched:
+        return True
+    skills = [ns for ns in need.need_skills.all() if not ns.rejected]
+    return bool(skills) and 2 * len(uncovered.get(need.pk, ())) >= len(skills)
+
+
+def _matched_needs(need_ids: Iterable[int]) -> set[int]:
+    return set(
+        Match.objects.filter(need_id__in=list(need_ids), run__state=MatchRun.State.DONE, score__gte=UNMET_BELOW)
+        .values_list("need_id", flat=True)
+    )  # fmt: skip
 
 
 def unmet_needs(
     *, network_id: int, skill_ids: set[int] | None = None, user: Actor | None = None
 ) -> list[Need]:
-    """The live needs of a network that no program answers well enough yet (optionally: with one of
-    these skills). `user` None is the system (a service drafting a proposal)."""
+    """The live needs of a network that no program answers yet: no match good enough, or some of their
+    skills taught by none of their matched programs (with `skill_ids`: one of these skills). `user`
+    None is the system (a service drafting a proposal)."""
     rows = Need.objects.filter(network_id=network_id, status__in=LIVE_STATUSES)
     if user is not None:
         rows = policy.visible(user, rows)
+    rows = rows.select_related("organisation", "organisation__employer_profile").prefetch_related(
+        "need_skills"
+    )
+    needs = list(rows.order_by("pk"))
+    uncovered = uncovered_skills(needs)
+    matched = _matched_needs(n.pk for n in needs)
     if skill_ids:
-        rows = rows.filter(need_skills__concept_id__in=skill_ids, need_skills__rejected=False).distinct()
-    rows = rows.select_related("organisation", "organisation__employer_profile").order_by("pk")
-    needs = list(rows)
-    best = _best_scores(n.pk for n in needs)
-    return [n for n in needs if best.get(n.pk, 0.0) < UNMET_BELOW]
+        return [n for n in needs if uncovered.get(n.pk, set()) & skill_ids]
+    return [n for n in needs if is_unmet(n, uncovered, matched)]
 
 
 @dataclass
@@ -255,8 +294,9 @@ def gaps(user: Actor | None, network: Network, *, today: dt.date | None = None) 
         .prefetch_related(Prefetch("need_skills", queryset=NeedSkill.objects.select_related("concept")))
         .order_by("pk")
     )  # fmt: skip
-    best = _best_scores(n.pk for n in live)
-    unmet = [n for n in live if best.get(n.pk, 0.0) < UNMET_BELOW]
+    uncovered = uncovered_skills(live)
+    matched = _matched_needs(n.pk for n in live)
+    unmet = [n for n in live if is_unmet(n, uncovered, matched)]
     unmet_ids = {n.pk for n in unmet}
     skill_rows: dict[int, SkillGap] = {}
     for need in live:
@@ -266,7 +306,7 @@ def gaps(user: Actor | None, network: Network, *, today: dt.date | None = None) 
             row = skill_rows.setdefault(ns.concept_id, SkillGap(concept=ns.concept))
             row.needs += 1
             row.people += need.headcount or 1
-            if need.pk in unmet_ids:
+            if need.pk not in matched or ns.concept_id in uncovered.get(need.pk, set()):
                 row.unmet += 1
                 row.unmet_people += need.headcount or 1
                 row.unmet_need_ids.append(need.pk)

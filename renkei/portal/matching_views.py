@@ -12,7 +12,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -289,20 +289,19 @@ class NeedForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        staff = selectors.coordinated_networks(user)
+        staff = list(selectors.coordinated_networks(user).values_list("pk", flat=True))
         own = organisation_policy.editable_organisation_ids(user)
         organisation = self.fields["organisation"]
         network = self.fields["network"]
         if isinstance(organisation, forms.ModelChoiceField) and isinstance(network, forms.ModelChoiceField):
-            if policy.is_superuser(user):
-                organisation.queryset = Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
-            else:
-                organisation.queryset = (
-                    Organisation.objects.filter(pk__in=own)
-                    | Organisation.objects.filter(needs__network__in=staff).distinct()
-                )
-            network.queryset = Network.objects.all() if policy.is_superuser(user) else (
-                staff | Network.objects.filter(memberships__organisation_id__in=own)
+            # an employer enters needs for its own organisations, in the networks that invited or
+            # matched it; a coordinator for the employers of its networks
+            organisation.queryset = Organisation.objects.filter(
+                Q(pk__in=own) | Q(needs__network__in=staff) | Q(survey_invitations__survey__network__in=staff)
+            ).distinct()
+            network.queryset = Network.objects.filter(
+                Q(pk__in=staff) | Q(surveys__invitations__organisation__in=own) | Q(needs__organisation__in=own)
+                | Q(memberships__organisation__in=own)
             ).distinct()  # fmt: skip
 
 

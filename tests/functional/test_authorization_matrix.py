@@ -32,12 +32,25 @@ from factories import (
     AffiliationFactory,
     AgendaItemFactory,
     DeclaredCountFactory,
+    EmployerProfileFactory,
     GroupComponentFactory,
+    HearingFactory,
     IdentifierFactory,
+    InvitationFactory,
+    MatchFactory,
+    MatchRunFactory,
     MeetingFactory,
+    NeedFactory,
+    NeedSkillFactory,
     NetworkStaffFactory,
     OrganisationFactory,
     PostFactory,
+    ProposalFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SurveyFactory,
+    SurveySectionFactory,
+    TargetSegmentFactory,
     UserFactory,
 )
 from support.admin_forms import admin_url, form_data
@@ -46,6 +59,7 @@ from renkei.catalog import services as catalog_services
 from renkei.catalog.models import CurriculumUnit, JointCurriculum, Program, ProgramRun, TeachingContent
 from renkei.core.models import AuditEntry, Source
 from renkei.core.services import registered_writes, writes_for
+from renkei.matching import models as matching
 from renkei.networks.models import (
     Attendance,
     Body,
@@ -151,7 +165,33 @@ def cast(owner_org, owner_unit, other_org, network, other_network, secretariat, 
     rows[type(staff)] = staff
     count = DeclaredCountFactory(network=network)
     rows[type(count)] = count
+    rows.update(_matching_rows(owner_org, network, concept, published))
     return Cast(users, owner_org, other_org, rows, published, draft, other_network)
+
+
+def _matching_rows(a: Organisation, network: Any, concept: Any, program: Program) -> dict[Any, Any]:
+    """A's answers, need and profile in network N's survey; N's survey, hearing, run, segment, proposal."""
+    survey = SurveyFactory(network=network, key="needs", title_ja="ニーズ調査")
+    section = SurveySectionFactory(survey=survey, order=1, title_ja="現状")
+    question = QuestionFactory(
+        survey=survey, section=section, key="need", text_ja="必要なスキル", role="need_text"
+    )
+    invitation = InvitationFactory(survey=survey, organisation=a, target_group="大学")
+    response = ResponseFactory(
+        survey=survey, organisation=a, invitation=invitation, answers={"need": "品質管理"}
+    )
+    hearing = HearingFactory(network=network, organisation=a, survey=survey)
+    need = NeedFactory(organisation=a, network=network, response=response, text="品質管理を学びたい")
+    run = MatchRunFactory(network=network)
+    return {
+        matching.Survey: survey, matching.SurveySection: section, matching.Question: question,
+        matching.Invitation: invitation, matching.Response: response, matching.Hearing: hearing,
+        matching.EmployerProfile: EmployerProfileFactory(organisation=a), matching.Need: need,
+        matching.NeedSkill: NeedSkillFactory(need=need, concept=concept), matching.MatchRun: run,
+        matching.Match: MatchFactory(run=run, need=need, program=program),
+        matching.TargetSegment: TargetSegmentFactory(network=network),
+        matching.Proposal: ProposalFactory(network=network, key="p1", title_ja="提案"),
+    }  # fmt: skip
 
 
 # --- who may change a row of A (or of network N) in the admin ------------------------------------------
@@ -183,6 +223,20 @@ WRITERS: dict[str, frozenset[str]] = {
     "Decision": SECRETARIAT,
     "JointCurriculum": SECRETARIAT,
     "CurriculumUnit": SECRETARIAT,
+    # needs and matching: the network's coordinators keep its records; A's people their own answers
+    "Survey": SECRETARIAT,
+    "SurveySection": SECRETARIAT,
+    "Question": SECRETARIAT,
+    "Invitation": SECRETARIAT,
+    "Hearing": SECRETARIAT,
+    "MatchRun": SECRETARIAT,
+    "Match": SECRETARIAT,
+    "TargetSegment": SECRETARIAT,
+    "Proposal": SECRETARIAT,
+    "Response": ORG_EDITORS | SECRETARIAT,
+    "Need": ORG_EDITORS | SECRETARIAT,
+    "NeedSkill": ORG_EDITORS | SECRETARIAT,
+    "EmployerProfile": ORG_EDITORS | SECRETARIAT,  # the coordinators of a network A has needs in
     "Source": frozenset({"superuser"}),
     "Scheme": frozenset({"superuser"}),
     "Concept": frozenset({"superuser"}),
@@ -369,6 +423,13 @@ def test_an_editor_cannot_add_a_program_for_another_provider(client, cast) -> No
 # --- pages and API ----------------------------------------------------------------------------------
 
 PUBLIC = dict.fromkeys(PERSONAS, 200)
+COORDINATORS = {
+    p: 302 if p == "anonymous" else 200 if p in ("secretariat", "superuser") else 403 for p in PERSONAS
+}
+PARTICIPANTS = {p: 302 if p == "anonymous" else 403 if p == "outsider" else 200 for p in PERSONAS}
+A_AND_COORDINATORS = {
+    p: 302 if p == "anonymous" else 403 if p == "outsider" else 404 if p in B_SIDE else 200 for p in PERSONAS
+}
 SIGNED_IN_EDITORS = {p: (302 if p == "anonymous" else 200 if p in EDITORS else 403) for p in PERSONAS}
 A_ONLY = {p: (200 if p in (*A_SIDE, "superuser") else 404) for p in PERSONAS}
 
@@ -470,6 +531,28 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     ],
     "api-v1:organisations_create": [(lambda c: {}, PUBLIC)],
     "api-v1:organisations_update": [(lambda c: {"key": c.a.key}, PUBLIC)],
+    "matching:home": [(lambda c: {}, PARTICIPANTS)],
+    "matching:survey-answer": [(lambda c: {"token": "no-such-token"}, dict.fromkeys(PERSONAS, 404))],
+    "matching:survey-detail": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
+    "matching:response-detail": [(lambda c: {"pk": c.rows[matching.Response].pk}, A_AND_COORDINATORS)],
+    "matching:hearing-detail": [(lambda c: {"pk": c.rows[matching.Hearing].pk}, COORDINATORS)],
+    "matching:need-list": [(lambda c: {}, PARTICIPANTS)],
+    "matching:need-new": [(lambda c: {}, PARTICIPANTS)],
+    "matching:need-detail": [(lambda c: {"pk": c.rows[matching.Need].pk}, A_AND_COORDINATORS)],
+    "matching:run-list": [(lambda c: {}, COORDINATORS)],
+    "matching:run-detail": [(lambda c: {"pk": c.rows[matching.MatchRun].pk}, COORDINATORS)],
+    "matching:run-status": [(lambda c: {"pk": c.rows[matching.MatchRun].pk}, COORDINATORS)],
+    "matching:run-action": [
+        (
+            lambda c: {"pk": c.rows[matching.MatchRun].pk, "action": "repeat"},
+            {p: 302 if p == "anonymous" else 405 for p in PERSONAS},
+        )  # GET: POST only
+    ],
+    "matching:match-detail": [(lambda c: {"pk": c.rows[matching.Match].pk}, A_AND_COORDINATORS)],
+    "matching:gaps": [(lambda c: {}, COORDINATORS)],
+    "matching:gaps-csv": [(lambda c: {}, COORDINATORS)],
+    "matching:proposal-list": [(lambda c: {}, COORDINATORS)],
+    "matching:proposal-detail": [(lambda c: {"pk": c.rows[matching.Proposal].pk}, COORDINATORS)],
 }
 
 
