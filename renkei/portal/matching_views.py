@@ -12,7 +12,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from renkei.core import policy
+from renkei.core import charts, policy
 from renkei.core.policy import Action
 from renkei.jobs.selectors import job_status
 from renkei.matching import jobs as matching_jobs
@@ -78,7 +78,10 @@ def _visible(user: Any, queryset: QuerySet, pk: int) -> Any:
 
 def _network(request: HttpRequest, key: str | None) -> Network:
     networks = _coordinator(request)
-    network = networks.filter(key=key).first() if key else networks.order_by("pk").first()
+    if key:
+        network = networks.filter(key=key).first()
+    else:  # the network with the most needs first
+        network = networks.annotate(need_total=Count("needs")).order_by("-need_total", "pk").first()
     if network is None:
         raise Http404
     return network
@@ -498,16 +501,26 @@ def gaps(request: HttpRequest, params: GapsPage) -> HttpResponse:
 
 
 def _charts(result: selectors.Gaps) -> dict[str, str]:
-    """Server-side SVG charts (renkei.core.charts), when the charts module is there."""
-    try:
-        from renkei.core import charts
-    except ImportError:
-        return {}
-    return _render_charts(charts, result)
-
-
-def _render_charts(charts: Any, result: selectors.Gaps) -> dict[str, str]:
-    return {}
+    """The bar chart of demand against supply per skill, and the heat map of unmet people per industry
+    and area (server-side SVG); the tables beside them carry the same numbers."""
+    top = result.skills[:12]
+    heat = result.heat()
+    return {
+        "skills": charts.bars(
+            [row.concept.label for row in top],
+            [
+                charts.Series(str(_("People in live needs")), [row.people for row in top]),
+                charts.Series(str(_("People in unmet needs")), [row.unmet_people for row in top]),
+                charts.Series(str(_("Seats in upcoming runs")), [row.seats for row in top]),
+            ],
+            title=str(_("Demand and supply per skill")), empty=str(_("No live need has a skill yet.")),
+        ),
+        "heat": charts.heat_map(
+            [label for _code, label, _cells in heat["rows"]], [label for _code, label in heat["columns"]],
+            [[value for value, _level in cells] for _code, _label, cells in heat["rows"]],
+            title=str(_("Unmet people per industry and area")), empty=str(_("No live need yet.")),
+        ),
+    }  # fmt: skip
 
 
 @login_required
