@@ -532,9 +532,15 @@ def match_run_save(*, match_run: MatchRun, actor: Actor | None) -> MatchRun:
 
 @service
 def need_match(*, need: Need, actor: Actor | None, top_k: int = 5) -> MatchRun:
-    """Match one need now (when it is submitted or saved): a run of its own, stored like a batch run."""
-    match_run = match_run_create(network=need.network, actor=actor, scope=MatchRun.Scope.ONE_NEED, need=need,
+    """Match one need now (when it is submitted or saved): a run of its own, stored like a batch run.
+    Whoever may change the need may ask for it (the employer's editors, the coordinators)."""
+    if actor is not None and not policy.can(actor, Action.CHANGE, need):
+        raise PermissionDenied
+    match_run = match_run_create(network=need.network, actor=None, scope=MatchRun.Scope.ONE_NEED, need=need,
                                  top_k=top_k, is_sample=need.is_sample)  # fmt: skip
+    if actor is not None and actor.is_authenticated:
+        match_run.started_by = actor  # type: ignore[assignment]
+        match_run.save(update_fields=["started_by", "updated_at"])
     ranked, inputs = compute_run(match_run)
     return match_run_store(match_run=match_run, ranked=ranked, inputs=inputs)
 
