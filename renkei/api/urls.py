@@ -24,7 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Redoc, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from renkei.api import auth, catalog, catalog_writes, networks, organisations, problems, throttling  # noqa: F401 (catalog_writes adds its operations to the catalog's router)
+from renkei.api import auth, catalog, catalog_writes, matching, networks, organisations, problems, throttling  # noqa: F401 (catalog_writes adds its operations to the catalog's router)
 from renkei.api.links import add_links
 from renkei.core.messages import Msg
 from renkei.core.middleware import content_security_policy
@@ -98,6 +98,7 @@ api.add_decorator(problems.query_guard, mode="view")
 api.add_router("", organisations.router)
 api.add_router("", networks.router)
 api.add_router("", catalog.router)
+api.add_router("", matching.router)
 
 
 @api.exception_handler(ValidationError)

@@ -427,6 +427,8 @@ COORDINATORS = {
     p: 302 if p == "anonymous" else 200 if p in ("secretariat", "superuser") else 403 for p in PERSONAS
 }
 PARTICIPANTS = {p: 302 if p == "anonymous" else 403 if p == "outsider" else 200 for p in PERSONAS}
+COORDINATORS_API = {p: 200 if p in ("secretariat", "superuser") else 404 for p in PERSONAS}
+A_OR_COORDINATORS_API = {p: 200 if p in (*A_SIDE, "secretariat", "superuser") else 404 for p in PERSONAS}
 A_AND_COORDINATORS = {
     p: 302 if p == "anonymous" else 403 if p == "outsider" else 404 if p in B_SIDE else 200 for p in PERSONAS
 }
@@ -531,6 +533,14 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     ],
     "api-v1:organisations_create": [(lambda c: {}, PUBLIC)],
     "api-v1:organisations_update": [(lambda c: {"key": c.a.key}, PUBLIC)],
+    "api-v1:needs_list": [(lambda c: {}, PUBLIC)],  # each persona gets the needs it may see
+    "api-v1:needs_create": [(lambda c: {}, PUBLIC)],
+    "api-v1:needs_detail": [(lambda c: {"need_id": c.rows[matching.Need].pk}, A_OR_COORDINATORS_API)],
+    "api-v1:match_runs_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:match_runs_detail": [(lambda c: {"run_id": c.rows[matching.MatchRun].pk}, COORDINATORS_API)],
+    "api-v1:gaps_detail": [(lambda c: {}, dict.fromkeys(PERSONAS, 422))],  # the network is required
+    "api-v1:proposals_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:proposals_detail": [(lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, COORDINATORS_API)],
     "matching:home": [(lambda c: {}, PARTICIPANTS)],
     "matching:survey-answer": [(lambda c: {"token": "no-such-token"}, dict.fromkeys(PERSONAS, 404))],
     "matching:survey-detail": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
@@ -623,6 +633,10 @@ API_WRITES: dict[str, list[tuple[str, Callable[[Cast], dict[str, Any]], dict[str
          {p: 401 if p == "anonymous" else 201 if p in ("admin_a", "superuser") else 403 for p in PERSONAS}),
         ("POST", lambda c: {}, NEW_TOP,
          {p: 401 if p == "anonymous" else 201 if p in ("secretariat", "superuser") else 403 for p in PERSONAS}),
+    ],
+    "api-v1:needs_create": [
+        ("POST", lambda c: {}, {"employer": "owner-u", "network": "network-n", "text": "品質管理を学びたい"},
+         {p: 401 if p == "anonymous" else 201 if p in (*A_WRITERS, "secretariat") else 403 for p in PERSONAS}),
     ],
     "api-v1:organisations_update": [
         ("PATCH", lambda c: {"key": "owner-u.law"}, {"name_en": "Law"},
