@@ -8,7 +8,6 @@ write calls `renkei.matching.services` like the pages do.
 
 from typing import Annotated, Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -21,7 +20,7 @@ from renkei.api.writes import IdempotencyKeyHeader, respond, unknown, write_oper
 from renkei.core import policy
 from renkei.core.messages import Msg
 from renkei.core.pagination import CursorParams, Key, Keyset, cursor, keyset_page
-from renkei.core.params import Optional, Params, RecordId, choice, text
+from renkei.core.params import Optional, ParamErrors, ParamProblem, Params, RecordId, choice, text
 from renkei.matching import selectors, services
 from renkei.matching.models import MatchRun, Need, Proposal
 from renkei.matching.params import NeedFilter
@@ -40,6 +39,7 @@ RunCursor = Annotated[str, *cursor(RUN_KEYSET.name)]
 ProposalCursor = Annotated[str, *cursor(PROPOSAL_KEYSET.name)]
 ORGANISATION = Msg("機関", "organisation")
 NETWORK = Msg("ネットワーク", "network")
+NO_NETWORK = Msg("このキーのネットワークはありません。", "No network has this key.")
 
 
 class NeedSkillOut(Schema):
@@ -343,7 +343,7 @@ def gaps_detail(request: HttpRequest, params: Query[GapsQuery]):
     """Demand against supply per skill and per segment, over the needs the caller may see."""
     network = Network.objects.filter(key=params.network).first()
     if network is None:
-        raise ObjectDoesNotExist
+        raise ParamErrors([ParamProblem("network", "invalid-value", NO_NETWORK)])
     result = selectors.gaps(request.user, network)
     return {
         "network": network.key,
