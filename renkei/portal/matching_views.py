@@ -308,8 +308,8 @@ class NeedForm(forms.ModelForm):
             ).distinct()  # fmt: skip
 
 
+@parses(NeedListPage)  # before the sign-in: a bad address is explained, not redirected
 @login_required
-@parses(NeedListPage)
 def need_list(request: HttpRequest, params: NeedListPage) -> HttpResponse:
     _participant(request)
     network = Network.objects.filter(key=params.network).first() if params.network else None
@@ -490,8 +490,8 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- gaps ----------------------------------------------------------------------------------------------------
 
 
+@parses(GapsPage)  # before the sign-in: a bad address is explained, not redirected
 @login_required
-@parses(GapsPage)
 def gaps(request: HttpRequest, params: GapsPage) -> HttpResponse:
     network = _network(request, params.network)
     result = selectors.gaps(request.user, network)
@@ -523,8 +523,8 @@ def _charts(result: selectors.Gaps) -> dict[str, str]:
     }  # fmt: skip
 
 
+@parses(GapsCsv)  # before the sign-in: a bad address is explained, not redirected
 @login_required
-@parses(GapsCsv)
 def gaps_csv(request: HttpRequest, params: GapsCsv) -> HttpResponse:
     network = _network(request, params.network)
     result = selectors.gaps(request.user, network)

@@ -14,6 +14,7 @@ import pytest
 
 from renkei.catalog.params import ContentListPage, CurriculumFilter, ProgramSearchPage
 from renkei.core.params import MAX_QUERY_BYTES
+from renkei.matching.params import GapsCsv, GapsPage, NeedListPage
 from renkei.portal.catalog_views import ProviderPage
 from renkei.portal.views import OrganisationListPage
 
@@ -43,6 +44,9 @@ PAGES = {
     "/programs/providers/owner-u/": ProviderPage,
     "/organisations/": OrganisationListPage,
     "/en/organisations/": OrganisationListPage,
+    "/matching/needs/": NeedListPage,
+    "/matching/gaps/": GapsPage,
+    "/matching/gaps.csv": GapsCsv,
 }
 PAGE_PATHS = [
     "/organisations/{}/",
@@ -52,6 +56,9 @@ PAGE_PATHS = [
     "/programs/{}/QC-1/",
     "/networks/{}/",
     "/programs/curricula/network-n/{}/",
+    "/matching/s/{}/",
+    "/matching/needs/{}/",
+    "/matching/runs/{}/",
 ]
 
 

@@ -174,3 +174,13 @@ def test_an_employer_posts_a_need_through_the_api(client, matching_world):
     assert data["matches"][0]["program_code"] == "SEC" and data["matches"][0]["reasons_en"]
     other = {**body, "employer": w.employers[1].key}
     assert client.post("/api/v1/needs", data=json.dumps(other), content_type="application/json").status_code == 403
+
+
+def test_a_coordinators_bad_page_parameters_are_explained(client, matching_world):
+    client.force_login(matching_world.secretariat)
+    for url in ("/matching/needs/?status=nope", "/matching/gaps/?network=%00", "/matching/gaps.csv?table=x",
+                "/matching/needs/?page=%C2%B2"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 400 and b'class="problems"' in response.content, url
+    assert client.get("/matching/gaps/?network=no-such-network").status_code == 404
+    assert client.get("/matching/needs/99999999999999999999/").status_code == 404
