@@ -20,7 +20,7 @@ from renkei.api.writes import IdempotencyKeyHeader, respond, unknown, write_oper
 from renkei.core import policy
 from renkei.core.messages import Msg
 from renkei.core.pagination import CursorParams, Key, Keyset, cursor, keyset_page
-from renkei.core.params import Optional, ParamErrors, ParamProblem, Params, RecordId, choice, text
+from renkei.core.params import Optional, RecordId, choice, text
 from renkei.matching import selectors, services
 from renkei.matching.models import MatchRun, Need, Proposal
 from renkei.matching.params import NeedFilter
@@ -39,7 +39,6 @@ RunCursor = Annotated[str, *cursor(RUN_KEYSET.name)]
 ProposalCursor = Annotated[str, *cursor(PROPOSAL_KEYSET.name)]
 ORGANISATION = Msg("機関", "organisation")
 NETWORK = Msg("ネットワーク", "network")
-NO_NETWORK = Msg("このキーのネットワークはありません。", "No network has this key.")
 
 
 class NeedSkillOut(Schema):
@@ -249,10 +248,6 @@ class ProposalListQuery(CursorParams):
     cursor: ProposalCursor | Optional = None
 
 
-class GapsQuery(Params):
-    network: NetworkKey
-
-
 NeedText = Annotated[str, *text(max_chars=4000), Field(min_length=1)]
 NeedLevel = Annotated[str, *choice(Need.Level.values)]
 NeedTimeframe = Annotated[str, *choice(Need.Timeframe.values)]
@@ -338,12 +333,11 @@ def match_runs_detail(request: HttpRequest, run_id: RecordId):
     return policy.visible(request.user, MatchRun.objects.select_related("network")).get(pk=run_id)
 
 
-@router.get("/gaps", response=GapsOut, operation_id="gaps_detail")
-def gaps_detail(request: HttpRequest, params: Query[GapsQuery]):
-    """Demand against supply per skill and per segment, over the needs the caller may see."""
-    network = Network.objects.filter(key=params.network).first()
-    if network is None:
-        raise ParamErrors([ParamProblem("network", "invalid-value", NO_NETWORK)])
+@router.get("/gaps/{network_key}", response=GapsOut, operation_id="gaps_detail")
+def gaps_detail(request: HttpRequest, network_key: NetworkKey):
+    """Demand against supply per skill and per segment of a network, over the needs the caller may see
+    (an employer: its own; the network's coordinators: all)."""
+    network = Network.objects.get(key=network_key)
     result = selectors.gaps(request.user, network)
     return {
         "network": network.key,

@@ -147,7 +147,9 @@ class _MatchingDemo:
                 {**values, "network": self.network, "response": response, "hearing": hearing, "is_sample": True},
             )  # fmt: skip
             for concept in picked if index == 0 else []:  # the skills the respondent picked, once
-                if not NeedSkill.objects.filter(need=need, concept=concept).exists():
+                if NeedSkill.objects.filter(need=need, concept=concept).exists():
+                    self.loader.report.unchanged["NeedSkill"] += 1
+                else:
                     services.need_skill_add(need=need, concept=concept, actor=None)
                     self.loader.report.created["NeedSkill"] += 1
 

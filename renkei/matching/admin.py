@@ -40,7 +40,7 @@ class SurveyAdmin(PolicyAdmin):
     list_display = ["title_ja", "network", "status", "opens_on", "closes_on", "is_sample"]
     list_filter = ["status", "is_sample", "network"]
     search_fields = ["key", "title_ja", "title_en"]
-    inlines = [SurveySectionInline, QuestionInline]
+    inlines = [QuestionInline, SurveySectionInline]  # questions first: a section deleted leaves them
 
 
 @admin.register(Invitation)

@@ -141,7 +141,7 @@ class Question(AuditedModel):
         Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey")
     )
     section = models.ForeignKey(
-        SurveySection, on_delete=models.CASCADE, null=True, blank=True, related_name="questions",
+        SurveySection, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions",
         verbose_name=_("section"),
     )  # fmt: skip
     key = KeyField(_("key"), max_length=40)

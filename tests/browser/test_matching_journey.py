@@ -46,7 +46,9 @@ def _sign_in_as_coordinator(page: Page, base_url: str) -> None:
                                 user=UserFactory(username="coordinator", display_name="連携 太郎")).user  # fmt: skip
     client = Client()
     client.force_login(staff)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
+    )
 
 
 def test_an_employer_answers_and_a_coordinator_runs_matching(
@@ -75,7 +77,8 @@ def test_an_employer_answers_and_a_coordinator_runs_matching(
     expect(page.locator(".match").first).to_be_visible()  # matched at once, with reasons
     screenshot(page, "matching-survey-submitted-phone")
     response = Response.objects.get(organisation__key="sample-employer.onsen-ryokan")
-    assert response.status == "submitted" and Need.objects.filter(response=response).count() == 1
+    assert response.status == "submitted"
+    assert Need.objects.filter(response=response).count() == 1
     # resubmitting is refused with a message
     page.goto(base_url + invitation_link)
     expect(page.locator("#submitted")).to_be_visible()

@@ -12,10 +12,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 
 @pytest.fixture
-def matching_world(db: None, owner_org: Any, other_org: Any, network: Any, secretariat: Any) -> SimpleNamespace:
+def matching_world(
+    db: None, owner_org: Any, other_org: Any, network: Any, secretariat: Any
+) -> SimpleNamespace:
     from factories import AffiliationFactory, OrganisationFactory, UserFactory
 
     from renkei.catalog import services as catalog_services
@@ -41,13 +44,18 @@ def matching_world(db: None, owner_org: Any, other_org: Any, network: Any, secre
             program=program, actor=None, skills=[skill[s] for s in skills], shared_with=[network]
         )
         catalog_services.program_run_save(
-            run=ProgramRun(program=program, starts_on=dt.date.today() + dt.timedelta(days=40)), actor=None
+            run=ProgramRun(program=program, starts_on=timezone.localdate() + dt.timedelta(days=40)),
+            actor=None,
         )
         programs[code] = program
     employers, editors = [], []
     for n, (industry, band, code) in enumerate((("E", "50-99", "06202"), ("P", "300+", "06204")), start=1):
         employer = OrganisationFactory(
-            key=f"employer-{n}", kind="company", name_ja=f"試験事業者{n}", prefecture="06", municipality_code=code
+            key=f"employer-{n}",
+            kind="company",
+            name_ja=f"試験事業者{n}",
+            prefecture="06",
+            municipality_code=code,
         )
         EmployerProfile.objects.create(organisation=employer, industry=industry, employees_band=band,
                                        municipality_code=code)  # fmt: skip
@@ -55,7 +63,8 @@ def matching_world(db: None, owner_org: Any, other_org: Any, network: Any, secre
                                           user=UserFactory(username=f"employer-{n}")).user)  # fmt: skip
         employers.append(employer)
     survey = services.survey_save(
-        survey=Survey(network=network, key="needs", title_ja="人材ニーズ調査", status=Survey.Status.OPEN), actor=None
+        survey=Survey(network=network, key="needs", title_ja="人材ニーズ調査", status=Survey.Status.OPEN),
+        actor=None,
     )
     for order, (key, kind, role, required, extra) in enumerate(
         (
@@ -77,7 +86,9 @@ def matching_world(db: None, owner_org: Any, other_org: Any, network: Any, secre
     invitation, token = services.invitation_create(
         survey=survey, organisation=employers[0], actor=secretariat, target_group="製造業"
     )
-    services.invitation_create(survey=survey, organisation=employers[1], actor=secretariat, target_group="医療・福祉")
+    services.invitation_create(
+        survey=survey, organisation=employers[1], actor=secretariat, target_group="医療・福祉"
+    )
     return SimpleNamespace(
         network=network, survey=survey, invitation=invitation, token=token, employers=employers,
         editors=editors, programs=programs, skill=skill, secretariat=secretariat, a=owner_org, b=other_org,

@@ -38,14 +38,27 @@ def test_demand_supply_and_unmet_needs_per_skill_and_segment(matching_world, nee
     quality, welding = rows["skill-quality-management"], rows["skill-welding"]
     assert (quality.needs, quality.people, quality.unmet, quality.programs, quality.seats) == (1, 8, 0, 1, 20)
     assert quality.upcoming_runs == 1
-    assert (welding.needs, welding.people, welding.unmet, welding.unmet_people, welding.programs) == (2, 6, 2, 6, 0)
+    assert (welding.needs, welding.people, welding.unmet, welding.unmet_people, welding.programs) == (
+        2,
+        6,
+        2,
+        6,
+        0,
+    )
     assert {n.pk for n in gaps.unmet} == {needs[1].pk, needs[2].pk}
     # segments, ranked by unmet people; the chosen target is marked
     first = gaps.segments[0]
-    assert (first.industry, first.employees_band, first.area, first.unmet_people) == ("E", "50-99", "06-okitama", 4)
-    assert first.target is not None and first.target.position_ja == "技能継承の講座がない"
+    assert (first.industry, first.employees_band, first.area, first.unmet_people) == (
+        "E",
+        "50-99",
+        "06-okitama",
+        4,
+    )
+    assert first.target is not None
+    assert first.target.position_ja == "技能継承の講座がない"
     heat = gaps.heat()
-    assert [label for _c, label in heat["columns"]] and sum(v for *_x, cells in heat["rows"] for v, _ in cells) == 6
+    assert [label for _c, label in heat["columns"]]
+    assert sum(v for *_x, cells in heat["rows"] for v, _ in cells) == 6
 
 
 def test_an_employer_sees_the_gaps_of_its_own_needs_only(matching_world, needs):
@@ -55,13 +68,18 @@ def test_an_employer_sees_the_gaps_of_its_own_needs_only(matching_world, needs):
     assert selectors.gaps(None, matching_world.network).skills == []
 
 
-def test_a_proposal_from_a_gap_names_its_evidence_and_moves_to_launched_with_its_program(matching_world, needs):
+def test_a_proposal_from_a_gap_names_its_evidence_and_moves_to_launched_with_its_program(
+    matching_world, needs
+):
     w = matching_world
     welding = w.skill["skill-welding"]
-    proposal = services.proposal_draft_from_gap(network=w.network, skills=[welding], actor=w.secretariat, key="weld")
+    proposal = services.proposal_draft_from_gap(
+        network=w.network, skills=[welding], actor=w.secretariat, key="weld"
+    )
     assert set(proposal.needs.all()) == {needs[1], needs[2]}
     assert set(proposal.employers()) == set(w.employers)
-    assert proposal.status == "proposed" and "溶接" in proposal.title_ja
+    assert proposal.status == "proposed"
+    assert "溶接" in proposal.title_ja
     assert proposal.summary_en == "Proposed from 2 unmet needs of 2 employers."
     # best placed: A, which teaches a program on the skill once it has one
     program = Program(provider=w.a, code="WELD", title_ja="溶接入門", status=Program.Status.DRAFT)
@@ -70,7 +88,9 @@ def test_a_proposal_from_a_gap_names_its_evidence_and_moves_to_launched_with_its
     # workflow: proposed → in development → launched, with the published program
     services.proposal_set_status(proposal=proposal, status="in_development", actor=w.secretariat)
     with pytest.raises(ValidationError) as refused:
-        services.proposal_set_status(proposal=proposal, status="launched", actor=w.secretariat, program=program)
+        services.proposal_set_status(
+            proposal=proposal, status="launched", actor=w.secretariat, program=program
+        )
     assert "公開されたプログラム" in str(refused.value)
     catalog_services.program_set_status(program=program, status="published", actor=None)
     program.refresh_from_db()
@@ -81,7 +101,9 @@ def test_a_proposal_from_a_gap_names_its_evidence_and_moves_to_launched_with_its
         services.proposal_set_status(proposal=proposal, status="proposed", actor=w.secretariat)
 
 
-def test_a_proposal_is_the_coordinators_and_cites_only_its_networks_needs(matching_world, needs, other_network):
+def test_a_proposal_is_the_coordinators_and_cites_only_its_networks_needs(
+    matching_world, needs, other_network
+):
     from django.core.exceptions import PermissionDenied
 
     w = matching_world

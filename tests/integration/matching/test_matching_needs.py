@@ -12,7 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _skills(need: Need) -> dict[str, tuple[str, str, bool]]:
-    return {ns.concept.code: (ns.words, ns.origin, ns.rejected) for ns in need.need_skills.select_related("concept")}
+    return {
+        ns.concept.code: (ns.words, ns.origin, ns.rejected)
+        for ns in need.need_skills.select_related("concept")
+    }
 
 
 def test_the_tagger_finds_skills_with_their_words_and_follows_the_text(matching_world):
@@ -31,7 +34,9 @@ def test_the_tagger_finds_skills_with_their_words_and_follows_the_text(matching_
 
 def test_a_persons_changes_to_the_tags_survive_retagging(matching_world):
     editor = matching_world.editors[0]
-    need = Need(organisation=matching_world.employers[0], network=matching_world.network, text="品質管理とExcel")
+    need = Need(
+        organisation=matching_world.employers[0], network=matching_world.network, text="品質管理とExcel"
+    )
     services.need_save(need=need, actor=editor)
     excel = NeedSkill.objects.get(need=need, concept__code="skill-excel")
     # when: a person removes one tag and adds another

@@ -15,7 +15,12 @@ from renkei.matching.models import Match, MatchRun, Need
 
 pytestmark = pytest.mark.django_db
 
-TEXTS = ("品質管理の研修を受けたい", "Pythonでデータ分析をしたい", "情報セキュリティを夜間に学びたい", "溶接の技能")
+TEXTS = (
+    "品質管理の研修を受けたい",
+    "Pythonでデータ分析をしたい",
+    "情報セキュリティを夜間に学びたい",
+    "溶接の技能",
+)
 
 
 @pytest.fixture
@@ -36,12 +41,16 @@ def test_one_need_is_matched_at_once_with_reasons_in_both_languages(matching_wor
     run = services.need_match(need=needs[0], actor=matching_world.editors[0])
     [best, *_] = run.matches.order_by("rank")
     assert best.program == matching_world.programs["QC"]
-    assert "品質管理" in best.reasons_ja and best.reasons_en.startswith("skills:")
-    assert 0 < best.score <= 1 and sum(best.contributions.values()) == pytest.approx(best.score, abs=1e-6)
+    assert "品質管理" in best.reasons_ja
+    assert best.reasons_en.startswith("skills:")
+    assert 0 < best.score <= 1
+    assert sum(best.contributions.values()) == pytest.approx(best.score, abs=1e-6)
     assert (run.scope, run.engine_version, run.state) == ("one_need", "1", "done")
 
 
-def test_a_batch_run_is_a_job_that_stores_its_parameters_and_can_be_reproduced(immediate, matching_world, needs):
+def test_a_batch_run_is_a_job_that_stores_its_parameters_and_can_be_reproduced(
+    immediate, matching_world, needs
+):
     # when: a coordinator starts a run (the task runs at once with the immediate backend)
     run = jobs.match_run_launch(user=matching_world.secretariat, network=matching_world.network, top_k=3)
     # then: done, with its engine version, parameters, inputs and progress in the job
@@ -58,11 +67,16 @@ def test_a_batch_run_is_a_job_that_stores_its_parameters_and_can_be_reproduced(i
     assert not welding.exists()  # nothing relevant: constraints never make a program appear
     # then: reproducible from what is stored
     same, fingerprint = services.match_run_reproduce(run)
-    assert same and fingerprint == run.fingerprint
+    assert same
+    assert fingerprint == run.fingerprint
     # when: repeated, it ranks again with the same parameters
     again = jobs.match_run_repeat(match_run=run, user=matching_world.secretariat)
     again.refresh_from_db()
-    assert (again.repeat_of_id, again.parameters, again.fingerprint) == (run.pk, run.parameters, run.fingerprint)
+    assert (again.repeat_of_id, again.parameters, again.fingerprint) == (
+        run.pk,
+        run.parameters,
+        run.fingerprint,
+    )
     # when: a need's text changes, the stored run still reproduces from its own inputs? no: it says so
     needs[0].text = "英語の研修"
     services.need_save(need=needs[0], actor=matching_world.secretariat)
@@ -93,7 +107,9 @@ def test_a_killed_job_run_again_writes_its_matches_once(settings, matching_world
     entries = AuditEntry.objects.filter(content_type__model="match", object_id__in=[
         str(pk) for pk in Match.objects.filter(run=run).values_list("pk", flat=True)])  # fmt: skip
     assert entries.count() == run.match_count == Match.objects.filter(run=run).count()
-    fresh = services.match_run_run_now(match_run=services.match_run_create(network=matching_world.network, actor=None))
+    fresh = services.match_run_run_now(
+        match_run=services.match_run_create(network=matching_world.network, actor=None)
+    )
     assert fresh.fingerprint == run.fingerprint
     # and: a task delivered again after the end does nothing more
     assert not jobs.match_run_retry(run)
