@@ -13,6 +13,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Field
+
 from renkei.core.loading import Loader, LoadReport
 from renkei.core.models import Source
 from renkei.matching import services
@@ -40,6 +42,11 @@ NOTE_EN = "An invented employer for the demo (sample data), not a real company."
 NEED_FIELDS = ("level", "headcount", "timeframe", "mode", "time_of_day", "budget_yen")
 QUESTION_FIELDS = ("order", "kind", "role", "text_ja", "text_en", "required", "choices", "scale_min", "scale_max",
                    "number_min", "number_max")  # fmt: skip
+
+
+def _default(model: Any, name: str) -> Any:
+    field = model._meta.get_field(name)
+    return field.get_default() if isinstance(field, Field) else None
 
 
 def load_matching_demo(seed_dir: Path) -> LoadReport:
@@ -95,7 +102,7 @@ class _MatchingDemo:
             for s in row["section"]
         }  # fmt: skip
         for q in row["question"]:
-            values = {k: q.get(k, Question._meta.get_field(k).get_default()) for k in QUESTION_FIELDS}
+            values = {k: q.get(k, _default(Question, k)) for k in QUESTION_FIELDS}
             values["role"] = values["role"] or ""
             self.loader.upsert(
                 Question, {"survey": survey, "key": q["key"]}, {**values, "section": sections[q["section"]]}
@@ -141,7 +148,7 @@ class _MatchingDemo:
             self.concepts[c] for c in (row.get("response") or {}).get("skills", []) if c in self.concepts
         ]
         for index, need_row in enumerate(row["needs"]):
-            values = {k: need_row.get(k, Need._meta.get_field(k).get_default()) for k in NEED_FIELDS}
+            values = {k: need_row.get(k, _default(Need, k)) for k in NEED_FIELDS}
             need = self.loader.upsert(
                 Need, {"organisation": organisation, "text": need_row["text"]},
                 {**values, "network": self.network, "response": response, "hearing": hearing, "is_sample": True},
@@ -155,10 +162,12 @@ class _MatchingDemo:
 
     def _run(self) -> None:
         """One stored batch run over the sample needs (made once; repeat it on the runs page)."""
-        if MatchRun.objects.filter(
+        stored = MatchRun.objects.filter(
             network=self.network, is_sample=True, scope=MatchRun.Scope.OPEN_NEEDS
-        ).exists():
+        ).first()
+        if stored is not None:
             self.loader.report.unchanged["MatchRun"] += 1
+            self.loader.report.unchanged["Match"] += stored.match_count
             return
         match_run = services.match_run_create(network=self.network, actor=None, is_sample=True)
         done = services.match_run_run_now(match_run=match_run)

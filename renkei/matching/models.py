@@ -431,7 +431,7 @@ class Need(AuditedModel):
         verbose_name=_("from hearing"),
     )
     text = models.TextField(_("the need, as written"), max_length=rules.MAX_TEXT)
-    skills = models.ManyToManyField(
+    skills: models.ManyToManyField[Concept, NeedSkill] = models.ManyToManyField(
         Concept, through="NeedSkill", related_name="needs", blank=True, verbose_name=_("skills")
     )
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
@@ -578,7 +578,7 @@ class MatchRun(AuditedModel):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_scope_display()} {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else "run"
+        return f"{self.get_scope_display()} {self.created_at:%Y-%m-%d %H:%M}" if self.pk else "run"
 
 
 class Match(AuditedModel):
@@ -733,5 +733,6 @@ class Proposal(AuditedModel):
             if self.pk is None
             else Proposal.objects.filter(pk=self.pk).values_list("status", flat=True).first()
         )
-        published = None if self.program_id is None else self.program.status == Program.Status.PUBLISHED
+        program = self.program if self.program_id is not None else None
+        published = None if program is None else program.status == Program.Status.PUBLISHED
         enforce(rules.check_proposal(stored_status=stored, status=self.status, program_published=published))

@@ -190,7 +190,7 @@ def unmet_needs(
     """The live needs of a network that no program answers yet: no match good enough, or some of their
     skills taught by none of their matched programs (with `skill_ids`: one of these skills). `user`
     None is the system (a service drafting a proposal)."""
-    rows = Need.objects.filter(network_id=network_id, status__in=LIVE_STATUSES)
+    rows: QuerySet[Need] = Need.objects.filter(network_id=network_id, status__in=LIVE_STATUSES)
     if user is not None:
         rows = policy.visible(user, rows)
     rows = rows.select_related("organisation", "organisation__employer_profile").prefetch_related(
@@ -315,12 +315,12 @@ def gaps(user: Actor | None, network: Network, *, today: dt.date | None = None) 
         for program in programs:
             upcoming = [r for r in program.runs.all() if r.starts_on >= today]
             for concept in program.skills.all():
-                row = skill_rows.get(concept.pk)
-                if row is None:
+                supplied = skill_rows.get(concept.pk)
+                if supplied is None:
                     continue
-                row.programs += 1
-                row.upcoming_runs += len(upcoming)
-                row.seats += (program.capacity or 0) * max(1, len(upcoming)) if upcoming else 0
+                supplied.programs += 1
+                supplied.upcoming_runs += len(upcoming)
+                supplied.seats += (program.capacity or 0) * len(upcoming)
     targets = {segment_key(t.industry, t.employees_band, t.area): t for t in
                policy.visible(user, TargetSegment.objects.filter(network=network))}  # fmt: skip
     seg_rows: dict[str, SegmentGap] = {}

@@ -539,7 +539,7 @@ def need_match(*, need: Need, actor: Actor | None, top_k: int = 5) -> MatchRun:
     match_run = match_run_create(network=need.network, actor=None, scope=MatchRun.Scope.ONE_NEED, need=need,
                                  top_k=top_k, is_sample=need.is_sample)  # fmt: skip
     if actor is not None and actor.is_authenticated:
-        match_run.started_by = actor  # type: ignore[assignment]
+        match_run.started_by = actor
         match_run.save(update_fields=["started_by", "updated_at"])
     ranked, inputs = compute_run(match_run)
     return match_run_store(match_run=match_run, ranked=ranked, inputs=inputs)
@@ -578,11 +578,8 @@ def proposal_save(
         needs = list(needs)
         if any(n.network_id != proposal.network_id for n in needs):
             raise PermissionDenied
-    if (
-        proposal.program_id is not None
-        and actor is not None
-        and not policy.can(actor, Action.VIEW, proposal.program)
-    ):
+    program = proposal.program if proposal.program_id is not None else None
+    if program is not None and actor is not None and not policy.can(actor, Action.VIEW, program):
         raise PermissionDenied
     save_checked(proposal)
     for name, values in (("skills", skills), ("needs", needs), ("developers", developers)):
