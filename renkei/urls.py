@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("indicators/", include("renkei.portal.indicator_urls")),
     path("partnerships/", include("renkei.portal.partnership_urls")),
     path("open-data/", include("renkei.portal.opendata_views")),
+    path("matching/", include("renkei.portal.matching_urls")),
     path("", include("renkei.portal.urls")),
     prefix_default_language=False,
 )

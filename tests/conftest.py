@@ -30,6 +30,7 @@ pytest_plugins = [
     "support.tiers",
     "support.catalog",
     "support.imports",
+    "support.matching",
     "support.taxonomy",
     "support.api_tokens",
 ]

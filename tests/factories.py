@@ -285,3 +285,134 @@ class ActivityFactory(DjangoModelFactory):
     kind = "symposium"
     title_ja = factory.Sequence(lambda n: f"合同シンポジウム{n}")
     starts_on = dt.date(2023, 11, 1)
+# --- needs and matching (issue 12) ------------------------------------------------------------------
+
+
+class SurveyFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.Survey"
+
+    network = factory.SubFactory(NetworkFactory)
+    key = factory.Sequence(lambda n: f"survey-{n}")
+    title_ja = factory.Sequence(lambda n: f"ニーズ調査{n}")
+    status = "open"
+
+
+class SurveySectionFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.SurveySection"
+
+    survey = factory.SubFactory(SurveyFactory)
+    order = factory.Sequence(lambda n: n % 1000)
+    title_ja = factory.Sequence(lambda n: f"セクション{n}")
+
+
+class QuestionFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.Question"
+
+    survey = factory.SubFactory(SurveyFactory)
+    key = factory.Sequence(lambda n: f"q{n}")
+    kind = "text"
+    text_ja = factory.Sequence(lambda n: f"設問{n}")
+
+
+class InvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.Invitation"
+
+    survey = factory.SubFactory(SurveyFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    prefix = factory.Sequence(lambda n: f"{n:012d}")
+    secret_hash = "0" * 64
+    expires_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=30))
+
+
+class ResponseFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.Response"
+
+    survey = factory.SubFactory(SurveyFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    answers = factory.LazyFunction(dict)
+
+
+class HearingFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.Hearing"
+
+    network = factory.SubFactory(NetworkFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    held_on = dt.date(2026, 7, 1)
+    interviewees = "代表"
+    interviewer = "事務局"
+    notes_ja = "人材育成の課題を伺った。"
+
+
+class EmployerProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.EmployerProfile"
+
+    organisation = factory.SubFactory(OrganisationFactory, kind="company")
+    industry = "E"
+    employees_band = "50-99"
+    municipality_code = "06201"
+
+
+class NeedFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.Need"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    network = factory.SubFactory(NetworkFactory)
+    text = factory.Sequence(lambda n: f"品質管理を学びたい{n}")
+
+
+class NeedSkillFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.NeedSkill"
+
+    need = factory.SubFactory(NeedFactory)
+    concept = None  # give one: concepts belong to a taxonomy
+    origin = "person"
+
+
+class MatchRunFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.MatchRun"
+
+    network = factory.SubFactory(NetworkFactory)
+    state = "done"
+    engine_version = "1"
+
+
+class MatchFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.Match"
+
+    run = factory.SubFactory(MatchRunFactory)
+    need = factory.SubFactory(NeedFactory)
+    program = None  # give one
+    rank = 1
+    score = 0.5
+    reasons_ja = "スキル: 品質管理"
+    reasons_en = "skills: quality management"
+
+
+class TargetSegmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.TargetSegment"
+
+    network = factory.SubFactory(NetworkFactory)
+    industry = "E"
+    employees_band = "50-99"
+    area = "06-murayama"
+
+
+class ProposalFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.Proposal"
+
+    network = factory.SubFactory(NetworkFactory)
+    key = factory.Sequence(lambda n: f"proposal-{n}")
+    title_ja = factory.Sequence(lambda n: f"新規プログラム案{n}")

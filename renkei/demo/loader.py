@@ -20,6 +20,7 @@ from renkei.core.loading import Loader, LoadReport
 from renkei.core.models import Source
 from renkei.demo.indicators import load_indicators
 from renkei.demo.partnerships import load_partnerships
+from renkei.demo.matching import load_matching_demo
 from renkei.networks.models import (
     Body,
     BodyParticipant,
@@ -302,4 +303,5 @@ def load_demo(*, samples: bool = True, seed_dir: Path = SEED_DIR) -> LoadReport:
         if samples:
             demo.report.add(catalog_load_samples(), suffix=" (sample)")
         load_indicators(demo.loader, seed_dir, demo.sources)
+            demo.report.add(load_matching_demo(seed_dir), suffix=" (sample)")
     return demo.report

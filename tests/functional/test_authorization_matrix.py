@@ -34,15 +34,28 @@ from factories import (
     AgendaItemFactory,
     DeclaredCountFactory,
     EvaluationFactory,
+    EmployerProfileFactory,
     GroupComponentFactory,
+    HearingFactory,
     IdentifierFactory,
     IndicatorFactory,
     InitiativeFactory,
+    InvitationFactory,
+    MatchFactory,
+    MatchRunFactory,
     MeetingFactory,
+    NeedFactory,
+    NeedSkillFactory,
     NetworkStaffFactory,
     OrganisationFactory,
     PostFactory,
     TargetFactory,
+    ProposalFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SurveyFactory,
+    SurveySectionFactory,
+    TargetSegmentFactory,
     UserFactory,
 )
 from support.admin_forms import admin_url, form_data
@@ -52,6 +65,7 @@ from renkei.catalog.models import CurriculumUnit, JointCurriculum, Program, Prog
 from renkei.core.models import AuditEntry, Source
 from renkei.core.services import registered_writes, writes_for
 from renkei.indicators.models import Actual, Evaluation, Indicator, Initiative, Report, Target
+from renkei.matching import models as matching
 from renkei.networks.models import (
     Attendance,
     Body,
@@ -235,6 +249,32 @@ def _partnership_rows(
         pm.NetworkProject: pm.NetworkProject.objects.create(
             network=network, key="proj", lead=owner_org, title_ja="プロジェクト"
         ),
+    rows.update(_matching_rows(owner_org, network, concept, published))
+    return Cast(users, owner_org, other_org, rows, published, draft, other_network)
+
+
+def _matching_rows(a: Organisation, network: Any, concept: Any, program: Program) -> dict[Any, Any]:
+    """A's answers, need and profile in network N's survey; N's survey, hearing, run, segment, proposal."""
+    survey = SurveyFactory(network=network, key="needs", title_ja="ニーズ調査")
+    section = SurveySectionFactory(survey=survey, order=1, title_ja="現状")
+    question = QuestionFactory(
+        survey=survey, section=section, key="need", text_ja="必要なスキル", role="need_text"
+    )
+    invitation = InvitationFactory(survey=survey, organisation=a, target_group="大学")
+    response = ResponseFactory(
+        survey=survey, organisation=a, invitation=invitation, answers={"need": "品質管理"}
+    )
+    hearing = HearingFactory(network=network, organisation=a, survey=survey)
+    need = NeedFactory(organisation=a, network=network, response=response, text="品質管理を学びたい")
+    run = MatchRunFactory(network=network)
+    return {
+        matching.Survey: survey, matching.SurveySection: section, matching.Question: question,
+        matching.Invitation: invitation, matching.Response: response, matching.Hearing: hearing,
+        matching.EmployerProfile: EmployerProfileFactory(organisation=a), matching.Need: need,
+        matching.NeedSkill: NeedSkillFactory(need=need, concept=concept), matching.MatchRun: run,
+        matching.Match: MatchFactory(run=run, need=need, program=program),
+        matching.TargetSegment: TargetSegmentFactory(network=network),
+        matching.Proposal: ProposalFactory(network=network, key="p1", title_ja="提案"),
     }  # fmt: skip
 
 
@@ -273,6 +313,20 @@ WRITERS: dict[str, frozenset[str]] = {
     "Target": ORG_EDITORS,
     "Actual": ORG_EDITORS,
     "Report": ORG_EDITORS,
+    # needs and matching: the network's coordinators keep its records; A's people their own answers
+    "Survey": SECRETARIAT,
+    "SurveySection": SECRETARIAT,
+    "Question": SECRETARIAT,
+    "Invitation": SECRETARIAT,
+    "Hearing": SECRETARIAT,
+    "MatchRun": SECRETARIAT,
+    "Match": SECRETARIAT,
+    "TargetSegment": SECRETARIAT,
+    "Proposal": SECRETARIAT,
+    "Response": ORG_EDITORS | SECRETARIAT,
+    "Need": ORG_EDITORS | SECRETARIAT,
+    "NeedSkill": ORG_EDITORS | SECRETARIAT,
+    "EmployerProfile": ORG_EDITORS | SECRETARIAT,  # the coordinators of a network A has needs in
     "Source": frozenset({"superuser"}),
     "Scheme": frozenset({"superuser"}),
     "Concept": frozenset({"superuser"}),
@@ -484,6 +538,15 @@ def _indicator_year(model: type[Target] | type[Actual]) -> Callable[[Cast], dict
     return lambda c: {"key": "a-indicator", "fiscal_year": c.rows[model].fiscal_year}
 
 
+COORDINATORS = {
+    p: 302 if p == "anonymous" else 200 if p in ("secretariat", "superuser") else 403 for p in PERSONAS
+}
+PARTICIPANTS = {p: 302 if p == "anonymous" else 403 if p == "outsider" else 200 for p in PERSONAS}
+COORDINATORS_API = {p: 200 if p in ("secretariat", "superuser") else 404 for p in PERSONAS}
+A_OR_COORDINATORS_API = {p: 200 if p in (*A_SIDE, "secretariat", "superuser") else 404 for p in PERSONAS}
+A_AND_COORDINATORS = {
+    p: 302 if p == "anonymous" else 403 if p == "outsider" else 404 if p in B_SIDE else 200 for p in PERSONAS
+}
 SIGNED_IN_EDITORS = {p: (302 if p == "anonymous" else 200 if p in EDITORS else 403) for p in PERSONAS}
 A_ONLY = {p: (200 if p in (*A_SIDE, "superuser") else 404) for p in PERSONAS}
 # pages for those who write some partnership (an editor anywhere): the others get a 403
@@ -676,6 +739,36 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "opendata:popolo": [(lambda c: {}, PUBLIC)],
     "opendata:popolo-kind": [(lambda c: {"kind": "memberships"}, PUBLIC)],
     "opendata:regenerate": [(lambda c: {}, dict.fromkeys(PERSONAS, 405))],  # POST, superusers only
+    "api-v1:needs_list": [(lambda c: {}, PUBLIC)],  # each persona gets the needs it may see
+    "api-v1:needs_create": [(lambda c: {}, PUBLIC)],
+    "api-v1:needs_detail": [(lambda c: {"need_id": c.rows[matching.Need].pk}, A_OR_COORDINATORS_API)],
+    "api-v1:match_runs_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:match_runs_detail": [(lambda c: {"run_id": c.rows[matching.MatchRun].pk}, COORDINATORS_API)],
+    "api-v1:gaps_detail": [(lambda c: {"network_key": "network-n"}, PUBLIC)],  # over the needs each may see
+    "api-v1:proposals_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:proposals_detail": [(lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, COORDINATORS_API)],
+    "matching:home": [(lambda c: {}, PARTICIPANTS)],
+    "matching:survey-answer": [(lambda c: {"token": "no-such-token"}, dict.fromkeys(PERSONAS, 404))],
+    "matching:survey-detail": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
+    "matching:response-detail": [(lambda c: {"pk": c.rows[matching.Response].pk}, A_AND_COORDINATORS)],
+    "matching:hearing-detail": [(lambda c: {"pk": c.rows[matching.Hearing].pk}, COORDINATORS)],
+    "matching:need-list": [(lambda c: {}, PARTICIPANTS)],
+    "matching:need-new": [(lambda c: {}, PARTICIPANTS)],
+    "matching:need-detail": [(lambda c: {"pk": c.rows[matching.Need].pk}, A_AND_COORDINATORS)],
+    "matching:run-list": [(lambda c: {}, COORDINATORS)],
+    "matching:run-detail": [(lambda c: {"pk": c.rows[matching.MatchRun].pk}, COORDINATORS)],
+    "matching:run-status": [(lambda c: {"pk": c.rows[matching.MatchRun].pk}, COORDINATORS)],
+    "matching:run-action": [
+        (
+            lambda c: {"pk": c.rows[matching.MatchRun].pk, "action": "repeat"},
+            {p: 302 if p == "anonymous" else 405 for p in PERSONAS},
+        )  # GET: POST only
+    ],
+    "matching:match-detail": [(lambda c: {"pk": c.rows[matching.Match].pk}, A_AND_COORDINATORS)],
+    "matching:gaps": [(lambda c: {}, COORDINATORS)],
+    "matching:gaps-csv": [(lambda c: {}, COORDINATORS)],
+    "matching:proposal-list": [(lambda c: {}, COORDINATORS)],
+    "matching:proposal-detail": [(lambda c: {"pk": c.rows[matching.Proposal].pk}, COORDINATORS)],
 }
 
 
@@ -753,6 +846,10 @@ API_WRITES: dict[str, list[tuple[str, Callable[[Cast], dict[str, Any]], dict[str
          {p: 401 if p == "anonymous" else 201 if p in ("admin_a", "superuser") else 403 for p in PERSONAS}),
         ("POST", lambda c: {}, NEW_TOP,
          {p: 401 if p == "anonymous" else 201 if p in ("secretariat", "superuser") else 403 for p in PERSONAS}),
+    ],
+    "api-v1:needs_create": [
+        ("POST", lambda c: {}, {"employer": "owner-u", "network": "network-n", "text": "品質管理を学びたい"},
+         {p: 401 if p == "anonymous" else 201 if p in (*A_WRITERS, "secretariat") else 403 for p in PERSONAS}),
     ],
     "api-v1:organisations_update": [
         ("PATCH", lambda c: {"key": "owner-u.law"}, {"name_en": "Law"},

@@ -16,6 +16,7 @@ from renkei.catalog.params import ContentListPage, CurriculumFilter, ProgramSear
 from renkei.core.params import MAX_QUERY_BYTES
 from renkei.indicators.params import DashboardFilter, RecordsFilter
 from renkei.partnerships.params import MatrixDownload, MatrixFilter
+from renkei.matching.params import GapsCsv, GapsPage, NeedListPage
 from renkei.portal.catalog_views import ProviderPage
 from renkei.portal.views import OrganisationListPage
 
@@ -54,6 +55,9 @@ PAGES = {
     "/partnerships/": MatrixFilter,
     "/partnerships/map/": MatrixFilter,
     "/partnerships/matrix/download/": MatrixDownload,
+    "/matching/needs/": NeedListPage,
+    "/matching/gaps/": GapsPage,
+    "/matching/gaps.csv": GapsCsv,
 }
 PAGE_PATHS = [
     "/organisations/{}/",
@@ -73,6 +77,9 @@ PAGE_PATHS = [
     "/indicators/reports/jobs/{}/",
     "/partnerships/{}/",
     "/partnerships/agreements/{}/",
+    "/matching/s/{}/",
+    "/matching/needs/{}/",
+    "/matching/runs/{}/",
 ]
 
 

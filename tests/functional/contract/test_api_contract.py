@@ -73,9 +73,21 @@ def _real_cursors() -> dict[str, list[str]]:
         ),
         "initiatives": spread(indicators_api.INITIATIVE_KEYSET, indicators_api.initiative_list()),
         "indicators": spread(indicators_api.INDICATOR_KEYSET, indicators_api.indicator_list(None)),
+        **_matching_cursors(spread),
         catalog.PROGRAM_CURSOR: [
             encode_cursor(catalog.PROGRAM_CURSOR, [tier, pk]) for tier in (0, 1, 2) for pk in programs
         ],
+    }
+
+
+def _matching_cursors(spread) -> dict[str, list[str]]:
+    from renkei.api import matching as api
+    from renkei.matching.models import MatchRun, Need, Proposal
+
+    return {
+        api.NEED_KEYSET.name: spread(api.NEED_KEYSET, Need.objects.all()),
+        api.RUN_KEYSET.name: spread(api.RUN_KEYSET, MatchRun.objects.all()),
+        api.PROPOSAL_KEYSET.name: spread(api.PROPOSAL_KEYSET, Proposal.objects.all()),
     }
 
 

@@ -1,0 +1,256 @@
+"""Reasons of a match and the reason line in Japanese or English (docs/algorithms/matching.md)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING
+
+from renkei.engine.model import LEVEL_RANK, TIMES, Match, Need, Params, ProgramDoc, Reason, Taxonomy
+from renkei.engine.terms import split_terms
+from renkei.text.normalise import normalise
+from renkei.text.tokens import runs
+
+if TYPE_CHECKING:
+    from renkei.engine.index import Index
+
+__all__ = ["KINDS", "explain", "reason_line", "shared_stretches", "skill_credits"]
+
+KINDS = (
+    "skill",
+    "skill_narrower",
+    "skill_broader",
+    "skill_related",
+    "text",
+    "precedent",
+    "mode",
+    "distance",
+    "fee",
+    "level",
+    "schedule",
+    "time",
+)
+_ORDER = {k: i for i, k in enumerate(KINDS)}
+_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
+_MAX_TERMS = 3
+_BODY_CHARS = 2000
+
+
+def shared_stretches(source: str, need_norm: str, limit: int = _MAX_TERMS) -> tuple[str, ...]:
+    """The longest stretches of ``source`` (normalised) that occur in the normalised need text.
+
+    Japanese runs are read greedily from the left (the longest stretch of two or more characters that
+    the need contains, not only hiragana); other words count when the need has them as words.
+    """
+    if not need_norm:
+        return ()
+    need_words = {run for is_jp, run in runs(need_norm) if not is_jp}
+    found: list[str] = []
+    for is_jp, run in runs(normalise(source)):
+        if not is_jp:
+            if len(run) > 1 and run in need_words and run not in found:
+                found.append(run)
+            continue
+        i = 0
+        while i < len(run) - 1:
+            j = i + 2
+            if run[i:j] not in need_norm:
+                i += 1
+                continue
+            while j < len(run) and run[i : j + 1] in need_norm:
+                j += 1
+            piece = run[i:j]
+            if not _HIRAGANA.fullmatch(piece) and piece not in found:
+                found.append(piece)
+            i = j
+    # the longest first, then in order of appearance; drop a stretch inside a longer one
+    ranked = sorted(range(len(found)), key=lambda n: (-len(found[n]), n))
+    kept: list[int] = []
+    for n in ranked:
+        if not any(found[n] in found[m] for m in kept):
+            kept.append(n)
+        if len(kept) == limit:
+            break
+    return tuple(found[n] for n in sorted(kept))
+
+
+def _text_terms(program: ProgramDoc, need_norm: str, stem: int) -> tuple[str, ...]:
+    terms = shared_stretches(f"{program.title} {program.summary}", need_norm)
+    if not terms and program.body:
+        terms = shared_stretches(program.body[:_BODY_CHARS], need_norm)
+    if not terms:  # shared words only through Sudachi's normalised forms (シュミレーション)
+        need_words = set(split_terms(need_norm, stem)[0])
+        words = split_terms(f"{program.title} {program.summary} {program.body[:_BODY_CHARS]}", stem)[0]
+        terms = tuple(dict.fromkeys(w for w in words if w in need_words and len(w) > 1))[:_MAX_TERMS]
+    return terms
+
+
+def explain(
+    index: Index,
+    need: Need,
+    need_norm: str,
+    program: ProgramDoc,
+    values: Mapping[str, float],
+    contributions: Mapping[str, float],
+    precedent_hits: int,
+    distance_km: float,
+) -> tuple[Reason, ...]:
+    """The reasons of one match: one per active component (skills split by how they matched)."""
+    params = index.params
+    reasons: list[Reason] = []
+    for name, value in values.items():
+        c = contributions[name]
+        if name == "skills":
+            reasons.extend(_skill_reasons(index.taxonomy, need, program, c, value, params))
+        elif name == "text":
+            terms = _text_terms(program, need_norm, params.stem) if value > 0 else ()
+            reasons.append(Reason("text", c, terms=terms, value=value))
+        elif name == "precedent":
+            reasons.append(Reason("precedent", c, value=float(precedent_hits)))
+        elif name == "mode":
+            reasons.append(Reason("mode", c, value=value, text=program.mode))
+        elif name == "distance":
+            km = None if math.isnan(distance_km) else round(distance_km, 1)
+            reasons.append(Reason("distance", c, value=km, text=program.mode))
+        elif name == "fee":
+            fee = None if program.fee_yen is None else float(program.fee_yen)
+            verdict = "" if fee is None else "within" if value >= 1 else "over"
+            reasons.append(Reason("fee", c, value=fee, text=verdict))
+        elif name == "level":
+            reasons.append(Reason("level", c, value=value, text=program.level))
+        elif name == "schedule":
+            start = _first_start(program, need)
+            reasons.append(Reason("schedule", c, value=value, text=start.isoformat() if start else ""))
+        elif name == "time":
+            shared = [t for t in TIMES if t in program.times and t in need.times]
+            reasons.append(Reason("time", c, terms=tuple(shared), value=value))
+    reasons.sort(key=lambda r: _ORDER[r.kind])
+    return tuple(reasons)
+
+
+def _first_start(program: ProgramDoc, need: Need) -> date | None:
+    lo = need.start_from or date.min
+    hi = need.start_until or date.max
+    inside = sorted(d for d in program.starts if lo <= d <= hi)
+    return inside[0] if inside else None
+
+
+def _skill_reasons(
+    taxonomy: Taxonomy, need: Need, program: ProgramDoc, contribution: float, value: float, params: Params
+) -> list[Reason]:
+    by_kind: dict[str, list[int]] = {}
+    credit_by_kind: dict[str, float] = {}
+    for s in sorted(need.skills):
+        best: tuple[float, int, str] | None = None
+        for c, credit, kind in skill_credits(s, taxonomy, params):
+            if c in program.skills and (best is None or credit > best[0]):
+                best = (credit, c, kind)
+        if best is not None:
+            credit, c, kind = best
+            if c not in by_kind.setdefault(kind, []):
+                by_kind[kind].append(c)
+            credit_by_kind[kind] = credit_by_kind.get(kind, 0.0) + credit
+    if not by_kind:
+        return [Reason("skill", 0.0, value=0.0)]
+    total = sum(credit_by_kind.values())
+    return [
+        Reason(kind, contribution * credit_by_kind[kind] / total, concepts=tuple(cs), value=value)
+        for kind, cs in by_kind.items()
+    ]
+
+
+def skill_credits(skill: int, taxonomy: Taxonomy, params: Params) -> list[tuple[int, float, str]]:
+    """(concept, credit, reason kind) for one need skill, best credit per concept."""
+    best: dict[int, tuple[float, str]] = {skill: (1.0, "skill")}
+    for group, credit, kind in (
+        (taxonomy.narrower.get(skill, frozenset()), params.narrower, "skill_narrower"),
+        (taxonomy.broader.get(skill, frozenset()), params.broader, "skill_broader"),
+        (taxonomy.related.get(skill, frozenset()), params.related, "skill_related"),
+    ):
+        for c in group:
+            if credit > best.get(c, (0.0, ""))[0]:
+                best[c] = (credit, kind)
+    return [(c, v, k) for c, (v, k) in sorted(best.items())]
+
+
+# --- the reason line ------------------------------------------------------------------------------
+
+_MODE = {
+    "onsite": ("対面", "on site"),
+    "online": ("オンライン", "online"),
+    "hybrid": ("ハイブリッド", "hybrid"),
+    "on_demand": ("オンデマンド", "on demand"),
+}
+_TIME = {
+    "morning": ("午前", "morning"),
+    "daytime": ("平日昼", "weekday daytime"),
+    "evening": ("夜間", "evening"),
+    "weekend": ("週末", "weekend"),
+}
+_SKILL_HEAD = {
+    "skill": ("スキル", "skills"),
+    "skill_narrower": ("関連スキル(下位)", "related skills (narrower)"),
+    "skill_broader": ("関連スキル(上位)", "related skills (broader)"),
+    "skill_related": ("関連スキル(関連)", "related skills (related)"),
+}
+
+
+def _yen(amount: float, lang: str) -> str:
+    n = round(amount)
+    if lang == "en":
+        return "free" if n == 0 else f"¥{n:,}"
+    if n == 0:
+        return "無料"
+    return f"{n // 10_000}万円" if n % 10_000 == 0 else f"{n:,}円"
+
+
+def _part(reason: Reason, lang: str, taxonomy: Taxonomy) -> str:
+    en = lang == "en"
+    kind = reason.kind
+    if kind in _SKILL_HEAD:
+        if not reason.concepts:
+            return ""
+        labels = ", ".join(taxonomy.label(c, lang) for c in reason.concepts)
+        return f"{_SKILL_HEAD[kind][en]}: {labels}"
+    if kind == "text":
+        return f"{'text' if en else '本文'}: {', '.join(reason.terms)}" if reason.terms else ""
+    if kind == "precedent":
+        n = int(reason.value or 0)
+        if not n:
+            return ""
+        return f"{n} similar need{'s' if n > 1 else ''}" if en else f"類似ニーズ {n}件"
+    if kind == "mode":
+        return _MODE[reason.text][en] if reason.value == 1 and reason.text in _MODE else ""
+    if kind == "distance":
+        if reason.value is None:
+            return ""
+        km = reason.value
+        return f"{km:.0f} km" if km >= 1 else ("under 1 km" if en else "1 km未満")
+    if kind == "fee":
+        if reason.value is None:
+            return ""
+        fee = _yen(reason.value, lang)
+        if en:
+            return f"fee {fee} ({'within budget' if reason.text == 'within' else 'over budget'})"
+        return f"受講料 {fee} ({'予算内' if reason.text == 'within' else '予算超過'})"
+    if kind == "level":
+        if reason.text not in LEVEL_RANK or not reason.value:
+            return ""
+        same = reason.value >= 1
+        return (
+            ("level matches" if same else "level close") if en else ("レベル一致" if same else "レベル近い")
+        )
+    if kind == "schedule":
+        return f"{'starts' if en else '開始'} {reason.text}" if reason.text and reason.value == 1 else ""
+    if kind == "time":
+        return ", ".join(_TIME[t][en] for t in reason.terms if t in _TIME)
+    return ""
+
+
+def reason_line(match: Match, lang: str = "ja", taxonomy: Taxonomy | None = None) -> str:
+    """The match's reasons as one line (``lang`` "ja" or "en"), parts joined with " / "."""
+    tax = taxonomy or Taxonomy()
+    parts = (_part(r, lang, tax) for r in sorted(match.reasons, key=lambda r: _ORDER.get(r.kind, 99)))
+    return " / ".join(p for p in parts if p)

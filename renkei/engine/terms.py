@@ -1,0 +1,77 @@
+"""The engine's text terms: Sudachi normalised forms, Japanese bigrams and crude English stems.
+
+Word terms are script-homogeneous runs (``品質``, ``python``); bigram terms are two Japanese characters
+plus ``"b"`` (``品質b``, as in the search index), so the two kinds never collide. A non-Japanese word
+longer than ``stem`` characters also yields its first ``stem`` characters (``management`` → ``manage``).
+"""
+
+from __future__ import annotations
+
+from renkei.text.normalise import normalise
+from renkei.text.tokens import BIGRAM_SUFFIX, bigrams, content_forms, runs
+
+__all__ = ["STOPWORDS", "is_bigram", "split_terms"]
+
+# English function words: Sudachi keeps them as nouns of unknown words, and they carry nothing.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "such",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "with",
+        "within",
+    ]
+)
+
+
+def is_bigram(term: str) -> bool:
+    return len(term) == 3 and term[2] == BIGRAM_SUFFIX and not term[0].isascii()
+
+
+def split_terms(text: str, stem: int) -> tuple[list[str], list[str], str]:
+    """(word terms, bigram terms, normalised text) of ``text``; duplicates kept (term frequency)."""
+    norm = normalise(text)
+    if not norm:
+        return [], [], norm
+    words: list[str] = []
+    for _, form in content_forms(norm):
+        for is_jp, run in runs(form):
+            if is_jp:
+                words.append(run)
+            elif run not in STOPWORDS:
+                words.append(run)
+                if stem and len(run) > stem and not run.isdigit():
+                    words.append(run[:stem])
+    grams: list[str] = []
+    for is_jp, run in runs(norm):
+        if is_jp:
+            grams.extend(bigrams(run))
+    return words, grams, norm
