@@ -10,8 +10,8 @@ every match has it). The score is BM25F with a binary term frequency per field:
     score(program)     = Σ_words idf(word) · tf~ / (K1 + tf~)
 
 with idf from the number of programs whose title or summary hold the word (one word: idf does not
-change the order, and is not computed). A program's place is fixed by one *state* per word (4 levels
-× tagged or not), so the matches fall into at most 8^words classes of equal score: each class is one
+change the order, and is not computed). A program's place is fixed by one *state* per word (5 levels
+× tagged or not), so the matches fall into at most 10^words classes of equal score: each class is one
 bitmap (intersections of the words' field bitmaps), ranked by its score; inside a class, programs
 whose title holds the words come shorter title first (BM25's length normalisation of the title field),
 then newest; the others newest first. Every page, the 1st or the 50th, is read from the bitmaps. See
@@ -32,22 +32,25 @@ if TYPE_CHECKING:
     from renkei.catalog.search import _Backend
 
 K1 = 1.2
-WEIGHTS = {"phrase": 2.0, "title": 3.0, "summary": 1.5, "tags": 1.0, "body": 0.5}
-# per level: 3 the word as written in the title, 2 in the title (Sudachi words apart), 1 in the title
-# or summary, 0 elsewhere. Title matches count for the title + summary field too.
+WEIGHTS = {"phrase": 2.0, "title": 3.0, "summary": 1.5, "part": 0.75, "tags": 1.0, "body": 0.5}
+# per level: 4 the word as written in the title, 3 in the title (Sudachi words apart), 2 in the title
+# or summary, 1 some of its Sudachi words in the title or summary (a partial match, as BM25 credits
+# each term), 0 elsewhere. Title matches count for the title + summary field too.
 LEVEL_WEIGHT = {
-    3: WEIGHTS["phrase"] + WEIGHTS["title"] + WEIGHTS["summary"],
-    2: WEIGHTS["title"] + WEIGHTS["summary"],
-    1: WEIGHTS["summary"],
+    4: WEIGHTS["phrase"] + WEIGHTS["title"] + WEIGHTS["summary"],
+    3: WEIGHTS["title"] + WEIGHTS["summary"],
+    2: WEIGHTS["summary"],
+    1: WEIGHTS["part"],
     0: 0.0,
 }
+STATES = 10  # 5 levels × tagged or not
 MAX_WORDS = 4  # words beyond these still filter, but do not split the classes
 REST = -1  # code of "every other match" when the page is full before it (unscored, newest first)
 
 
 @dataclass(frozen=True, slots=True)
 class Tier:
-    code: int  # the state of each word, base 8 (a cursor remembers it)
+    code: int  # the state of each word, base STATES (a cursor remembers it)
     order: str  # an order of `bitmaps.ORDERS`
     bits: bitmaps.Bits
     score: float
@@ -132,14 +135,21 @@ def tiers(
         title = engine.group_bits(query, group, "title") & matching
         written = group.as_written()
         exact = title if written == group else engine.group_bits(query, written, "title") & title
-        levels = [(3, exact), (2, title - exact)]
+        levels = [(4, exact), (3, title - exact)]
         tagged = tag_bits(maps, group) & matching
         if lazy and need is not None and len(title) >= need:
             tiers_ = _classes([(levels, tagged, 1.0)], matching)
             return [*tiers_, Tier(REST, "newest", matching - title, 0.0)]
         short_all = engine.group_bits(query, group, "short")
         short = short_all & matching
-        levels += [(1, short - title), (0, matching - short - title)]
+        levels.append((2, short - title))
+        rest = matching - short - title
+        terms = tuple(dict.fromkeys((t,) for alternative in group.alternatives for t in alternative))
+        if len(terms) > len(group.alternatives):  # some alternative has several words
+            part = engine.group_bits(query, Group(terms, group.text), "short") & rest
+            levels.append((1, part))
+            rest = rest - part
+        levels.append((0, rest))
         weight = 1.0 if len(groups) == 1 else idf(len(short_all & maps.universe), n)
         words.append((levels, tagged, weight))
     return _classes(words, matching)
@@ -162,9 +172,9 @@ def _classes(
                         state = level * 2 + is_tagged
                         split.append(
                             (
-                                code + state * 8**i,
+                                code + state * STATES**i,
                                 score + word_score(level, is_tagged, weight),
-                                in_title or level >= 2,
+                                in_title or level >= 3,
                                 tag_part,
                             )
                         )
