@@ -11,7 +11,7 @@ every match has it). The score is BM25F with a binary term frequency per field:
 
 with idf from the number of programs whose title or summary hold the word (one word: idf does not
 change the order, and is not computed). A program's place is fixed by one *state* per word (5 levels
-× tagged or not), so the matches fall into at most 10^words classes of equal score: each class is one
+× 4 levels of tags), so the matches fall into at most 20^words classes of equal score: each class is one
 bitmap (intersections of the words' field bitmaps), ranked by its score; inside a class, programs
 whose title holds the words come shorter title first (BM25's length normalisation of the title field),
 then newest; the others newest first. Every page, the 1st or the 50th, is read from the bitmaps. See
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 K1 = 1.2
 WEIGHTS = {"phrase": 2.0, "title": 3.0, "summary": 1.5, "part": 0.75, "tags": 1.0, "body": 0.5}
+TAG_WEIGHT = {3: 1.5 * WEIGHTS["tags"], 2: WEIGHTS["tags"], 1: 0.5 * WEIGHTS["tags"], 0: 0.0}
 # per level: 4 the word as written in the title, 3 in the title (Sudachi words apart), 2 in the title
 # or summary, 1 some of its Sudachi words in the title or summary (a partial match, as BM25 credits
 # each term), 0 elsewhere. Title matches count for the title + summary field too.
@@ -43,7 +44,7 @@ LEVEL_WEIGHT = {
     1: WEIGHTS["part"],
     0: 0.0,
 }
-STATES = 10  # 5 levels × tagged or not
+STATES = 20  # 5 levels × 4 tag levels
 MAX_WORDS = 4  # words beyond these still filter, but do not split the classes
 REST = -1  # code of "every other match" when the page is full before it (unscored, newest first)
 
@@ -56,9 +57,9 @@ class Tier:
     score: float
 
 
-def word_score(level: int, tagged: bool, idf: float = 1.0) -> float:
+def word_score(level: int, tags: int, idf: float = 1.0) -> float:
     """BM25F saturation of one word's weighted presence in the fields."""
-    weight = WEIGHTS["body"] + LEVEL_WEIGHT[level] + (WEIGHTS["tags"] if tagged else 0.0)
+    weight = WEIGHTS["body"] + LEVEL_WEIGHT[level] + TAG_WEIGHT[tags]
     return idf * weight / (K1 + weight)
 
 
@@ -106,14 +107,24 @@ class _TagIndex:
         return found
 
 
-def tag_bits(maps: bitmaps.FacetBitmaps, group: Group) -> bitmaps.Bits:
-    """The programs tagged with a field or skill whose label or synonym matches `group`."""
+def tag_bits(maps: bitmaps.FacetBitmaps, group: Group) -> list[tuple[int, bitmaps.Bits]]:
+    """The programs by how their fields and skills match `group`: (3, a label or synonym holds the word
+    and another tag holds part of it too), (2, a tag holds the word), (1, a tag holds part of it: one of
+    its Sudachi words); disjoint, most first. BM25's term frequency for the tags field, in three steps."""
     index = maps.memo.get("tags")
     if index is None:
         index = maps.memo["tags"] = _TagIndex(maps)
     assert isinstance(index, _TagIndex)
-    values = index.values(group)
-    return bitmaps.Bits.union(bitmaps.EMPTY, *(maps.values[facet][raw] for facet, raw in values))
+    full = index.values(group)
+    terms = tuple(dict.fromkeys((t,) for alternative in group.alternatives for t in alternative))
+    part = index.values(Group(terms, group.text)) | full
+    union, twice = bitmaps.EMPTY, bitmaps.EMPTY
+    for facet, raw in part:
+        bits = maps.values[facet][raw]
+        twice |= union & bits
+        union |= bits
+    whole = bitmaps.Bits.union(bitmaps.EMPTY, *(maps.values[facet][raw] for facet, raw in full))
+    return [(3, whole & twice), (2, whole - twice), (1, union - whole)]
 
 
 # --- the classes -----------------------------------------------------------------------------------------
@@ -129,14 +140,14 @@ def tiers(
     if not groups or not matching:
         return [Tier(0, "newest", matching, 0.0)]
     n = len(maps.universe)
-    words: list[tuple[list[tuple[int, bitmaps.Bits]], bitmaps.Bits, float]] = []  # levels, tagged, idf
+    words: list[tuple[list[tuple[int, bitmaps.Bits]], list[tuple[int, bitmaps.Bits]], float]] = []
     lazy = need is not None and len(groups) == 1
     for group in groups:
         title = engine.group_bits(query, group, "title") & matching
         written = group.as_written()
         exact = title if written == group else engine.group_bits(query, written, "title") & title
         levels = [(4, exact), (3, title - exact)]
-        tagged = tag_bits(maps, group) & matching
+        tagged = [(level, bits & matching) for level, bits in tag_bits(maps, group)]
         if lazy and need is not None and len(title) >= need:
             tiers_ = _classes([(levels, tagged, 1.0)], matching)
             return [*tiers_, Tier(REST, "newest", matching - title, 0.0)]
@@ -156,7 +167,8 @@ def tiers(
 
 
 def _classes(
-    words: list[tuple[list[tuple[int, bitmaps.Bits]], bitmaps.Bits, float]], matching: bitmaps.Bits
+    words: list[tuple[list[tuple[int, bitmaps.Bits]], list[tuple[int, bitmaps.Bits]], float]],
+    matching: bitmaps.Bits,
 ) -> list[Tier]:
     # (code, score, in title, bits), split word by word; empty classes are dropped as they appear
     found: list[tuple[int, float, bool, bitmaps.Bits]] = [(0, 0.0, False, matching)]
@@ -167,17 +179,26 @@ def _classes(
                 part = bits & level_bits
                 if not part:
                     continue
-                for is_tagged, tag_part in ((True, part & tagged), (False, part - tagged)):
+                rest = part
+                for tags, tag_bits_ in tagged:
+                    tag_part = part & tag_bits_
                     if tag_part:
-                        state = level * 2 + is_tagged
-                        split.append(
-                            (
-                                code + state * STATES**i,
-                                score + word_score(level, is_tagged, weight),
-                                in_title or level >= 3,
-                                tag_part,
-                            )
-                        )
+                        rest = rest - tag_part
+                        split.append(_state(i, level, tags, weight, (code, score, in_title), tag_part))
+                if rest:
+                    split.append(_state(i, level, 0, weight, (code, score, in_title), rest))
         found = split
     found.sort(key=lambda c: (-c[1], c[0]))
     return [Tier(code, "focus" if in_title else "newest", bits, score) for code, score, in_title, bits in found]
+
+
+def _state(
+    i: int, level: int, tags: int, weight: float, parent: tuple[int, float, bool], bits: bitmaps.Bits
+) -> tuple[int, float, bool, bitmaps.Bits]:
+    code, score, in_title = parent
+    return (
+        code + (level * 4 + tags) * STATES**i,
+        score + word_score(level, tags, weight),
+        in_title or level >= 3,
+        bits,
+    )
