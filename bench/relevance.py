@@ -238,7 +238,9 @@ def tantivy_top(index: Any, query: str, k: int = 10) -> list[int]:
 # --- precision against the oracle ---------------------------------------------------------------------------
 
 
-def precision(query: str, corpus: dict[int, tuple[str, str, str]], everything: dict[int, str]) -> dict[str, Any]:
+def precision(
+    query: str, corpus: dict[int, tuple[str, str, str]], everything: dict[int, str]
+) -> dict[str, Any]:
     """Our matches (no facets, any status) and how many hold the query as written or a variant."""
     from renkei.catalog import bitmaps, search
     from renkei.text import parse_query
@@ -330,7 +332,9 @@ def demo_child(db: str, fresh: bool) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--demo", action="store_true")
     parser.add_argument("--db", default="sqlite")
     parser.add_argument("--fresh", action="store_true")

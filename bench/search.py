@@ -394,9 +394,7 @@ def _search_after_save(nth: int) -> float:
 
 
 def child(db: str, size: int, seed: int, repeat: int, with_tantivy: bool, fresh: bool) -> dict[str, Any]:
-    from bench import generate
-
-    from bench import relevance
+    from bench import generate, relevance
 
     data_dir = setup_django(db, f"search-{size}{relevance.NAME_SUFFIX}", fresh=fresh)
     from django.db import connection
@@ -600,20 +598,41 @@ def relevance_report(results: list[dict[str, Any]], demo: list[dict[str, Any]]) 
         for r in results
         if "relevance" in r
     ]
-    rows += [["demo (hand-judged)", d["db"], d["relevance"]["mean"]["ours"], d["relevance"]["mean"]["tantivy"]] for d in demo]
+    rows += [
+        ["demo (hand-judged)", d["db"], d["relevance"]["mean"]["ours"], d["relevance"]["mean"]["tantivy"]]
+        for d in demo
+    ]
     lines.append(markdown(["catalog", "db", "ours nDCG@10", "tantivy nDCG@10"], rows))
-    for label, source in [("bench catalog", [r for r in results if "relevance" in r][-1:]), ("demo", demo[-1:])]:
+    for label, source in [
+        ("bench catalog", [r for r in results if "relevance" in r][-1:]),
+        ("demo", demo[-1:]),
+    ]:
         for r in source:
-            lines.append(f"\nPer query, {label} ({r.get('size', r.get('programs'))} programs, {r.get('vendor', r.get('db'))}):\n")
-            lines.append(markdown(
-                ["query", "relevant", "ours", "tantivy"],
-                [[q["query"], q["relevant"], q["ours"], q["tantivy"]] for q in r["relevance"]["queries"]],
-            ))
+            lines.append(
+                f"\nPer query, {label} ({r.get('size', r.get('programs'))} programs, {r.get('vendor', r.get('db'))}):\n"
+            )
+            lines.append(
+                markdown(
+                    ["query", "relevant", "ours", "tantivy"],
+                    [[q["query"], q["relevant"], q["ours"], q["tantivy"]] for q in r["relevance"]["queries"]],
+                )
+            )
             lines.append(f"\nPrecision against the oracle, {label}:\n")
-            lines.append(markdown(
-                ["query", "matches", "query or variant in title/summary/description", "other", "precision"],
-                [[p["query"], p["matches"], p["as_written"], p["other"], p["precision"]] for p in r["precision"]],
-            ))
+            lines.append(
+                markdown(
+                    [
+                        "query",
+                        "matches",
+                        "query or variant in title/summary/description",
+                        "other",
+                        "precision",
+                    ],
+                    [
+                        [p["query"], p["matches"], p["as_written"], p["other"], p["precision"]]
+                        for p in r["precision"]
+                    ],
+                )
+            )
     return "\n".join(lines)
 
 
@@ -668,7 +687,9 @@ def main() -> None:
     if not args.no_demo:
         for db in args.dbs.split(","):
             say(f"relevance: hand-judged demo set on {db}")
-            demo.append(run_child("bench.relevance", ["--demo", "--db", db], log=RESULTS / f"search-demo-{db}.log"))
+            demo.append(
+                run_child("bench.relevance", ["--demo", "--db", db], log=RESULTS / f"search-demo-{db}.log")
+            )
     text = report(results) + "\n" + relevance_report(results, demo)
     print(text)
     path = write_json(

@@ -131,7 +131,12 @@ def tag_bits(maps: bitmaps.FacetBitmaps, group: Group) -> list[tuple[int, bitmap
 
 
 def tiers(
-    engine: _Backend, query: Query, maps: bitmaps.FacetBitmaps, matching: bitmaps.Bits, *, need: int | None = None
+    engine: _Backend,
+    query: Query,
+    maps: bitmaps.FacetBitmaps,
+    matching: bitmaps.Bits,
+    *,
+    need: int | None = None,
 ) -> list[Tier]:
     """The matches in classes of equal score, best first. With `need` (offset + limit of a page) and one
     word, the summary lookup is skipped when the title classes alone fill the page: everything after
@@ -189,7 +194,9 @@ def _classes(
                     split.append(_state(i, level, 0, weight, (code, score, in_title), rest))
         found = split
     found.sort(key=lambda c: (-c[1], c[0]))
-    return [Tier(code, "focus" if in_title else "newest", bits, score) for code, score, in_title, bits in found]
+    return [
+        Tier(code, "focus" if in_title else "newest", bits, score) for code, score, in_title, bits in found
+    ]
 
 
 def _state(

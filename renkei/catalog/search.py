@@ -162,7 +162,11 @@ def program_document(program: Program) -> IndexDocument:
     return _document(
         program,
         _provider_terms(
-            provider.name_ja, provider.name_en, provider.short_name_ja, provider.short_name_en, provider.name_kana
+            provider.name_ja,
+            provider.name_en,
+            provider.short_name_ja,
+            provider.short_name_en,
+            provider.name_kana,
         ),
         [_concept_terms(c.label_ja, c.label_en, c.synonyms_ja, c.synonyms_en) for c in concepts],
         _unit_terms(unit.name_ja, unit.name_en, unit.name_kana) if unit is not None else "",

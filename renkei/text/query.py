@@ -27,12 +27,11 @@ A :class:`Term` with ``prefix=True`` matches any index term starting with it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from renkei.text.normalise import normalise
-import re
-
 from renkei.text.tokens import (
     JP_CHARS,
     SUBSTRING_MAX,
@@ -49,12 +48,12 @@ __all__ = [
     "Group",
     "Query",
     "Term",
+    "japanese_run_terms",
     "matches",
     "parse_query",
     "query_terms",
     "to_fts5",
     "to_fts5_exclusions",
-    "japanese_run_terms",
     "to_tsquery",
     "word_group",
 ]

@@ -38,16 +38,16 @@ if TYPE_CHECKING:  # sudachipy is imported on first use (loading it costs; see _
 
 __all__ = [
     "BIGRAM_SUFFIX",
-    "SUBSTRING_MIN",
-    "UNIGRAM_SUFFIX",
     "SUBSTRING_MAX",
+    "SUBSTRING_MIN",
     "SUBSTRING_PREFIX",
+    "UNIGRAM_SUFFIX",
     "bigrams",
     "content_forms",
     "fold_kana",
-    "substrings",
     "index_terms",
     "runs",
+    "substrings",
     "terms_for_matching",
 ]
 
@@ -94,9 +94,7 @@ def fold_kana(text: str) -> str:
 def substrings(run: str) -> list[str]:
     """Substring terms of a (folded) run of Japanese characters: every suffix of at least
     SUBSTRING_MIN characters, cut to SUBSTRING_MAX (empty for runs shorter than SUBSTRING_MIN)."""
-    return [
-        SUBSTRING_PREFIX + run[i : i + SUBSTRING_MAX] for i in range(len(run) - SUBSTRING_MIN + 1)
-    ]
+    return [SUBSTRING_PREFIX + run[i : i + SUBSTRING_MAX] for i in range(len(run) - SUBSTRING_MIN + 1)]
 
 
 def bigrams(run: str) -> list[str]:

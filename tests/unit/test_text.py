@@ -124,7 +124,12 @@ def test_index_terms_encoding() -> None:
 
 @pytest.mark.parametrize(
     ("text", "folded"),
-    [("かんご", "カンゴ"), ("ひらがなとカタカナ", "ヒラガナトカタカナ"), ("ゝゞ", "ヽヾ"), ("漢字 abc ー", "漢字 abc ー")],
+    [
+        ("かんご", "カンゴ"),
+        ("ひらがなとカタカナ", "ヒラガナトカタカナ"),
+        ("ゝゞ", "ヽヾ"),
+        ("漢字 abc ー", "漢字 abc ー"),
+    ],
 )
 def test_fold_kana(text: str, folded: str) -> None:
     assert fold_kana(text) == folded
@@ -136,8 +141,11 @@ def test_fold_kana(text: str, folded: str) -> None:
         ("品質", []),
         ("品質管", ["x品質管"]),
         ("データ分析", ["xデータ分析", "xータ分析", "xタ分析"]),
-        ("あいうえおかきくけこさ", ["xあいうえおかきくけこ", "xいうえおかきくけこさ", *[]]
-         + ["x" + "あいうえおかきくけこさ"[i:] for i in range(2, 9)]),
+        (
+            "あいうえおかきくけこさ",
+            ["xあいうえおかきくけこ", "xいうえおかきくけこさ", *[]]
+            + ["x" + "あいうえおかきくけこさ"[i:] for i in range(2, 9)],
+        ),
     ],
 )
 def test_substrings(run: str, terms: list[str]) -> None:
@@ -276,8 +284,11 @@ def test_parse_query(raw: str, include: list[str], exclude: list[str]) -> None:
         ("データーー", [Term("xデーターー", prefix=True)]),  # ... or it is a dash run
         (
             "データサイエンス実践講座",  # longer than SUBSTRING_MAX: every window of that length
-            [Term("xデータサイエンス実践", prefix=True), Term("xータサイエンス実践講", prefix=True),
-             Term("xタサイエンス実践講座", prefix=True)],
+            [
+                Term("xデータサイエンス実践", prefix=True),
+                Term("xータサイエンス実践講", prefix=True),
+                Term("xタサイエンス実践講座", prefix=True),
+            ],
         ),
     ],
 )

@@ -26,9 +26,15 @@ def analysis(owner_org, make_program, concepts):
     make_program(owner_org, "WHOLE", title_ja="データ分析実践講座")  # the whole query in the title
     make_program(owner_org, "WHOLE-LONG", title_ja="はじめてのビッグデータ分析と可視化の実践講座")
     make_program(  # tagged with the skill データ分析, the words elsewhere only apart
-        owner_org, "TAGGED", title_ja="ビジネス統計", description_ja="データを集めて分析する", skills=[concepts.analysis]
+        owner_org,
+        "TAGGED",
+        title_ja="ビジネス統計",
+        description_ja="データを集めて分析する",
+        skills=[concepts.analysis],
     )
-    make_program(owner_org, "DATA", title_ja="データ活用", description_ja="分析の手法")  # part of it in the title
+    make_program(
+        owner_org, "DATA", title_ja="データ活用", description_ja="分析の手法"
+    )  # part of it in the title
 
 
 def test_the_whole_query_in_the_title_comes_first(analysis, search):
@@ -68,7 +74,10 @@ def test_a_page_within_the_title_classes_skips_the_summary_lookup(analysis):
     plan = selectors._Plan(user=AnonymousUser(), query="データ分析", facets={})
     tiers = plan.tiers("relevance", need=2)
     assert tiers[-1].code == relevance.REST
-    assert plan.page_ids(sort="relevance", offset=0, limit=2) == plan.page_ids(sort="relevance", offset=0, limit=7)[:2]
+    assert (
+        plan.page_ids(sort="relevance", offset=0, limit=2)
+        == plan.page_ids(sort="relevance", offset=0, limit=7)[:2]
+    )
 
 
 @pytest.mark.parametrize(
@@ -93,7 +102,11 @@ def test_contiguous_runs_variants_kana_and_labels(owner_org, other_org, make_pro
     make_program(other_org, "PC-LONG", title_ja="コンピューターの仕組み")
     make_program(other_org, "SIM", title_ja="シミュレーション技術")
     make_program(  # every bigram of コンピュータ, none of them in one run
-        other_org, "ICT", title_ja="ICTとコンピテンシー", summary_ja="ンピュアなデータ", mode=Program.Mode.ON_DEMAND
+        other_org,
+        "ICT",
+        title_ja="ICTとコンピテンシー",
+        summary_ja="ンピュアなデータ",
+        mode=Program.Mode.ON_DEMAND,
     )
     make_program(other_org, "LIT", title_ja="数理・データサイエンス・AI", level=Program.Level.MDASH_LITERACY)
     make_program(
@@ -124,7 +137,10 @@ def test_a_real_program_keeps_every_sentence(owner_org, make_program, search):
     ("text", "kept"),
     [
         ("この講座はデモ用のサンプルデータです。品質を学びます。", "品質を学びます。"),
-        ("学生を対象に学ぶサンプル講座です。実在の講座ではありません。", "学生を対象に学ぶサンプル講座です。"),
+        (
+            "学生を対象に学ぶサンプル講座です。実在の講座ではありません。",
+            "学生を対象に学ぶサンプル講座です。",
+        ),
         ("This course is sample data for the demo, imagined as offered by X. Learn it.", "Learn it."),
         ("A sample course on DX. Not a real offering.", "A sample course on DX."),
         ("", ""),
