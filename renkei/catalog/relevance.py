@@ -107,14 +107,20 @@ class _TagIndex:
         return found
 
 
-def tag_bits(maps: bitmaps.FacetBitmaps, group: Group) -> list[tuple[int, bitmaps.Bits]]:
-    """The programs by how their fields and skills match `group`: (3, a label or synonym holds the word
-    and another tag holds part of it too), (2, a tag holds the word), (1, a tag holds part of it: one of
-    its Sudachi words); disjoint, most first. BM25's term frequency for the tags field, in three steps."""
+def tag_index(maps: bitmaps.FacetBitmaps) -> _TagIndex:
+    """The term -> tag index of these bitmaps (one query for the concepts' labels, once per token)."""
     index = maps.memo.get("tags")
     if index is None:
         index = maps.memo["tags"] = _TagIndex(maps)
     assert isinstance(index, _TagIndex)
+    return index
+
+
+def tag_bits(maps: bitmaps.FacetBitmaps, group: Group) -> list[tuple[int, bitmaps.Bits]]:
+    """The programs by how their fields and skills match `group`: (3, a label or synonym holds the word
+    and another tag holds part of it too), (2, a tag holds the word), (1, a tag holds part of it: one of
+    its Sudachi words); disjoint, most first. BM25's term frequency for the tags field, in three steps."""
+    index = tag_index(maps)
     full = index.values(group)
     terms = tuple(dict.fromkeys((t,) for alternative in group.alternatives for t in alternative))
     part = index.values(Group(terms, group.text)) | full
@@ -149,8 +155,10 @@ def tiers(
     lazy = need is not None and len(groups) == 1
     for group in groups:
         title = engine.group_bits(query, group, "title") & matching
-        written = group.as_written()
-        exact = title if written == group else engine.group_bits(query, written, "title") & title
+        if not group.exact or group.alternatives == (group.exact,):  # only the word as written
+            exact = title
+        else:
+            exact = engine.group_bits(query, group.as_written(), "title") & title
         levels = [(4, exact), (3, title - exact)]
         tagged = [(level, bits & matching) for level, bits in tag_bits(maps, group)]
         if lazy and need is not None and len(title) >= need:
