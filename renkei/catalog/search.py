@@ -99,10 +99,10 @@ def without_sample_notice(text: str) -> str:
 def _choice_terms(model_field: str, value: str) -> str:
     """The terms of the labels people see for a level or mode value, in Japanese and English
     (`MDASH リテラシーレベル`, `オンデマンド`), so a search for a label finds its programs."""
-    choices = {"level": Program.Level, "mode": Program.Mode}[model_field]
-    if value not in choices.values:
+    choices = dict(Program.Level.choices if model_field == "level" else Program.Mode.choices)
+    label = choices.get(value)  # a lazy translation
+    if label is None:
         return ""
-    label = choices(value).label
     texts = []
     for language in ("ja", "en"):
         with translation.override(language):
