@@ -7,9 +7,11 @@ sort keys and (b) three term columns (title, summary, everything else) made by
 it after every write to a program; `renkei reindex` rebuilds everything.
 
 Reading: the back-end turns a parsed query (`renkei.text.parse_query`) into bitsets of program ids
-(`match_bits`, `excluded_bits`, and `title_bits` / `short_bits` for the relevance tiers) for the
-selectors to combine with the facet bitmaps (`renkei.catalog.bitmaps`): one FTS5 statement each on
-SQLite, one postings read per query on PostgreSQL.
+(`match_bits`, `excluded_bits`, and `group_bits` of one word in the title or title + summary for the
+ranking, `renkei.catalog.relevance`) for the selectors to combine with the facet bitmaps
+(`renkei.catalog.bitmaps`): one FTS5 statement each on SQLite, one postings read per query on
+PostgreSQL. A sample program's notices that it is sample data are not indexed; the level and mode
+labels and the provider's and unit's kana names are.
 See docs/decisions/0002-search-index.md.
 """
 
