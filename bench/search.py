@@ -394,9 +394,9 @@ def _search_after_save(nth: int) -> float:
 
 
 def child(db: str, size: int, seed: int, repeat: int, with_tantivy: bool, fresh: bool) -> dict[str, Any]:
-    from bench import generate
+    from bench import generate, relevance
 
-    data_dir = setup_django(db, f"search-{size}", fresh=fresh)
+    data_dir = setup_django(db, f"search-{size}{relevance.NAME_SUFFIX}", fresh=fresh)
     from django.db import connection
 
     timings = generate.build(data_dir, size, seed)
@@ -482,6 +482,9 @@ def child(db: str, size: int, seed: int, repeat: int, with_tantivy: bool, fresh:
             oracle.append(check(query))
     out["per_query"] = per_query
     out["oracle"] = oracle
+    with timed("relevance (rule-graded set, tantivy fields index)", timings):
+        judged, out["precision"] = relevance.rule_set()
+        out["relevance"] = relevance.evaluate(judged, None, data_dir)
     out["engines"] = {e: _summary(v) for e, v in wall.items() if v}
     out["engines_cpu"] = {e: _summary(v) for e, v in cpu.items() if v}
     out["ours_phases"] = {name: _summary(v) for name, v in phases.items()}
@@ -587,6 +590,52 @@ def report(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def relevance_report(results: list[dict[str, Any]], demo: list[dict[str, Any]]) -> str:
+    """nDCG@10 tables (rule-graded bench catalog per size and db; hand-judged demo) and precision."""
+    lines = ["\n## Relevance (nDCG@10, ours vs tantivy BM25 over the same tokens)\n"]
+    rows = [
+        [f"{r['size']:,}", r["vendor"], r["relevance"]["mean"]["ours"], r["relevance"]["mean"]["tantivy"]]
+        for r in results
+        if "relevance" in r
+    ]
+    rows += [
+        ["demo (hand-judged)", d["db"], d["relevance"]["mean"]["ours"], d["relevance"]["mean"]["tantivy"]]
+        for d in demo
+    ]
+    lines.append(markdown(["catalog", "db", "ours nDCG@10", "tantivy nDCG@10"], rows))
+    for label, source in [
+        ("bench catalog", [r for r in results if "relevance" in r][-1:]),
+        ("demo", demo[-1:]),
+    ]:
+        for r in source:
+            lines.append(
+                f"\nPer query, {label} ({r.get('size', r.get('programs'))} programs, {r.get('vendor', r.get('db'))}):\n"
+            )
+            lines.append(
+                markdown(
+                    ["query", "relevant", "ours", "tantivy"],
+                    [[q["query"], q["relevant"], q["ours"], q["tantivy"]] for q in r["relevance"]["queries"]],
+                )
+            )
+            lines.append(f"\nPrecision against the oracle, {label}:\n")
+            lines.append(
+                markdown(
+                    [
+                        "query",
+                        "matches",
+                        "query or variant in title/summary/description",
+                        "other",
+                        "precision",
+                    ],
+                    [
+                        [p["query"], p["matches"], p["as_written"], p["other"], p["precision"]]
+                        for p in r["precision"]
+                    ],
+                )
+            )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -596,6 +645,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10, help="timed calls per query and engine")
     parser.add_argument("--seed", type=int, default=20260401)
     parser.add_argument("--fresh", action="store_true", help="rebuild the catalogs instead of reusing them")
+    parser.add_argument("--no-demo", action="store_true", help="skip the hand-judged demo set")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--tantivy", action="store_true", help=argparse.SUPPRESS)
@@ -633,7 +683,14 @@ def main() -> None:
                     result["engines_cpu"][key] = results[-1]["engines_cpu"][key]
             results.append(result)
             say(f"search {db} {size:,} done: {result['timings']}")
-    text = report(results)
+    demo = []
+    if not args.no_demo:
+        for db in args.dbs.split(","):
+            say(f"relevance: hand-judged demo set on {db}")
+            demo.append(
+                run_child("bench.relevance", ["--demo", "--db", db], log=RESULTS / f"search-demo-{db}.log")
+            )
+    text = report(results) + "\n" + relevance_report(results, demo)
     print(text)
     path = write_json(
         "search",
@@ -642,6 +699,7 @@ def main() -> None:
             "repeat": args.repeat,
             "seconds": round(time.perf_counter() - started),
             "results": results,
+            "demo": demo,
         },
     )
     say(f"JSON: {path}")

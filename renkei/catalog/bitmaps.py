@@ -122,6 +122,7 @@ class FacetBitmaps:
     extra: dict[tuple[str, str], Bits] = field(default_factory=dict)  # values loaded on demand
     orders: dict[str, array] = field(default_factory=dict)  # sort -> program ids in that order
     positions: dict[str, array] = field(default_factory=dict)  # sort -> place of each id in that order
+    memo: dict[str, object] = field(default_factory=dict)  # derived per token (relevance's tag index)
 
     def order(self, sort: str) -> array:
         """Every indexed program id in the order of `sort`, loaded once per index token."""

@@ -113,7 +113,10 @@ class Evaluator:
     def __init__(self, query: Query) -> None:
         self.query = query
         self.postings = fetch(
-            t for g in (*query.include, *query.exclude) for alt in g.alternatives for t in alt
+            t
+            for g in (*query.include, *query.exclude)
+            for alt in (*g.alternatives, g.exact)  # the word as written: for ranking
+            for t in alt
         )
         self._prefixed: dict[tuple[str, int], FrozenBitMap] = {}
 

@@ -7,9 +7,11 @@ sort keys and (b) three term columns (title, summary, everything else) made by
 it after every write to a program; `renkei reindex` rebuilds everything.
 
 Reading: the back-end turns a parsed query (`renkei.text.parse_query`) into bitsets of program ids
-(`match_bits`, `excluded_bits`, and `title_bits` / `short_bits` for the relevance tiers) for the
-selectors to combine with the facet bitmaps (`renkei.catalog.bitmaps`): one FTS5 statement each on
-SQLite, one postings read per query on PostgreSQL.
+(`match_bits`, `excluded_bits`, and `group_bits` of one word in the title or title + summary for the
+ranking, `renkei.catalog.relevance`) for the selectors to combine with the facet bitmaps
+(`renkei.catalog.bitmaps`): one FTS5 statement each on SQLite, one postings read per query on
+PostgreSQL. A sample program's notices that it is sample data are not indexed; the level and mode
+labels and the provider's and unit's kana names are.
 See docs/decisions/0002-search-index.md.
 """
 
@@ -17,19 +19,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from renkei.catalog import bitmaps, postings
 from renkei.catalog.models import FeeBand, Program, ProgramIndex, ProgramRun, SearchChange, SearchState
 from renkei.organisations.models import Organisation
 from renkei.taxonomy.models import Concept
-from renkei.text import Query, index_terms, normalise, to_fts5, to_fts5_exclusions
+from renkei.text import Group, Query, index_terms, normalise, to_fts5, to_fts5_exclusions
 
 FTS_TABLE = "catalog_program_fts"  # SQLite: title, summary, body (matching)
 RANK_TABLE = "catalog_program_rank_fts"  # SQLite: title, summary (ranking)
@@ -70,24 +73,65 @@ def _join(*parts: str) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _provider_terms(name_ja: str, name_en: str, short_name_ja: str, short_name_en: str) -> str:
-    return _terms(name_ja, name_en, short_name_ja, short_name_en)
+def _provider_terms(
+    name_ja: str, name_en: str, short_name_ja: str, short_name_en: str, name_kana: str = ""
+) -> str:
+    return _terms(name_ja, name_en, short_name_ja, short_name_en, name_kana)
 
 
-def _unit_terms(name_ja: str, name_en: str) -> str:
-    return _terms(name_ja, name_en)  # a unit's short names are not indexed
+def _unit_terms(name_ja: str, name_en: str, name_kana: str = "") -> str:
+    return _terms(name_ja, name_en, name_kana)  # a unit's short names are not indexed
+
+
+# Sentences that say a program is made-up sample data: shown on the page, not searched (every sample
+# program says so, and "データ" would otherwise find all of them).
+SAMPLE_NOTICE = re.compile(
+    r"[^。．.!?！？]*(?:サンプルデータ|実在の講座ではありません|実在しません|sample data|not a real)"
+    r"[^。．.!?！？]*[。．.!?！？]?",
+    re.IGNORECASE,
+)
+
+
+def without_sample_notice(text: str) -> str:
+    """`text` without the sentences that only say it is sample data."""
+    return SAMPLE_NOTICE.sub("", text).strip() if text else text
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_terms(model_field: str, value: str) -> str:
+    """The terms of the labels people see for a level or mode value, in Japanese and English
+    (`MDASH リテラシーレベル`, `オンデマンド`), so a search for a label finds its programs."""
+    choices = dict(Program.Level.choices if model_field == "level" else Program.Mode.choices)
+    label = choices.get(value)  # a lazy translation
+    if label is None:
+        return ""
+    texts = []
+    for language in ("ja", "en"):
+        with translation.override(language):
+            texts.append(str(label))
+    return _terms(*dict.fromkeys(texts))
 
 
 def _concept_terms(label_ja: str, label_en: str, synonyms_ja: str, synonyms_en: str) -> str:
     return _terms(label_ja, label_en, synonyms_ja, synonyms_en)
 
 
+def concept_terms_by_id(ids: Iterable[int]) -> dict[int, str]:
+    """The index terms of the labels and synonyms of the concepts `ids` (for ranking by tags)."""
+    rows = Concept.objects.filter(pk__in=list(ids)).values_list(
+        "pk", "label_ja", "label_en", "synonyms_ja", "synonyms_en"
+    )
+    return {pk: _concept_terms(*texts) for pk, *texts in rows}
+
+
 def _document(
     program: Program, provider_terms: str, concept_terms: Iterable[str], unit_terms: str
 ) -> IndexDocument:
-    """A program's document from its own columns and the terms of its provider, concepts and unit."""
+    """A program's document from its own columns and the terms of its provider, concepts and unit.
+    A sample program's notices that it is sample data are left out."""
+    clean = without_sample_notice if program.is_sample else str
     body = _join(
-        _terms(program.description_ja, program.description_en, program.code),
+        _terms(clean(program.description_ja), clean(program.description_en), program.code),
         provider_terms,
         _terms(
             program.venue_name_ja,
@@ -98,11 +142,13 @@ def _document(
         ),
         *concept_terms,  # fields, then skills, each in the concepts' default order
         unit_terms,
+        _choice_terms("level", program.level),
+        _choice_terms("mode", program.mode),
     )
     return IndexDocument(
         program_id=program.pk,
         title=_terms(program.title_ja, program.title_en),
-        summary=_terms(program.summary_ja, program.summary_en),
+        summary=_terms(clean(program.summary_ja), clean(program.summary_en)),
         body=body,
     )
 
@@ -117,9 +163,15 @@ def program_document(program: Program) -> IndexDocument:
     concepts = [*program.fields.all(), *program.skills.all()]
     return _document(
         program,
-        _provider_terms(provider.name_ja, provider.name_en, provider.short_name_ja, provider.short_name_en),
+        _provider_terms(
+            provider.name_ja,
+            provider.name_en,
+            provider.short_name_ja,
+            provider.short_name_en,
+            provider.name_kana,
+        ),
         [_concept_terms(c.label_ja, c.label_en, c.synonyms_ja, c.synonyms_en) for c in concepts],
-        _unit_terms(unit.name_ja, unit.name_en) if unit is not None else "",
+        _unit_terms(unit.name_ja, unit.name_en, unit.name_kana) if unit is not None else "",
     )
 
 
@@ -197,6 +249,11 @@ class _Backend:
         tier; asked for only when the first does not fill the page)."""
         raise NotImplementedError
 
+    def group_bits(self, query: Query, group: Group, field: str) -> bitmaps.Bits:
+        """The programs whose `field` ("title", or "short": title and summary) matches `group`, one
+        word of `query` (for ranking: `renkei.catalog.relevance`)."""
+        raise NotImplementedError
+
 
 class _Sqlite(_Backend):
     def clear(self) -> None:
@@ -245,6 +302,10 @@ class _Sqlite(_Backend):
 
     def short_bits(self, query: Query) -> bitmaps.Bits:
         return self._matching(RANK_TABLE, to_fts5(Query(include=query.include)))
+
+    def group_bits(self, query: Query, group: Group, field: str) -> bitmaps.Bits:
+        expression = to_fts5(Query(include=(group,)))
+        return self._matching(RANK_TABLE, f"{{title}} : ({expression})" if field == "title" else expression)
 
 
 class _Postgres(_Backend):
@@ -306,6 +367,9 @@ class _Postgres(_Backend):
     def short_bits(self, query: Query) -> bitmaps.Bits:
         return self._postings(query).all_of(query.include, postings.SHORT)
 
+    def group_bits(self, query: Query, group: Group, field: str) -> bitmaps.Bits:
+        return self._postings(query).group(group, postings.TITLE if field == "title" else postings.SHORT)
+
 
 def backend() -> _Backend:
     vendor = connection.vendor
@@ -350,12 +414,12 @@ class _Loader:
     def _read_organisations(self, ids: set[int]) -> None:
         missing = ids - self.organisations.keys()
         rows = Organisation.objects.filter(pk__in=missing).values_list(
-            "pk", "name_ja", "name_en", "short_name_ja", "short_name_en"
+            "pk", "name_ja", "name_en", "short_name_ja", "short_name_en", "name_kana"
         )
-        for pk, name_ja, name_en, short_name_ja, short_name_en in rows:
+        for pk, name_ja, name_en, short_name_ja, short_name_en, name_kana in rows:
             self.organisations[pk] = (
-                _provider_terms(name_ja, name_en, short_name_ja, short_name_en),
-                _unit_terms(name_ja, name_en),
+                _provider_terms(name_ja, name_en, short_name_ja, short_name_en, name_kana),
+                _unit_terms(name_ja, name_en, name_kana),
             )
 
     def _read_concepts(self, ids: set[int]) -> None:

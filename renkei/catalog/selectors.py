@@ -3,8 +3,9 @@
 `program_search` runs in a fixed number of queries whatever the size of the catalog (ADR 0002):
 1. the index token (the facet bitmaps of this process are patched or rebuilt only when it changed);
 2. the ids of the text matches, turned into a bitset; facet counts and the total are bitset ANDs;
-3. for relevance, the programs whose title matches (shorter titles first), then those whose title and
-   summary match, then the rest (newest first); other sorts walk a cached order of the index;
+3. for relevance, the matches in classes of equal BM25F score over title, summary, tags and body
+   (`renkei.catalog.relevance`, on bitmaps), shorter titles first inside a class; other sorts walk a
+   cached order of the index;
 4. the page's programs with their provider, fields, skills and runs; 5. the labels of facet values.
 """
 
@@ -20,7 +21,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import get_language
 
-from renkei.catalog import bitmaps, search
+from renkei.catalog import bitmaps, relevance, search
 from renkei.catalog.facets import (
     BY_KEY,
     FACETS,
@@ -205,70 +206,51 @@ class _Plan:
 
     # page -------------------------------------------------------------------------------------------
 
-    def tiers(self, sort: str) -> list[tuple[str, bitmaps.Bits]]:
-        """The ranked groups of a sort, each walked in one order of the index."""
+    def tiers(self, sort: str, *, need: int | None = None) -> list[relevance.Tier]:
+        """The ranked groups of a sort, each walked in one order of the index (relevance: classes of
+        equal BM25F score, `renkei.catalog.relevance`)."""
         if sort == "relevance":
-            in_title = self.matching & self.engine.title_bits(self.query)
-            in_short = self.matching & self.engine.short_bits(self.query)
-            return [
-                ("focus", in_title),
-                ("newest", in_short - in_title),
-                ("newest", self.matching - in_short),
-            ]
+            return relevance.tiers(self.engine, self.query, self.maps, self.matching, need=need)
         if sort == "title":
             sort = "title_en" if (get_language() or "ja")[:2] == "en" else "title_ja"
-        return [(sort, self.matching)]
+        return [relevance.Tier(0, sort, self.matching, 0.0)]
 
     def page_after(self, *, sort: str, after: tuple[int, int] | None, limit: int) -> list[tuple[int, int]]:
-        """(tier, id) of the `limit` programs that follow program `after` = (tier, id) in the order of
-        `sort` (from the start when None). Pages resume after a program, not after a count of them, so
-        they stay stable when programs are added; the program itself need not match any more, only be
-        in the index (else ParamErrors: the client starts again)."""
+        """(tier code, id) of the `limit` programs that follow program `after` = (tier code, id) in the
+        order of `sort` (from the start when None). Pages resume after a program, not after a count of
+        them, so they stay stable when programs are added; the program itself need not match any more,
+        only be in the index and its tier still exist (else ParamErrors: the client starts again)."""
         tiers = self.tiers(sort)
         start_tier, place = 0, -1
         if after is not None:
-            start_tier = min(max(after[0], 0), len(tiers) - 1)
-            order = tiers[start_tier][0]
+            start_tier = next((i for i, t in enumerate(tiers) if t.code == after[0]), -1)
+            if start_tier < 0:
+                raise ParamErrors([ParamProblem("cursor", "invalid-value", STALE_CURSOR)])
+            order = tiers[start_tier].order
             positions, size = self.maps.position(order), len(self.maps.order(order))
             place = positions[after[1]] if 0 <= after[1] < len(positions) else size
             if place >= size:
                 raise ParamErrors([ParamProblem("cursor", "invalid-value", STALE_CURSOR)])
         found: list[tuple[int, int]] = []
-        for tier in range(start_tier, len(tiers)):
-            order, bits = tiers[tier]
-            start = place if tier == start_tier else -1
+        for index in range(start_tier, len(tiers)):
+            tier = tiers[index]
+            start = place if index == start_tier else -1
             found += [
-                (tier, i) for i in self.maps.take_after(order, bits, after=start, limit=limit - len(found))
+                (tier.code, i)
+                for i in self.maps.take_after(tier.order, tier.bits, after=start, limit=limit - len(found))
             ]
             if len(found) >= limit:
                 break
         return found
 
     def page_ids(self, *, sort: str, offset: int, limit: int) -> list[int]:
-        tiers: tuple[tuple[str, bitmaps.Bits], ...]  # (sort order, ids), read in turn
-        if sort == "relevance":
-            # title matches (shorter titles first), then title + summary matches, then the rest; the
-            # second lookup only when the title tier does not reach the end of the page
-            in_title = self.matching & self.engine.title_bits(self.query)
-            if offset + limit <= len(in_title):
-                return self.maps.take("focus", in_title, offset=offset, limit=limit)
-            in_short = self.matching & self.engine.short_bits(self.query)
-            tiers = (
-                ("focus", in_title),
-                ("newest", in_short - in_title),
-                ("newest", self.matching - in_short),
-            )
-        else:
-            if sort == "title":
-                sort = "title_en" if (get_language() or "ja")[:2] == "en" else "title_ja"
-            tiers = ((sort, self.matching),)
         ids: list[int] = []
-        for order, bits in tiers:
-            size = len(bits)
+        for tier in self.tiers(sort, need=offset + limit):
+            size = len(tier.bits)
             if offset >= size:
                 offset -= size
                 continue
-            ids += self.maps.take(order, bits, offset=offset, limit=limit - len(ids))
+            ids += self.maps.take(tier.order, tier.bits, offset=offset, limit=limit - len(ids))
             offset = 0
             if len(ids) >= limit:
                 break

@@ -7,29 +7,48 @@ A :class:`Term` with ``prefix=True`` matches any index term starting with it.
 
 * No positive group means "no text filter": exclusions then apply to all documents, and a query
   with neither (empty, or only punctuation) filters nothing. :attr:`Query.is_empty` says so.
-* A Japanese run of one character needs its unigram, of two or more all its bigrams (never a false
-  negative against :func:`contains_normalised`); a Sudachi alternative (normalized forms of the
-  content words) is ORed in for runs of 3+ characters or when Sudachi changes a form, so
-  シュミレーション finds シミュレーション and データの分析 finds データ分析.
+* A Japanese run (hiragana folded to katakana) of one character needs its unigram, of two its
+  bigram, of three or more its substring term (a prefix term, ``xデータ分析*``): the run must occur
+  contiguously, never a false negative nor a false positive against :func:`contains_normalised`
+  (after folding; runs longer than SUBSTRING_MAX need each of their windows of that length). A
+  katakana run ending in ー is looked up without it (サーバー finds サーバ, コンピューター finds
+  コンピュータ). A Sudachi alternative (normalized forms of the content words, anywhere in the
+  document) is ORed in for runs of 3+ characters or when Sudachi changes a form, so シュミレーション
+  finds シミュレーション and データの分析 finds データ分析.
 * Other words (ASCII etc.) match whole index words; runs of 3+ characters are prefix terms
   (``pyth`` finds ``python``), shorter ones are exact (``ai`` does not find ``aichi``). So for
   them the oracle is "substring starting at a word start" (and ending at a word end if < 3 chars).
-* A phrase (``"データ 分析"``, 「データ分析」, “…”) is one group: all its terms, adjacency not required.
+* A phrase (``"データ分析"``, 「データ 分析」, “…”) is one group whose Japanese runs are joined (spaces
+  between Japanese characters dropped) and must occur contiguously; its Sudachi alternative is kept
+  only when it is a single word (a variant spelling), never words apart. Words of other scripts in a
+  phrase must all be present, adjacency not checked.
 * ``-word`` / ``－word`` excludes; ``a OR b`` (upper-case OR) merges two positive words into one group.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from renkei.text.normalise import normalise
-from renkei.text.tokens import UNIGRAM_SUFFIX, bigrams, content_forms, runs
+from renkei.text.tokens import (
+    JP_CHARS,
+    SUBSTRING_MAX,
+    SUBSTRING_MIN,
+    SUBSTRING_PREFIX,
+    UNIGRAM_SUFFIX,
+    bigrams,
+    content_forms,
+    fold_kana,
+    runs,
+)
 
 __all__ = [
     "Group",
     "Query",
     "Term",
+    "japanese_run_terms",
     "matches",
     "parse_query",
     "query_terms",
@@ -54,6 +73,12 @@ class Group:
 
     alternatives: tuple[tuple[Term, ...], ...]
     text: str = ""
+    phrase: bool = False  # quoted: its Japanese runs contiguous, no Sudachi words apart
+    exact: tuple[Term, ...] = ()  # the word as written (contiguous runs), for the phrase bonus in ranking
+
+    def as_written(self) -> Group:
+        """The group of the word as written only (its surface terms), or itself when it has none."""
+        return Group((self.exact,), self.text, True, self.exact) if self.exact else self
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,25 +99,50 @@ def _word(run: str) -> Term:
     return Term(run, prefix=len(run) >= PREFIX_MIN)
 
 
+def japanese_run_terms(run: str) -> list[Term]:
+    """The terms that find a run of Japanese characters contiguously (see the module docstring)."""
+    run = fold_kana(run)
+    if len(run) > SUBSTRING_MIN and run.endswith("ー") and run[-2] != "ー":
+        run = run[:-1]
+    if len(run) == 1:
+        return [Term(run + UNIGRAM_SUFFIX)]
+    if len(run) < SUBSTRING_MIN:
+        return [Term(t) for t in bigrams(run)]
+    last = max(len(run) - SUBSTRING_MAX, 0)
+    return [Term(SUBSTRING_PREFIX + run[i : i + SUBSTRING_MAX], prefix=True) for i in range(last + 1)]
+
+
 def _surface_alternative(norm: str) -> tuple[Term, ...]:
     terms: list[Term] = []
     for is_jp, run in runs(norm):
-        if not is_jp:
-            terms.append(_word(run))
-        elif len(run) == 1:
-            terms.append(Term(run + UNIGRAM_SUFFIX))
-        else:
-            terms.extend(map(Term, bigrams(run)))
+        terms.extend(japanese_run_terms(run) if is_jp else [_word(run)])
     return tuple(dict.fromkeys(terms))
 
 
-def _sudachi_alternative(norm: str) -> tuple[Term, ...]:
+def _sudachi_terms(norm: str) -> tuple[Term, ...]:
     forms = content_forms(norm)
     long_jp = any(is_jp and len(run) >= 3 for is_jp, run in runs(norm))
     if not long_jp and all(surface == form for surface, form in forms):
         return ()
-    terms = (Term(run) if is_jp else _word(run) for _, form in forms for is_jp, run in runs(form))
-    return tuple(dict.fromkeys(terms))
+    return tuple(
+        dict.fromkeys(Term(run) if is_jp else _word(run) for _, form in forms for is_jp, run in runs(form))
+    )
+
+
+def _sudachi_alternative(norm: str, *, phrase: bool = False) -> tuple[Term, ...]:
+    """Sudachi's words of the query, or of its katakana folding when that is fewer words (a loanword
+    typed in hiragana, しみゅれーしょん, is one word in katakana and nonsense split as hiragana)."""
+    terms = _sudachi_terms(norm)
+    folded = fold_kana(norm)
+    if len(terms) > 1 and _ALL_HIRAGANA.fullmatch(norm):
+        terms = min((terms, _sudachi_terms(folded)), key=len) or terms
+    if phrase and len(terms) > 1:  # words apart are no phrase
+        return ()
+    return terms
+
+
+_ALL_HIRAGANA = re.compile("[\u3041-\u3096\u309d\u309eー ]+")
+_JP_SPACE = re.compile(f"(?<=[{JP_CHARS}]) (?=[{JP_CHARS}])")
 
 
 def _prune(alternatives: Sequence[tuple[Term, ...]]) -> tuple[tuple[Term, ...], ...]:
@@ -106,11 +156,13 @@ def _prune(alternatives: Sequence[tuple[Term, ...]]) -> tuple[tuple[Term, ...], 
     return tuple(sorted(kept, key=order.__getitem__))
 
 
-def word_group(text: str) -> Group | None:
-    """The group for one word or phrase, or None if it yields no terms (e.g. only punctuation)."""
+def word_group(text: str, *, phrase: bool = False) -> Group | None:
+    """The group for one word or a quoted phrase, or None if it yields no terms (e.g. only punctuation)."""
     norm = normalise(text)
-    alternatives = _prune((_surface_alternative(norm), _sudachi_alternative(norm)))
-    return Group(alternatives, norm) if alternatives else None
+    joined = _JP_SPACE.sub("", norm) if phrase else norm
+    surface = _surface_alternative(joined)
+    alternatives = _prune((surface, _sudachi_alternative(joined, phrase=phrase)))
+    return Group(alternatives, norm, phrase, surface) if alternatives else None
 
 
 def query_terms(text: str) -> tuple[Group, ...]:
@@ -169,7 +221,7 @@ def parse_query(text: str) -> Query:
         if not quoted and not neg and raw in ("OR", "ＯＲ") and include and not pending_or:
             pending_or = True
             continue
-        group = word_group(raw)
+        group = word_group(raw, phrase=quoted)
         if group is None:
             continue
         if neg:

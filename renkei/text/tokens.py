@@ -8,10 +8,18 @@ Term encoding (one space-separated FTS column, SQLite FTS5 ``unicode61`` or Post
   ``normalized_form`` of content words (``シミュレーション`` for シュミレーション), plus the
   runs of any form Sudachi changed (``30`` for 三十);
 * Japanese bigram: two Japanese characters + ``"b"`` (``品質b``), for every pair in the normalised
-  text and in changed Sudachi forms; unigram: one Japanese character + ``"u"`` (``農u``).
+  text and in changed Sudachi forms; unigram: one Japanese character + ``"u"`` (``農u``);
+* Japanese substring: ``"x"`` + the first ``SUBSTRING_MAX`` characters of every suffix (of at least
+  3 characters) of a Japanese run of the text (``xデータ分析``, ``xータ分析``, ``xタ分析``). A query
+  run of 3+ characters is then one *prefix* term (``xデータ分析*``) that matches exactly the texts
+  holding it as a contiguous run: no false positive from bigrams that occur apart.
+
+Grams and substrings are made from the run with hiragana folded to katakana (:func:`fold_kana`), so
+``しみゅれーしょん`` finds シミュレーション and ``やまがた`` finds ヤマガタ; word terms keep Sudachi's forms.
 
 Gram terms mix Japanese and ASCII, word terms never do, so the two can never collide, and gram
-terms start with a Japanese character, so an ASCII prefix query (``"b"*``) never reaches them.
+terms start with a Japanese character, so an ASCII prefix query (``"b"*``) never reaches them;
+substring terms start with ``x`` and a Japanese character, which no word term or ASCII prefix does.
 Both tokenizers keep Japanese characters and ASCII letters inside one token (tested).
 """
 
@@ -30,16 +38,26 @@ if TYPE_CHECKING:  # sudachipy is imported on first use (loading it costs; see _
 
 __all__ = [
     "BIGRAM_SUFFIX",
+    "SUBSTRING_MAX",
+    "SUBSTRING_MIN",
+    "SUBSTRING_PREFIX",
     "UNIGRAM_SUFFIX",
     "bigrams",
     "content_forms",
+    "fold_kana",
     "index_terms",
     "runs",
+    "substrings",
     "terms_for_matching",
 ]
 
 BIGRAM_SUFFIX = "b"
 UNIGRAM_SUFFIX = "u"
+SUBSTRING_PREFIX = "x"
+SUBSTRING_MAX = 10  # characters of a suffix kept: a query run up to this long is matched exactly
+SUBSTRING_MIN = 3  # shorter runs are matched by their unigram or bigram
+# hiragana ぁ..ゖ and the iteration marks ゝゞ to their katakana (U+30A1.., ヽヾ)
+_KANA = {c: c + 0x60 for c in range(0x3041, 0x3097)} | {0x309D: 0x30FD, 0x309E: 0x30FE}
 
 # Japanese characters: kana (with ー, iteration marks), 々〆〇〻 and assigned CJK ideographs (Unicode 14).
 # Every character here is a token character for both FTS5 unicode61 and PostgreSQL's parser (tested).
@@ -66,6 +84,17 @@ _lock = threading.Lock()
 _local = threading.local()
 _dictionary: Dictionary | None = None
 _drop_ids: frozenset[int] = frozenset()
+
+
+def fold_kana(text: str) -> str:
+    """Hiragana folded to katakana (for grams and substrings: かんご and カンゴ match alike)."""
+    return text.translate(_KANA)
+
+
+def substrings(run: str) -> list[str]:
+    """Substring terms of a (folded) run of Japanese characters: every suffix of at least
+    SUBSTRING_MIN characters, cut to SUBSTRING_MAX (empty for runs shorter than SUBSTRING_MIN)."""
+    return [SUBSTRING_PREFIX + run[i : i + SUBSTRING_MAX] for i in range(len(run) - SUBSTRING_MIN + 1)]
 
 
 def bigrams(run: str) -> list[str]:
@@ -168,13 +197,14 @@ def _changed_terms_of(form: str) -> tuple[str, ...]:
     for is_jp, run in runs(form):
         found.append(run)
         if is_jp:
-            found.extend(bigrams(run))
+            found.extend(bigrams(fold_kana(run)))
     return tuple(found)
 
 
 def _surface_terms_of(run: str) -> tuple[str, ...]:
-    """Unigrams then bigrams of a run of Japanese characters."""
-    return (*[c + UNIGRAM_SUFFIX for c in run], *bigrams(run))
+    """Unigrams, bigrams and substrings of a run of Japanese characters, hiragana folded."""
+    run = fold_kana(run)
+    return (*[c + UNIGRAM_SUFFIX for c in run], *bigrams(run), *substrings(run))
 
 
 # Memos of the per-morpheme work every document repeats (the vocabulary is small next to the text).
@@ -184,7 +214,7 @@ _MEMO_KEY_MAX = 64  # characters
 _folded = _Memo(_folded_form, limit=_MEMO_LIMIT, key_max=_MEMO_KEY_MAX, size=lambda key: len(key[0]))
 _word_terms = _Memo(_word_terms_of, limit=_MEMO_LIMIT, key_max=_MEMO_KEY_MAX)  # unchanged form
 _changed_terms = _Memo(_changed_terms_of, limit=_MEMO_LIMIT, key_max=_MEMO_KEY_MAX)  # changed form
-# runs of Japanese characters (phrases recur): at most 63 terms (~6 kB) per entry, ~30 MB when full
+# runs of Japanese characters (phrases recur): at most 93 terms (~9 kB) per entry, ~45 MB when full
 _run_terms = _Memo(_surface_terms_of, limit=5_000, key_max=32)
 
 

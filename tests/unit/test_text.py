@@ -26,7 +26,8 @@ from renkei.text import (
     to_fts5_exclusions,
     to_tsquery,
 )
-from renkei.text.tokens import JP_CHARS, runs
+from renkei.text.query import japanese_run_terms
+from renkei.text.tokens import JP_CHARS, fold_kana, runs, substrings
 
 # --- SQLite FTS5 helpers ---------------------------------------------------------------------------
 
@@ -116,8 +117,39 @@ def test_contains_normalised() -> None:
 def test_index_terms_encoding() -> None:
     terms = index_terms("シュミレーションとサーバの品質をＤＸで")
     assert {"シミュレーション", "サーバー", "品質", "dx"} <= set(terms)  # Sudachi normalized forms
-    assert {"品質b", "質をb", "品u", "をu", "バーb"} <= set(terms)  # grams, variant bigram バー
+    assert {"品質b", "質ヲb", "品u", "ヲu", "バーb"} <= set(terms)  # grams (kana folded), variant bigram バー
+    assert {"xシュミレーショントサ", "x品質ヲDX", "xノ品質ヲ"} - set(terms) == {"x品質ヲDX"}  # substrings
     assert not {"と", "の", "を", "で"} & set(terms)  # particles dropped as words
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("かんご", "カンゴ"),
+        ("ひらがなとカタカナ", "ヒラガナトカタカナ"),
+        ("ゝゞ", "ヽヾ"),
+        ("漢字 abc ー", "漢字 abc ー"),
+    ],
+)
+def test_fold_kana(text: str, folded: str) -> None:
+    assert fold_kana(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("run", "terms"),
+    [
+        ("品質", []),
+        ("品質管", ["x品質管"]),
+        ("データ分析", ["xデータ分析", "xータ分析", "xタ分析"]),
+        (
+            "あいうえおかきくけこさ",
+            ["xあいうえおかきくけこ", "xいうえおかきくけこさ", *[]]
+            + ["x" + "あいうえおかきくけこさ"[i:] for i in range(2, 9)],
+        ),
+    ],
+)
+def test_substrings(run: str, terms: list[str]) -> None:
+    assert substrings(run) == terms
 
 
 def test_english_words_not_transliterated() -> None:
@@ -238,6 +270,46 @@ def test_parse_query(raw: str, include: list[str], exclude: list[str]) -> None:
     assert _texts(parse_query(raw)) == (include, exclude)
 
 
+@pytest.mark.parametrize(
+    ("run", "terms"),
+    [
+        ("農", [Term("農u")]),
+        ("品質", [Term("品質b")]),
+        ("のう", [Term("ノウb")]),  # hiragana folded to katakana
+        ("データ分析", [Term("xデータ分析", prefix=True)]),  # 3+: one contiguous substring (prefix term)
+        ("しみゅれーしょん", [Term("xシミュレーション", prefix=True)]),
+        ("サーバー", [Term("xサーバ", prefix=True)]),  # a final ー is dropped: サーバー = サーバ
+        ("コンピューター", [Term("xコンピュータ", prefix=True)]),
+        ("コピー", [Term("xコピー", prefix=True)]),  # ... unless fewer than 3 characters would be left
+        ("データーー", [Term("xデーターー", prefix=True)]),  # ... or it is a dash run
+        (
+            "データサイエンス実践講座",  # longer than SUBSTRING_MAX: every window of that length
+            [
+                Term("xデータサイエンス実践", prefix=True),
+                Term("xータサイエンス実践講", prefix=True),
+                Term("xタサイエンス実践講座", prefix=True),
+            ],
+        ),
+    ],
+)
+def test_japanese_run_terms(run: str, terms: list[Term]) -> None:
+    assert japanese_run_terms(run) == terms
+
+
+@pytest.mark.parametrize(
+    ("text", "fts5"),
+    [
+        ("データ分析", '("xデータ分析"* OR ("データ" AND "分析"))'),  # contiguous, or Sudachi words apart
+        ('"データ分析"', '"xデータ分析"*'),  # a phrase: contiguous only
+        ("「データ 分析」", '"xデータ分析"*'),  # Japanese words of a phrase are joined
+        ('"シュミレーション"', '("xシュミレーション"* OR "シミュレーション")'),  # one-word variant kept
+        ("しみゅれーしょん", '("xシミュレーション"* OR "シミュレーション")'),  # Sudachi on the katakana
+    ],
+)
+def test_phrase_and_folding_queries(text: str, fts5: str) -> None:
+    assert to_fts5(parse_query(text)) == fts5
+
+
 def test_query_terms_shapes() -> None:
     (one,) = query_terms("農")
     assert one.alternatives == ((Term("農u"),),)
@@ -245,9 +317,10 @@ def test_query_terms_shapes() -> None:
     assert two.alternatives == ((Term("品質b"),),)
     (three,) = query_terms("シュミレーション")
     assert (Term("シミュレーション"),) in three.alternatives
+    assert (Term("xシュミレーション", prefix=True),) in three.alternatives
     assert query_terms("pyth ai") == (
-        Group(((Term("pyth", prefix=True),),), "pyth"),
-        Group(((Term("ai"),),), "ai"),
+        Group(((Term("pyth", prefix=True),),), "pyth", exact=(Term("pyth", prefix=True),)),
+        Group(((Term("ai"),),), "ai", exact=(Term("ai"),)),
     )
     assert query_terms(" ・ ") == ()
 
@@ -257,9 +330,9 @@ def test_query_terms_shapes() -> None:
 
 def test_render_exact_strings() -> None:
     q = parse_query("サーバ pyth -入門 -農")
-    assert to_fts5(q) == '((("サーb" AND "ーバb") OR "サーバー") AND "pyth"*) NOT ("入門b" OR "農u")'
+    assert to_fts5(q) == '(("xサーバ"* OR "サーバー") AND "pyth"*) NOT ("入門b" OR "農u")'
     assert to_fts5_exclusions(q) == '("入門b" OR "農u")'
-    assert to_tsquery(q) == "((('サーb' & 'ーバb') | 'サーバー') & 'pyth':*) & !('入門b' | '農u')"
+    assert to_tsquery(q) == "(('xサーバ':* | 'サーバー') & 'pyth':*) & !('入門b' | '農u')"
 
 
 def test_render_exclusion_only_and_empty() -> None:

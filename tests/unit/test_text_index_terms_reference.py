@@ -35,8 +35,19 @@ def reference_content_forms(normalised: str) -> list[tuple[str, str]]:
     return out
 
 
+def _fold(run: str) -> str:
+    """Hiragana to katakana, one character at a time."""
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" or c in "ゝゞ" else c for c in run)
+
+
 def _grams(run: str) -> list[str]:
+    run = _fold(run)
     return [a + b + "b" for a, b in pairwise(run)]
+
+
+def _substrings(run: str) -> list[str]:
+    run = _fold(run)
+    return ["x" + run[i : i + 10] for i in range(len(run)) if len(run) - i >= 3]
 
 
 def reference_index_terms(text: str) -> list[str]:
@@ -44,8 +55,9 @@ def reference_index_terms(text: str) -> list[str]:
     terms: list[str] = []
     for is_jp, run in runs(norm):
         if is_jp:
-            terms += [c + "u" for c in run]
+            terms += [c + "u" for c in _fold(run)]
             terms += _grams(run)
+            terms += _substrings(run)
         else:
             terms.append(run)
     for surface, form in reference_content_forms(norm):
