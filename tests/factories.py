@@ -224,6 +224,8 @@ class ActualFactory(DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     fiscal_year = 2022
     value = 150
+
+
 # --- partnerships ----------------------------------------------------------------------------------
 
 
@@ -285,6 +287,8 @@ class ActivityFactory(DjangoModelFactory):
     kind = "symposium"
     title_ja = factory.Sequence(lambda n: f"合同シンポジウム{n}")
     starts_on = dt.date(2023, 11, 1)
+
+
 # --- needs and matching (issue 12) ------------------------------------------------------------------
 
 

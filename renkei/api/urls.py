@@ -24,10 +24,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Redoc, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from renkei.api import auth, catalog, catalog_writes, networks, organisations, problems, throttling  # noqa: F401 (catalog_writes adds its operations to the catalog's router)
+from renkei.api import auth, catalog, catalog_writes, matching, networks, organisations, problems, throttling  # noqa: F401 (catalog_writes adds its operations to the catalog's router)
 from renkei.api import indicators as indicators_api
 from renkei.api.governance import router as governance_router
-from renkei.api import auth, catalog, catalog_writes, matching, networks, organisations, problems, throttling  # noqa: F401 (catalog_writes adds its operations to the catalog's router)
 from renkei.api.links import add_links
 from renkei.api.partnerships import router as partnerships_router
 from renkei.core.messages import Msg

@@ -15,8 +15,8 @@ import pytest
 from renkei.catalog.params import ContentListPage, CurriculumFilter, ProgramSearchPage
 from renkei.core.params import MAX_QUERY_BYTES
 from renkei.indicators.params import DashboardFilter, RecordsFilter
-from renkei.partnerships.params import MatrixDownload, MatrixFilter
 from renkei.matching.params import GapsCsv, GapsPage, NeedListPage
+from renkei.partnerships.params import MatrixDownload, MatrixFilter
 from renkei.portal.catalog_views import ProviderPage
 from renkei.portal.views import OrganisationListPage
 
