@@ -19,8 +19,8 @@ from renkei.core.audit import Via, audit_context
 from renkei.core.loading import Loader, LoadReport
 from renkei.core.models import Source
 from renkei.demo.indicators import load_indicators
-from renkei.demo.partnerships import load_partnerships
 from renkei.demo.matching import load_matching_demo
+from renkei.demo.partnerships import load_partnerships
 from renkei.networks.models import (
     Body,
     BodyParticipant,
@@ -302,6 +302,6 @@ def load_demo(*, samples: bool = True, seed_dir: Path = SEED_DIR) -> LoadReport:
         demo.report.kept["Concept"] += taxonomy.kept
         if samples:
             demo.report.add(catalog_load_samples(), suffix=" (sample)")
-        load_indicators(demo.loader, seed_dir, demo.sources)
             demo.report.add(load_matching_demo(seed_dir), suffix=" (sample)")
+        load_indicators(demo.loader, seed_dir, demo.sources)
     return demo.report

@@ -33,8 +33,8 @@ from factories import (
     AffiliationFactory,
     AgendaItemFactory,
     DeclaredCountFactory,
-    EvaluationFactory,
     EmployerProfileFactory,
+    EvaluationFactory,
     GroupComponentFactory,
     HearingFactory,
     IdentifierFactory,
@@ -49,12 +49,12 @@ from factories import (
     NetworkStaffFactory,
     OrganisationFactory,
     PostFactory,
-    TargetFactory,
     ProposalFactory,
     QuestionFactory,
     ResponseFactory,
     SurveyFactory,
     SurveySectionFactory,
+    TargetFactory,
     TargetSegmentFactory,
     UserFactory,
 )
@@ -182,6 +182,7 @@ def cast(owner_org, owner_unit, other_org, network, other_network, secretariat, 
         Report: Report.objects.create(initiative=initiative, title="A の報告書"),
     })  # fmt: skip
     rows.update(_partnership_rows(owner_org, owner_unit, network))
+    rows.update(_matching_rows(owner_org, network, concept, published))
     return Cast(users, owner_org, other_org, rows, published, draft, other_network)
 
 
@@ -219,15 +220,21 @@ def _partnership_rows(
     return {
         pm.Phase: phase,
         pm.Partnership: partnership,
-        pm.PartnershipTier: pm.PartnershipTier.objects.create(partnership=partnership, phase=phase, tier="primary"),
+        pm.PartnershipTier: pm.PartnershipTier.objects.create(
+            partnership=partnership, phase=phase, tier="primary"
+        ),
         pm.TeamMember: pm.TeamMember.objects.create(partnership=partnership, unit=owner_unit, note_ja="参画"),
         pm.PartnerUnit: pm.PartnerUnit.objects.create(partnership=partnership, name_ja="相手部局"),
         pm.Agreement: agreement,
         pm.AgreementVersion: version,
         pm.AgreementParty: pm.AgreementParty.objects.create(version=version, organisation=owner_org),
         pm.CooperationCondition: pm.CooperationCondition.objects.create(
-            version=version, mobility_type="student-studies", sending_hei=owner_org, receiving_hei=partner,
-            receiving_first_academic_year_id="2024/2025", mobilities_per_year=2,
+            version=version,
+            mobility_type="student-studies",
+            sending_hei=owner_org,
+            receiving_hei=partner,
+            receiving_first_academic_year_id="2024/2025",
+            mobilities_per_year=2,
         ),
         pm.AgreementAlert: pm.AgreementAlert.objects.create(
             version=version, lead_days=90, due_on=dt.date(2029, 3, 31), sent_on=dt.date(2028, 12, 31)
@@ -235,22 +242,27 @@ def _partnership_rows(
         pm.Activity: activity,
         pm.Participation: pm.Participation.objects.create(activity=activity, category="student", count=10),
         pm.MobilityFigure: pm.MobilityFigure.objects.create(
-            partnership=partnership, fiscal_year=2024, direction="outbound", category="graduate", count=3,
+            partnership=partnership,
+            fiscal_year=2024,
+            direction="outbound",
+            category="graduate",
+            count=3,
             note_ja="試験",
         ),
         pm.JointFund: fund,
         pm.FundCall: call,
         pm.FundApplication: pm.FundApplication.objects.create(call=call, title_ja="申請"),
         pm.JointDegreeProgram: program,
-        pm.JointDegreePartner: pm.JointDegreePartner.objects.create(owner=owner_org, partner=partner, note_ja="覚書"),
+        pm.JointDegreePartner: pm.JointDegreePartner.objects.create(
+            owner=owner_org, partner=partner, note_ja="覚書"
+        ),
         pm.JointDegreeFigure: pm.JointDegreeFigure.objects.create(
             owner=owner_org, fiscal_year=2019, metric="enrolment", value=197
         ),
         pm.NetworkProject: pm.NetworkProject.objects.create(
             network=network, key="proj", lead=owner_org, title_ja="プロジェクト"
         ),
-    rows.update(_matching_rows(owner_org, network, concept, published))
-    return Cast(users, owner_org, other_org, rows, published, draft, other_network)
+    }
 
 
 def _matching_rows(a: Organisation, network: Any, concept: Any, program: Program) -> dict[Any, Any]:
