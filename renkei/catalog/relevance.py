@@ -45,7 +45,7 @@ LEVEL_WEIGHT = {
     0: 0.0,
 }
 STATES = 20  # 5 levels × 4 tag levels
-MAX_WORDS = 4  # words beyond these still filter, but do not split the classes
+MAX_WORDS = 3  # words beyond these still filter, but do not split the classes (at most 20^3 classes)
 REST = -1  # code of "every other match" when the page is full before it (unscored, newest first)
 
 
