@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from renkei.catalog import bitmaps, search
@@ -24,6 +26,7 @@ from renkei.catalog.facets import (
     BY_KEY,
     FACETS,
     PROVIDER,
+    START,
     SUBSIDY,
     FacetSpec,
     clean_selection,
@@ -199,10 +202,15 @@ class _Plan:
 
     # page -------------------------------------------------------------------------------------------
 
-    def tiers(self, sort: str) -> list[tuple[str, bitmaps.Bits]]:
-        """The ranked groups of a sort, each walked in one order of the index."""
+    def current_bits(self) -> bitmaps.Bits:
+        """Programs with a run still to start today, or with no dated run at all (on demand, or dates
+        not announced): shown before the ones whose runs are all in the past."""
+        return self.matching - _ended_bits(self.maps.token)
+
+    def _ranked(self, sort: str, in_title: bitmaps.Bits | None = None) -> list[tuple[str, bitmaps.Bits]]:
         if sort == "relevance":
-            in_title = self.matching & self.engine.title_bits(self.query)
+            if in_title is None:
+                in_title = self.matching & self.engine.title_bits(self.query)
             in_short = self.matching & self.engine.short_bits(self.query)
             return [
                 ("focus", in_title),
@@ -212,6 +220,17 @@ class _Plan:
         if sort == "title":
             sort = "title_en" if (get_language() or "ja")[:2] == "en" else "title_ja"
         return [(sort, self.matching)]
+
+    def tiers(
+        self, sort: str, *, current: bitmaps.Bits | None = None, in_title: bitmaps.Bits | None = None
+    ) -> list[tuple[str, bitmaps.Bits]]:
+        """The ranked groups of a sort, each walked in one order of the index: every group of the
+        current programs, then every group of the ended ones."""
+        ranked = self._ranked(sort, in_title)
+        current = self.current_bits() if current is None else current
+        return [(order, bits & current) for order, bits in ranked] + [
+            (order, bits - current) for order, bits in ranked
+        ]
 
     def page_after(self, *, sort: str, after: tuple[int, int] | None, limit: int) -> list[tuple[int, int]]:
         """(tier, id) of the `limit` programs that follow program `after` = (tier, id) in the order of
@@ -239,23 +258,15 @@ class _Plan:
         return found
 
     def page_ids(self, *, sort: str, offset: int, limit: int) -> list[int]:
-        tiers: tuple[tuple[str, bitmaps.Bits], ...]  # (sort order, ids), read in turn
+        # title matches (shorter titles first), then title + summary matches, then the rest; current
+        # programs before ended ones (see `tiers`); the other lookups only when the current title
+        # matches do not reach the end of the page
+        current, in_title = self.current_bits(), None
         if sort == "relevance":
-            # title matches (shorter titles first), then title + summary matches, then the rest; the
-            # second lookup only when the title tier does not reach the end of the page
             in_title = self.matching & self.engine.title_bits(self.query)
-            if offset + limit <= len(in_title):
-                return self.maps.take("focus", in_title, offset=offset, limit=limit)
-            in_short = self.matching & self.engine.short_bits(self.query)
-            tiers = (
-                ("focus", in_title),
-                ("newest", in_short - in_title),
-                ("newest", self.matching - in_short),
-            )
-        else:
-            if sort == "title":
-                sort = "title_en" if (get_language() or "ja")[:2] == "en" else "title_ja"
-            tiers = ((sort, self.matching),)
+            if offset + limit <= len(in_title & current):
+                return self.maps.take("focus", in_title & current, offset=offset, limit=limit)
+        tiers = self.tiers(sort, current=current, in_title=in_title)  # (sort order, ids), read in turn
         ids: list[int] = []
         for order, bits in tiers:
             size = len(bits)
@@ -269,6 +280,22 @@ class _Plan:
         return ids
 
 
+_ENDED: dict[tuple[str, dt.date], bitmaps.Bits] = {}
+
+
+def _ended_bits(token: str) -> bitmaps.Bits:
+    """Indexed programs whose runs have all started before today (read once per index and day)."""
+    today = timezone.localdate()
+    key = (token, today)
+    if key not in _ENDED:
+        past = ProgramIndex.objects.filter(
+            Q(next_start__lt=today) | Q(next_start__isnull=True, start_month__gt="")
+        )
+        _ENDED.clear()
+        _ENDED[key] = bitmaps.bits_from_sql(*_sql(past.order_by().values_list("program_id")))
+    return _ENDED[key]
+
+
 def _sql(qs: QuerySet) -> tuple[str, list[Any]]:
     sql, params = qs.query.sql_with_params()
     return sql, list(params)
@@ -278,6 +305,7 @@ def _facet_results(plan: _Plan, counts: dict[str, dict[str, int]]) -> tuple[Face
     selected_raw = {facet.key: set(plan._selected_raw(facet)) for facet in FACETS}  # providers: ids
     raw = {facet.key: set(counts.get(facet.key, {})) | selected_raw.get(facet.key, set()) for facet in FACETS}
     labels = load_labels(raw)
+    this_month = f"{timezone.localdate():%Y-%m}"
     results = []
     for facet in FACETS:
         facet_counts = counts.get(facet.key, {})
@@ -286,6 +314,8 @@ def _facet_results(plan: _Plan, counts: dict[str, dict[str, int]]) -> tuple[Face
         for value in raw[facet.key]:
             if value == "" or (facet is SUBSIDY and value != "1" and value not in chosen):
                 continue
+            if facet is START and value < this_month and value not in chosen:
+                continue  # months gone by are offered only once chosen (e.g. from an old link)
             values.append(
                 FacetValue(
                     value=labels.value(facet, value),

@@ -8,6 +8,7 @@ changed since is kept (`renkei.core.loading`).
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -123,12 +124,13 @@ class _Loader:
         return organisation
 
     def _organisation_list(self, row: dict[str, Any]) -> list[Organisation]:
-        if parent_key := row.get("all_municipalities_of"):
-            parent = self.organisations[parent_key]
+        if prefecture_key := row.get("all_municipalities_of"):
+            # municipalities are organisations of their own, located in (not under) their prefecture
+            prefecture = self.organisations[prefecture_key].prefecture
             return [
                 o
                 for o in self.organisations.values()
-                if o.parent_id == parent.pk and o.kind == Organisation.Kind.MUNICIPALITY
+                if o.kind == Organisation.Kind.MUNICIPALITY and o.prefecture == prefecture
             ]
         keys = row.get("organisations") or [row["organisation"]]
         return [self.organisations[key] for key in keys]
@@ -162,11 +164,8 @@ class _Loader:
 
     def _network_row(self, row: dict[str, Any]) -> Network:
         values: dict[str, Any] = {k: row.get(k, "") for k in NETWORK_TEXT}
-        values.update(
-            kind=row["kind"],
-            founded_on=row.get("founded_on"),
-            founded_precision=row.get("founded_precision", "day"),
-        )
+        founded_on, precision = _founded(row.get("founded_on"))
+        values.update(kind=row["kind"], founded_on=founded_on, founded_precision=precision)
         return self.loader.upsert(
             Network,
             {"key": row["key"]},
@@ -268,6 +267,14 @@ class _Loader:
                     "source": self.sources.get(version.get("source", "")),
                 },
             )
+
+
+def _founded(value: Any) -> tuple[date | None, str]:
+    """A founding date as the seed states it: a TOML date (day known) or "YYYY-MM" (month only)."""
+    if value is None or isinstance(value, date):
+        return value, "day"
+    year, month = (int(part) for part in str(value).split("-"))
+    return date(year, month, 1), "month"
 
 
 def _depth(row: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> int:

@@ -60,6 +60,15 @@ class Network(AuditedModel):
         return localized(self, "short_name") or self.name
 
     @property
+    def founded_iso(self) -> str | None:
+        """The founding date as precise as the source states it: 2021-03-12, or 2022-10 for a month."""
+        if self.founded_on is None:
+            return None
+        if self.founded_precision == "month":
+            return f"{self.founded_on:%Y-%m}"
+        return self.founded_on.isoformat()
+
+    @property
     def description(self) -> str:
         return localized(self, "description")
 

@@ -82,7 +82,7 @@ class Organisation(AuditedModel):
         OFFICE = "office", _("administrative office")
         COMPANY = "company", _("company")
         PREFECTURE = "prefecture", _("prefecture")
-        MUNICIPALITY = "municipality", _("municipality")
+        MUNICIPALITY = "municipality", _("local government")
         BUSINESS_ASSOCIATION = "business_association", _("business association")
         PROFESSIONAL_ASSOCIATION = "professional_association", _("professional association")
         BANKERS_ASSOCIATION = "bankers_association", _("bankers' association")
@@ -185,6 +185,14 @@ class Organisation(AuditedModel):
                 longitude=self.longitude,
             )
         )
+
+    def located_in(self) -> Organisation | None:
+        """The prefecture (as an organisation) a municipality lies in; None for anything else."""
+        if self.kind != self.Kind.MUNICIPALITY or not self.prefecture:
+            return None
+        return Organisation.objects.filter(
+            kind=self.Kind.PREFECTURE, prefecture=self.prefecture, parent=None
+        ).first()
 
     def root_id(self) -> int | None:
         node: Organisation = self

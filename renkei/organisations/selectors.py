@@ -60,3 +60,28 @@ def organisation_acting_for(user: Any) -> Organisation | None:
     """The organisation a user works on behalf of (`policy.acting_organisation_id`), as a row."""
     pk = acting_organisation_id(user)
     return None if pk is None else Organisation.objects.filter(pk=pk).first()
+
+
+def organisation_renamed(*, user: Any, key: str) -> Organisation | None:
+    """The organisation an old key now names: municipalities were once keyed under their prefecture
+    (`yamagata-pref.yamagata-city`, see migration 0003); their pages moved to `yamagata-city`."""
+    if "." not in key:
+        return None
+    prefix, _, rest = key.partition(".")
+    return (
+        policy.visible(user, Organisation.objects.all())
+        .filter(key=rest, kind=Organisation.Kind.MUNICIPALITY, prefecture__isnull=False)
+        .filter(prefecture__in=Organisation.objects.filter(key=prefix).values("prefecture"))
+        .first()
+    )
+
+
+def local_governments_in(*, user: Any, organisation: Organisation) -> list[Organisation]:
+    """The municipalities located in a prefecture (an organisation of kind prefecture), by code."""
+    if organisation.kind != Organisation.Kind.PREFECTURE or not organisation.prefecture:
+        return []
+    return list(
+        policy.visible(user, Organisation.objects.all())
+        .filter(kind=Organisation.Kind.MUNICIPALITY, prefecture=organisation.prefecture)
+        .order_by("municipality_code", "pk")
+    )

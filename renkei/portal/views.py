@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from renkei.core.pagination import PageParams
 from renkei.networks import selectors as network_selectors
@@ -56,10 +56,15 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
     try:
         organisation = organisation_selectors.organisation_get(user=request.user, key=key)
     except Organisation.DoesNotExist as exc:
+        if moved := organisation_selectors.organisation_renamed(user=request.user, key=key):
+            return redirect("portal:organisation-detail", key=moved.key, permanent=True)
         raise Http404 from exc
     context = {
         "organisation": organisation,
         "memberships": network_selectors.organisation_memberships(
+            user=request.user, organisation=organisation
+        ),
+        "local_governments": organisation_selectors.local_governments_in(
             user=request.user, organisation=organisation
         ),
         "participations": network_selectors.organisation_body_participations(
