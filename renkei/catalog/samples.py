@@ -232,6 +232,9 @@ class _SampleLoader:
                 "title_en": "Sample data (made up for the demo; not real programs or materials)",
                 "publisher": "Renkei",
                 "is_sample": True,
+                "used_for_ja": "サンプルの講座・教材・共同カリキュラム（開催日・受講料・時間数・会場を含む）。すべて架空です。",
+                "used_for_en": "The sample programs, teaching materials and joint curricula (with dates, fees, hours "
+                "and venues). All of it is made up.",
             },
         )
 

@@ -48,6 +48,7 @@ ORGANISATION_TEXT = (
     "website",
     "note_ja",
     "note_en",
+    "editorial_note",
 )
 NETWORK_TEXT = (
     "name_ja",
@@ -58,6 +59,7 @@ NETWORK_TEXT = (
     "description_en",
     "founded_note",
     "website",
+    "editorial_note",
 )
 POST_TEXT = ("role", "label_en", "selection", "duties_ja", "duties_en", "seats_note_ja", "seats_note_en")
 
@@ -85,7 +87,8 @@ class _Loader:
     # --- sources and organisations ---------------------------------------------------------------
     def load_sources(self) -> None:
         for row in self._read("sources.toml")["source"]:
-            values = {k: row.get(k, "") for k in ("title_ja", "title_en", "publisher", "url", "file_name")}
+            text = ("title_ja", "title_en", "publisher", "url", "file_name", "used_for_ja", "used_for_en")
+            values = {k: row.get(k, "").strip() for k in text}
             values["published_on"] = row.get("published_on")
             self.sources[row["code"]] = self.loader.upsert(Source, {"code": row["code"]}, values)
 
@@ -194,6 +197,7 @@ class _Loader:
             "category_en": membership.get("category_en", ""),
             "note_ja": membership.get("note_ja", ""),
             "note_en": membership.get("note_en", ""),
+            "editorial_note": membership.get("editorial_note", ""),
             "source": self.sources.get(membership.get("source", "")),
         }
         for organisation in self._organisation_list(membership):

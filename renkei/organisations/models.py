@@ -130,6 +130,13 @@ class Organisation(AuditedModel):
     website = models.URLField(_("website"), blank=True)
     note_ja = models.TextField(_("note (Japanese)"), blank=True)
     note_en = models.TextField(_("note (English)"), blank=True)
+    editorial_note = models.TextField(
+        _("editorial note"),
+        blank=True,
+        help_text=_(
+            "For staff and editors only: how the record was read from its sources (never shown to the public)."
+        ),
+    )
     sources = models.ManyToManyField(Source, blank=True, related_name="+", verbose_name=_("sources"))
 
     class Meta:

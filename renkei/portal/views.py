@@ -6,12 +6,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from renkei.core import selectors as core_selectors
 from renkei.core.pagination import PageParams
 from renkei.networks import selectors as network_selectors
 from renkei.networks.models import Network
 from renkei.organisations import selectors as organisation_selectors
 from renkei.organisations.models import Organisation
 from renkei.organisations.params import OrganisationFilter
+from renkei.organisations.policy import sees_editorial_notes
 from renkei.portal.params import parses
 
 
@@ -24,12 +26,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"networks": networks})
 
 
+def source_list(request: HttpRequest) -> HttpResponse:
+    sources = core_selectors.source_list(user=request.user)
+    return render(request, "portal/sources.html", {"sources": sources})
+
+
 def network_detail(request: HttpRequest, key: str) -> HttpResponse:
     try:
         page = network_selectors.network_page(user=request.user, key=key)
     except Network.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "portal/network_detail.html", {"page": page, "network": page.network})
+    editorial = sees_editorial_notes(request.user)
+    context = {"page": page, "network": page.network, "editorial": editorial}
+    return render(request, "portal/network_detail.html", context)
 
 
 @parses(OrganisationListPage)
@@ -61,6 +70,7 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404 from exc
     context = {
         "organisation": organisation,
+        "editorial": sees_editorial_notes(request.user),
         "memberships": network_selectors.organisation_memberships(
             user=request.user, organisation=organisation
         ),
