@@ -34,7 +34,9 @@ def page_types() -> dict[str, str]:
     ) or Program.objects.filter(status="published", runs__isnull=False).select_related("provider").first()
     content = TeachingContent.objects.filter(status="published").first()
     curriculum = JointCurriculum.objects.select_related("network").first()
-    assert program is not None and content is not None and curriculum is not None
+    assert program is not None
+    assert content is not None
+    assert curriculum is not None
     return {
         "home": "/",
         "network": "/networks/yamagata-platform/",
@@ -96,7 +98,8 @@ def test_every_page_type_fits_the_width(page: Page, base_url: str, screenshot: S
             assert first.bounding_box()["width"] > 200
         if name == "home":
             nav = page.locator(".site-nav").bounding_box()
-            assert nav is not None and nav["height"] < 50  # the menu stays on one row
+            assert nav is not None
+            assert nav["height"] < 50  # the menu stays on one row
             assert page.locator(".site-header").bounding_box()["height"] < 130
         if name in SHOTS:
             page.evaluate("window.scrollTo(0, 0)")
