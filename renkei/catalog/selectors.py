@@ -630,3 +630,26 @@ def published_count(*, user: Any) -> int:
     visibility = program_visibility_q(user)
     qs = ProgramIndex.objects.filter(status=Status.PUBLISHED)
     return (qs.filter(visibility) if visibility is not None else qs).count()
+
+
+def provider_program_count(*, user: Any, provider: Organisation) -> int:
+    """How many programs of `provider` the user may see (published ones for everyone)."""
+    visibility = program_visibility_q(user)
+    qs = ProgramIndex.objects.filter(provider_id=provider.pk)
+    return (qs.filter(visibility) if visibility is not None else qs).count()
+
+
+@dataclass(frozen=True)
+class NetworkOffer:
+    """What a network shares: its joint curricula, with the content and programs they map."""
+
+    curricula: list[JointCurriculum]
+    content_count: int
+    program_count: int
+
+
+def network_offer(*, user: Any, network: Any) -> NetworkOffer:
+    found = list(curricula(user=user, network=network.key))
+    contents = {c.pk for cur in found for unit in cur.units.all() for c in unit.contents.all()}
+    shared = policy.visible(user, Program.objects.filter(shared_with=network)).count()
+    return NetworkOffer(curricula=found, content_count=len(contents), program_count=shared)

@@ -56,7 +56,10 @@ def test_no_data_entry_note_reaches_a_public_page(client, demo_loaded, prefix):
 
 def test_public_text_names_the_university_of_tokyo_in_the_third_person(client, demo_loaded):
     html = client.get("/organisations/princeton/").content.decode()
-    assert "2013年1月、東京大学で初めて戦略的パートナーシップ覚書を締結" in html
+    assert (
+        '2013年1月、<a href="/organisations/utokyo/">東京大学</a>で初めて戦略的パートナーシップ覚書を締結'
+        in html
+    )
 
 
 def test_the_editorial_notes_are_kept_for_staff(client, demo_loaded):
