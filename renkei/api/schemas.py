@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from renkei.api.paging import PageOut
 
@@ -75,7 +75,10 @@ class NetworkOut(NetworkSummary):
     short_name_en: str
     description_ja: str
     description_en: str
-    founded_on: dt.date | None
+    founded_on: str | None = Field(
+        description="As precise as known: YYYY-MM-DD, or YYYY-MM when only the month is stated."
+    )
+    founded_precision: str
     website: str
     member_count: int
     declared_counts: list[DeclaredCountOut]
@@ -84,6 +87,10 @@ class NetworkOut(NetworkSummary):
     @staticmethod
     def resolve_sources(obj) -> list[str]:
         return [source.code for source in obj.sources.all()]
+
+    @staticmethod
+    def resolve_founded_on(obj) -> str | None:
+        return obj.founded_iso
 
 
 class MembershipOut(Schema):

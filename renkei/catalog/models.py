@@ -31,6 +31,14 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("archived")
 
 
+class RunState(models.TextChoices):
+    """Where a run stands today (computed, never stored: today moves)."""
+
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("applications closed")
+    ENDED = "ended", _("ended")
+
+
 class Program(AuditedModel):
     """A learning offering of one provider: a degree, a course, a seminar, a micro-credential..."""
 
@@ -224,10 +232,29 @@ class Program(AuditedModel):
         )
 
     def next_run(self, today: dt.date | None = None) -> ProgramRun | None:
-        """The next run starting today or later, else the first run (uses prefetched runs if any)."""
-        runs = sorted(self.runs.all(), key=lambda run: run.starts_on)
+        """The next run starting today or later, else None (uses prefetched runs if any)."""
         today = today or timezone.localdate()
-        return next((run for run in runs if run.starts_on >= today), runs[0] if runs else None)
+        return next((run for run in self._sorted_runs() if run.starts_on >= today), None)
+
+    def _sorted_runs(self) -> list[ProgramRun]:
+        return sorted(self.runs.all(), key=lambda run: (run.starts_on, run.pk or 0))
+
+    def schedule_state(self, today: dt.date | None = None) -> str:
+        """'' while a run is still to start (or no run is scheduled); else the state of the last run:
+        'closed' (受付終了: it has started, applications are over) or 'ended' (終了)."""
+        runs = self._sorted_runs()
+        if not runs:
+            return ""
+        today = today or timezone.localdate()
+        states = [run.state(today) for run in runs]
+        if RunState.OPEN in states:
+            return ""
+        return RunState.CLOSED if RunState.CLOSED in states else RunState.ENDED
+
+    @property
+    def schedule_state_label(self) -> str:
+        state = self.schedule_state()
+        return str(RunState(state).label) if state else ""
 
 
 class ProgramRun(AuditedModel):
@@ -270,6 +297,19 @@ class ProgramRun(AuditedModel):
     @property
     def note(self) -> str:
         return localized(self, "note")
+
+    def state(self, today: dt.date | None = None) -> str:
+        """open until applications close (the deadline, else the start); then closed while it runs;
+        ended after its last day (its first day when no end is given)."""
+        today = today or timezone.localdate()
+        if (self.ends_on or self.starts_on) < today:
+            return RunState.ENDED
+        closes = self.application_deadline or self.starts_on
+        return RunState.CLOSED if closes < today else RunState.OPEN
+
+    @property
+    def state_label(self) -> str:
+        return str(RunState(self.state()).label)
 
     def audit_organisation_id(self) -> int | None:
         return self.program.provider_id

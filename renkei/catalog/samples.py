@@ -51,7 +51,7 @@ ALLIANCE = [
 ]
 PROGRAMS_PER_PROVIDER = 24
 
-# (Japanese topic, English topic, words to find fields and skills by label, specialist providers)
+# (Japanese topic, English topic, words it is about, specialist providers); its field and skills: TOPIC_CONCEPTS
 TOPICS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     (
         "データサイエンス",
@@ -130,6 +130,92 @@ TOPICS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
         ("miyakyo-u", "yamagata-u"),
     ),
 ]
+# What a topic teaches, by the exact labels of the starter taxonomy: the field, then the skills (a
+# program gets its field and two or three of these skills, never a skill picked at random).
+TOPIC_CONCEPTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "データサイエンス": ("情報・データサイエンス", ("データ分析", "統計", "Python", "データ可視化")),
+    "生成AI活用": ("AI・人工知能", ("生成AI活用", "ITリテラシー", "業務改善")),
+    "DX推進": ("経営・マネジメント", ("DX推進", "業務改善", "プロジェクトマネジメント")),
+    "Pythonプログラミング": ("情報・データサイエンス", ("Python", "プログラミング", "データ分析")),
+    "統計解析": ("情報・データサイエンス", ("統計", "データ分析", "Excel")),
+    "機械学習": ("AI・人工知能", ("機械学習", "Python", "深層学習")),
+    "サーバー構築と運用": ("情報・データサイエンス", ("サーバー構築", "ネットワーク技術", "クラウド")),
+    "情報セキュリティ": (
+        "情報・データサイエンス",
+        ("情報セキュリティ", "ネットワーク技術", "法務・コンプライアンス"),
+    ),
+    "品質管理": ("ものづくり・製造", ("品質管理", "統計", "業務改善")),
+    "生産管理とカイゼン": ("ものづくり・製造", ("生産管理", "業務改善", "安全管理")),
+    "経営戦略": ("経営・マネジメント", ("経営戦略", "論理的思考", "課題解決")),
+    "会計と財務": ("会計・財務", ("会計", "簿記", "財務分析")),
+    "マーケティング": ("マーケティング・商学", ("マーケティング", "デジタルマーケティング", "営業・販売")),
+    "事業承継": ("経営・マネジメント", ("経営戦略", "財務分析", "法務・コンプライアンス")),
+    "起業と創業": ("経営・マネジメント", ("起業・新規事業", "経営戦略", "プレゼンテーション")),
+    "スマート農業": ("農業", ("農業技術", "IoT", "データ分析")),
+    "食品の衛生管理": ("食・栄養", ("食品衛生", "安全管理")),
+    "栄養管理と食育": ("食・栄養", ("栄養指導", "食品衛生")),
+    "看護実践": ("医療・看護", ("看護", "コミュニケーション")),
+    "地域医療と介護": ("福祉・介護", ("介護技術", "看護", "地域づくり")),
+    "観光まちづくり": ("観光・地域づくり", ("観光・インバウンド", "地域づくり", "マーケティング")),
+    "地域デザイン": ("建築・デザイン", ("デザイン思考", "地域づくり", "ファシリテーション")),
+    "プロダクトデザイン": ("建築・デザイン", ("デザイン思考", "3D CAD", "UI/UXデザイン")),
+    "日本語教育": ("語学", ("日本語教育", "コミュニケーション")),
+    "英語コミュニケーション": ("語学", ("英語", "プレゼンテーション", "コミュニケーション")),
+    "防災と減災": ("防災・減災", ("GIS", "地域づくり", "安全管理")),
+    "環境とエネルギー": ("環境・エネルギー", ("SDGs・脱炭素", "データ分析")),
+    "シミュレーション技術": ("ものづくり・製造", ("シミュレーション", "プログラミング", "3D CAD")),
+    "IoTとセンサー": ("情報・データサイエンス", ("IoT", "プログラミング", "ネットワーク技術")),
+    "ものづくり基盤技術": ("ものづくり・製造", ("機械加工", "溶接", "品質管理")),
+    "リーダーシップ": ("経営・マネジメント", ("リーダーシップ", "ファシリテーション", "コミュニケーション")),
+    "人材育成と組織づくり": ("経営・マネジメント", ("人材育成", "リーダーシップ", "ファシリテーション")),
+    "公共政策": ("法律・行政", ("論理的思考", "課題解決", "地域づくり")),
+    "数理・データサイエンス・AI（リテラシーレベル）": (
+        "情報・データサイエンス",
+        ("ITリテラシー", "データ分析", "生成AI活用"),
+    ),
+    "数理・データサイエンス・AI（応用基礎レベル）": (
+        "情報・データサイエンス",
+        ("Python", "統計", "機械学習"),
+    ),
+    "教員のためのICT活用": ("教育・教職", ("ITリテラシー", "オフィスソフト活用", "プレゼンテーション")),
+}
+# Plausible total hours and fees (yen; None = not stated) for each kind of program: a seminar is an
+# afternoon and cheap, a certificate program (履修証明, at least 60 hours by law) takes months and costs more.
+KIND_HOURS_FEES: dict[str, tuple[tuple[Decimal, ...], tuple[int | None, ...]]] = {
+    Program.Kind.SEMINAR: (
+        (Decimal("1.5"), Decimal(2), Decimal(3)),
+        (0, 0, 1000, 2000, 3000, 5000, None),
+    ),
+    Program.Kind.SHORT_COURSE: (
+        (Decimal(3), Decimal(6), Decimal(9), Decimal(12)),
+        (0, 3000, 5000, 8000, 10000, 15000, None),
+    ),
+    Program.Kind.COURSE: (
+        (Decimal(6), Decimal(9), Decimal(12), Decimal(15), Decimal(24), Decimal(30)),
+        (0, 5000, 10000, 15000, 20000, 30000, 45000, None),
+    ),
+    Program.Kind.MICRO_CREDENTIAL: (
+        (Decimal(15), Decimal(30), Decimal(45), Decimal(60)),
+        (10000, 20000, 30000, 50000, 60000),
+    ),
+    Program.Kind.CERTIFICATE: (
+        (Decimal(60), Decimal(90), Decimal(120), Decimal(150)),
+        (60000, 80000, 120000, 150000, 200000, 250000),
+    ),
+    Program.Kind.ONLINE_COURSE: (
+        (Decimal(3), Decimal(6), Decimal(9), Decimal(12), Decimal(15)),
+        (0, 0, 2000, 5000, 10000),
+    ),
+}
+SESSION_HOURS = (Decimal("1.5"), Decimal(2), Decimal(3), Decimal(6))  # one session's length
+MAX_SESSIONS = 25
+RUN_NOTES = [
+    ("", ""),
+    ("", ""),
+    ("土曜日開催", "On Saturdays"),
+    ("平日夜間（18:30〜20:30）", "Weekday evenings (18:30–20:30)"),
+    ("定員になり次第締め切り", "Closes when full"),
+]
 FORMS = [
     ("入門", "Introduction to {}"),
     ("基礎講座", "Fundamentals of {}"),
@@ -154,15 +240,16 @@ AUDIENCE_WORDS = {
     "employers": ("企業の経営者・人事担当者", "employers and HR staff"),
     "teachers": ("教員", "teachers"),
 }
+# teaching material: (Japanese, English, the model-curriculum units it serves, by label)
 CONTENT_TOPICS = [
-    ("データサイエンス概論", "Introduction to data science"),
-    ("データの読み方と可視化", "Reading and visualising data"),
-    ("AIと社会", "AI and society"),
-    ("確率と統計の基礎", "Basics of probability and statistics"),
-    ("データ倫理と個人情報", "Data ethics and personal information"),
-    ("Pythonによるデータ処理", "Data processing in Python"),
-    ("機械学習の基礎", "Basics of machine learning"),
-    ("データ分析演習", "Data analysis exercises"),
+    ("データサイエンス概論", "Introduction to data science", ("データ・AIの活用領域",)),
+    ("データの読み方と可視化", "Reading and visualising data", ("データを読む", "データを説明する")),
+    ("AIと社会", "AI and society", ("社会で起きている変化",)),
+    ("確率と統計の基礎", "Basics of probability and statistics", ("統計および数理基礎",)),
+    ("データ倫理と個人情報", "Data ethics and personal information", ("データ・AIを扱う上での留意事項",)),
+    ("Pythonによるデータ処理", "Data processing in Python", ("データ構造とプログラミング基礎",)),
+    ("機械学習の基礎", "Basics of machine learning", ("AI基礎",)),
+    ("データ分析演習", "Data analysis exercises", ("データを扱う",)),
 ]
 
 
@@ -176,21 +263,10 @@ def fiscal_year_start(today: dt.date) -> dt.date:
     return dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
 
 
-def _pick_concepts(
-    concepts: list[Concept], hints: tuple[str, ...], rng: random.Random, n: int
-) -> list[Concept]:
-    if not concepts:
-        return []
-    matched = [
-        c
-        for c in concepts
-        if any(h.lower() in f"{c.label_ja} {c.label_en} {c.synonyms_ja}".lower() for h in hints)
-    ]
-    chosen = matched[:n]
-    pool = [c for c in concepts if c not in chosen]
-    while len(chosen) < n and pool:
-        chosen.append(pool.pop(rng.randrange(len(pool))))
-    return chosen
+def _by_labels(concepts: list[Concept], labels: tuple[str, ...]) -> list[Concept]:
+    """The concepts with these Japanese labels, in the order given (unknown labels are skipped)."""
+    by_label = {c.label_ja: c for c in concepts}
+    return [by_label[label] for label in labels if label in by_label]
 
 
 class _SampleLoader:
@@ -232,16 +308,39 @@ class _SampleLoader:
                 "title_en": "Sample data (made up for the demo; not real programs or materials)",
                 "publisher": "Renkei",
                 "is_sample": True,
+                "used_for_ja": "サンプルの講座・教材・共同カリキュラム（開催日・受講料・時間数・会場を含む）。すべて架空です。",
+                "used_for_en": "The sample programs, teaching materials and joint curricula (with dates, fees, hours "
+                "and venues). All of it is made up.",
             },
         )
 
-    def venue(self, provider: Organisation, rng: random.Random) -> Organisation | None:
+    def venue(self, provider: Organisation, rng: random.Random) -> dict[str, Any]:
+        """Where an on-site course of `provider` is held: where the provider is. A Yamagata
+        institution mostly uses its own city and sometimes another municipality of the prefecture
+        (a satellite venue); any other university teaches on its own campus (its city's point)."""
         own = next(
             (m for m in self.municipalities if m.municipality_code == provider.municipality_code), None
         )
-        if own is not None and rng.random() < 0.55:
-            return own
-        return rng.choice(self.municipalities) if self.municipalities else None
+        if provider.prefecture == "06" and self.municipalities:
+            town = own if own is not None and rng.random() < 0.7 else rng.choice(self.municipalities)
+            return {
+                "venue_name_ja": f"{town.name_ja} 会場（サンプル）",
+                "venue_name_en": f"{town.name_en or town.name_ja} venue (sample)",
+                "venue_address_ja": f"山形県{town.name_ja}",
+                "prefecture": town.prefecture,
+                "municipality_code": town.municipality_code,
+                "latitude": _jitter(town.latitude, rng),
+                "longitude": _jitter(town.longitude, rng),
+            }
+        return {
+            "venue_name_ja": f"{provider.short_name_ja or provider.name_ja} キャンパス（サンプル）",
+            "venue_name_en": f"{provider.name_en or provider.name_ja} campus (sample)",
+            "venue_address_ja": provider.address_ja,
+            "prefecture": provider.prefecture,
+            "municipality_code": provider.municipality_code,
+            "latitude": _jitter(provider.latitude, rng),
+            "longitude": _jitter(provider.longitude, rng),
+        }
 
     def program_values(
         self, provider: Organisation, index: int, rng: random.Random, source: Source
@@ -270,24 +369,16 @@ class _SampleLoader:
             form_ja,
             rng.choice([Program.Kind.COURSE, Program.Kind.SHORT_COURSE, Program.Kind.MICRO_CREDENTIAL]),
         )
-        hours = Decimal(rng.choice([3, 6, 9, 15, 30, 60, 120]))
-        if kind == Program.Kind.CERTIFICATE:
-            hours = Decimal(rng.choice([60, 120]))
-        fee = rng.choices(
-            [
-                0,
-                rng.randrange(1, 11) * 1000,
-                rng.randrange(11, 51) * 1000,
-                rng.randrange(6, 30) * 10000,
-                None,
-            ],
-            weights=[30, 25, 25, 10, 10],
-        )[0]
+        hour_choices, fee_choices = KIND_HOURS_FEES[kind]
+        hours = rng.choice(hour_choices)
+        fee = rng.choice(fee_choices)
+        if level in (Program.Level.MDASH_LITERACY, Program.Level.MDASH_APPLIED_BASIC) and fee:
+            fee = min(fee, 10_000)  # shared model-curriculum courses are free or cheap
         subsidy = bool(fee and fee > 50_000 and hours >= 60 and rng.random() < 0.6)
         mode_ja, mode_en = MODE_WORDS[mode]
         who_ja = "・".join(AUDIENCE_WORDS[a][0] for a in audiences)
         who_en = " and ".join(AUDIENCE_WORDS[a][1] for a in audiences)
-        venue = self.venue(provider, rng) if mode in (Program.Mode.ONSITE, Program.Mode.HYBRID) else None
+        venue = self.venue(provider, rng) if mode in (Program.Mode.ONSITE, Program.Mode.HYBRID) else {}
         values: dict[str, Any] = {
             "title_ja": f"{PREFIX_JA}{topic_ja}{form_ja}",
             "title_en": f"{PREFIX_EN}{form_en.format(topic_en)}",
@@ -308,13 +399,13 @@ class _SampleLoader:
             "level": level,
             "mode": mode,
             "language": Program.Language.JA_EN if rng.random() < 0.1 else Program.Language.JA,
-            "venue_name_ja": f"{venue.name_ja} 会場（サンプル）" if venue else "",
-            "venue_name_en": f"{venue.name_en or venue.name_ja} venue (sample)" if venue else "",
-            "venue_address_ja": f"山形県{venue.name_ja}" if venue else "",
-            "prefecture": venue.prefecture if venue else "",
-            "municipality_code": venue.municipality_code if venue else "",
-            "latitude": _jitter(venue.latitude, rng) if venue else None,
-            "longitude": _jitter(venue.longitude, rng) if venue else None,
+            "venue_name_ja": venue.get("venue_name_ja", ""),
+            "venue_name_en": venue.get("venue_name_en", ""),
+            "venue_address_ja": venue.get("venue_address_ja", ""),
+            "prefecture": venue.get("prefecture", ""),
+            "municipality_code": venue.get("municipality_code", ""),
+            "latitude": venue.get("latitude"),
+            "longitude": venue.get("longitude"),
             "fee_yen": fee,
             "capacity": rng.choice([None, 20, 30, 40, 100]),
             "hours_total": hours,
@@ -330,26 +421,30 @@ class _SampleLoader:
             "is_sample": True,
             "source": source,
         }
-        values["_hints"] = topic[2]
-        values["_runs"] = self.runs(mode, rng)
+        values["_topic"] = topic_ja
+        values["_runs"] = self.runs(mode, hours, rng)
         return values
 
-    def runs(self, mode: str, rng: random.Random) -> list[dict[str, Any]]:
+    def runs(self, mode: str, hours: Decimal, rng: random.Random) -> list[dict[str, Any]]:
+        """Dated runs, each the whole program: its hours are the program's, in sessions of a
+        plausible length held weekly."""
         if mode == Program.Mode.ON_DEMAND and rng.random() < 0.5:
             return []
+        lengths = [h for h in SESSION_HOURS if hours % h == 0 and hours / h <= MAX_SESSIONS] or [hours]
         runs = []
         for _ in range(rng.choice([1, 1, 2, 3])):
             start = self.fy + dt.timedelta(days=rng.randrange(0, 540))
-            sessions = rng.choice([1, 1, 3, 5, 8, 15])
+            sessions = int(hours / rng.choice(lengths))
+            note_ja, note_en = rng.choice(RUN_NOTES)
             runs.append(
                 {
                     "starts_on": start,
                     "ends_on": start + dt.timedelta(days=7 * (sessions - 1)),
                     "application_deadline": start - dt.timedelta(days=rng.choice([7, 14, 30])),
                     "sessions": sessions,
-                    "hours": Decimal(sessions * rng.choice([1, 2, 3])),
-                    "note_ja": "",
-                    "note_en": "",
+                    "hours": hours,
+                    "note_ja": note_ja,
+                    "note_en": note_en,
                 }
             )
         return sorted(runs, key=lambda r: r["starts_on"])
@@ -363,9 +458,11 @@ class _SampleLoader:
             )
             for index in range(1, PROGRAMS_PER_PROVIDER + 1):
                 values = self.program_values(provider, index, rng, source)
-                hints, runs = values.pop("_hints"), values.pop("_runs")
-                fields = _pick_concepts(self.fields, hints, rng, 1)
-                skills = _pick_concepts(self.skills, hints, rng, rng.choice([2, 3]))
+                topic, runs = values.pop("_topic"), values.pop("_runs")
+                field_label, skill_labels = TOPIC_CONCEPTS[topic]
+                fields = _by_labels(self.fields, (field_label,))
+                fitting = _by_labels(self.skills, skill_labels)
+                skills = rng.sample(fitting, k=min(len(fitting), rng.choice([2, 3])))
                 writes = self.report.writes
                 program = self.loader.upsert(
                     Program,
@@ -410,7 +507,9 @@ class _SampleLoader:
         contents = []
         for provider in [p for p in self.providers if p.key in ALLIANCE]:
             rng = random.Random(f"{SEED}:content:{provider.key}")
-            for index, (topic_ja, topic_en) in enumerate(rng.sample(CONTENT_TOPICS, k=4), start=1):
+            for index, (topic_ja, topic_en, unit_labels) in enumerate(
+                rng.sample(CONTENT_TOPICS, k=4), start=1
+            ):
                 kind = rng.choice(list(TeachingContent.Kind))
                 values = {
                     "title_ja": f"{PREFIX_JA}{topic_ja}（{_kind_label(kind, 'ja')}）",
@@ -431,7 +530,7 @@ class _SampleLoader:
                     "is_sample": True,
                     "source": source,
                 }
-                units = _pick_concepts(self.units, (topic_ja[:4],), rng, 1)
+                units = _by_labels(self.units, unit_labels)
                 content = self.loader.upsert(
                     TeachingContent,
                     {"provider": provider, "code": f"SAMPLE-C{index:02d}"},

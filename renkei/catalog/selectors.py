@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 from renkei.catalog import bitmaps, relevance, search
@@ -26,6 +27,7 @@ from renkei.catalog.facets import (
     BY_KEY,
     FACETS,
     PROVIDER,
+    START,
     SUBSIDY,
     FacetSpec,
     clean_selection,
@@ -56,6 +58,8 @@ from renkei.text import Query, parse_query
 __all__ = ["MAX_PAGE_SIZE", "PAGE_SIZE"]
 
 PROGRAM_CURSOR = "programs"
+# added to a ranking class's code for the ended programs of that class (relevance codes stay below 20**3)
+ENDED = 1_000_000
 STALE_CURSOR = Msg(
     "このカーソルの位置の講座はもう検索結果にありません。最初のページから読み直してください。",
     "The program this cursor continues from is no longer in the results: start again from the first page.",
@@ -206,14 +210,33 @@ class _Plan:
 
     # page -------------------------------------------------------------------------------------------
 
-    def tiers(self, sort: str, *, need: int | None = None) -> list[relevance.Tier]:
-        """The ranked groups of a sort, each walked in one order of the index (relevance: classes of
-        equal BM25F score, `renkei.catalog.relevance`)."""
+    def current_bits(self) -> bitmaps.Bits:
+        """Programs with a run still to start today, or with no dated run at all (on demand, or dates
+        not announced): shown before the ones whose runs are all in the past."""
+        return self.matching - _ended_bits(self.maps.token)
+
+    def _ranked(self, sort: str, *, need: int | None = None) -> list[relevance.Tier]:
         if sort == "relevance":
             return relevance.tiers(self.engine, self.query, self.maps, self.matching, need=need)
         if sort == "title":
             sort = "title_en" if (get_language() or "ja")[:2] == "en" else "title_ja"
         return [relevance.Tier(0, sort, self.matching, 0.0)]
+
+    def tiers(self, sort: str, *, need: int | None = None) -> list[relevance.Tier]:
+        """The ranked groups of a sort, each walked in one order of the index (relevance: classes of
+        equal BM25F score, `renkei.catalog.relevance`): every group of the current programs, then every
+        group of the ended ones (their codes offset by `ENDED`, so a cursor tells them apart). With
+        `need`, relevance may leave everything after the title classes unscored (`relevance.REST`) when
+        the current title matches alone fill the page; otherwise it scores them all."""
+        ranked = self._ranked(sort, need=need)
+        current = self.current_bits()
+        if need is not None and any(tier.code == relevance.REST for tier in ranked):
+            scored = sum(len(tier.bits & current) for tier in ranked if tier.code != relevance.REST)
+            if scored < need:
+                ranked = self._ranked(sort)
+        return [relevance.Tier(t.code, t.order, t.bits & current, t.score) for t in ranked] + [
+            relevance.Tier(t.code + ENDED, t.order, t.bits - current, t.score) for t in ranked
+        ]
 
     def page_after(self, *, sort: str, after: tuple[int, int] | None, limit: int) -> list[tuple[int, int]]:
         """(tier code, id) of the `limit` programs that follow program `after` = (tier code, id) in the
@@ -257,6 +280,22 @@ class _Plan:
         return ids
 
 
+_ENDED: dict[tuple[str, dt.date], bitmaps.Bits] = {}
+
+
+def _ended_bits(token: str) -> bitmaps.Bits:
+    """Indexed programs whose runs have all started before today (read once per index and day)."""
+    today = timezone.localdate()
+    key = (token, today)
+    if key not in _ENDED:
+        past = ProgramIndex.objects.filter(
+            Q(next_start__lt=today) | Q(next_start__isnull=True, start_month__gt="")
+        )
+        _ENDED.clear()
+        _ENDED[key] = bitmaps.bits_from_sql(*_sql(past.order_by().values_list("program_id")))
+    return _ENDED[key]
+
+
 def _sql(qs: QuerySet) -> tuple[str, list[Any]]:
     sql, params = qs.query.sql_with_params()
     return sql, list(params)
@@ -273,6 +312,7 @@ def _facet_results(plan: _Plan, counts: dict[str, dict[str, int]]) -> tuple[Face
             names[lang] = {(f.key, v): labels.label(f, v) for f in FACETS for v in raw[f.key]}
             names[lang] |= {(f.key, ""): str(f.label) for f in FACETS}
     active = "en" if (get_language() or "ja")[:2] == "en" else "ja"
+    this_month = f"{timezone.localdate():%Y-%m}"
     results = []
     for facet in FACETS:
         facet_counts = counts.get(facet.key, {})
@@ -281,6 +321,8 @@ def _facet_results(plan: _Plan, counts: dict[str, dict[str, int]]) -> tuple[Face
         for value in raw[facet.key]:
             if value == "" or (facet is SUBSIDY and value != "1" and value not in chosen):
                 continue
+            if facet is START and value < this_month and value not in chosen:
+                continue  # months gone by are offered only once chosen (e.g. from an old link)
             values.append(
                 FacetValue(
                     value=labels.value(facet, value),
@@ -625,3 +667,26 @@ def published_count(*, user: Any) -> int:
     visibility = program_visibility_q(user)
     qs = ProgramIndex.objects.filter(status=Status.PUBLISHED)
     return (qs.filter(visibility) if visibility is not None else qs).count()
+
+
+def provider_program_count(*, user: Any, provider: Organisation) -> int:
+    """How many programs of `provider` the user may see (published ones for everyone)."""
+    visibility = program_visibility_q(user)
+    qs = ProgramIndex.objects.filter(provider_id=provider.pk)
+    return (qs.filter(visibility) if visibility is not None else qs).count()
+
+
+@dataclass(frozen=True)
+class NetworkOffer:
+    """What a network shares: its joint curricula, with the content and programs they map."""
+
+    curricula: list[JointCurriculum]
+    content_count: int
+    program_count: int
+
+
+def network_offer(*, user: Any, network: Any) -> NetworkOffer:
+    found = list(curricula(user=user, network=network.key))
+    contents = {c.pk for cur in found for unit in cur.units.all() for c in unit.contents.all()}
+    shared = policy.visible(user, Program.objects.filter(shared_with=network)).count()
+    return NetworkOffer(curricula=found, content_count=len(contents), program_count=shared)

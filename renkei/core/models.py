@@ -311,6 +311,8 @@ class Source(AuditedModel):
     is_sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Not from a real document: made up for the demo.")
     )
+    used_for_ja = models.TextField(_("what was taken from it (Japanese)"), blank=True)
+    used_for_en = models.TextField(_("what was taken from it (English)"), blank=True)
 
     class Meta:
         verbose_name = _("source document")
@@ -323,6 +325,10 @@ class Source(AuditedModel):
     @property
     def title(self) -> str:
         return localized(self, "title")
+
+    @property
+    def used_for(self) -> str:
+        return localized(self, "used_for")
 
 
 def localized(obj: Any, field: str) -> str:

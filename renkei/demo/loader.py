@@ -8,6 +8,7 @@ changed since is kept (`renkei.core.loading`).
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ ORGANISATION_TEXT = (
     "website",
     "note_ja",
     "note_en",
+    "editorial_note",
 )
 NETWORK_TEXT = (
     "name_ja",
@@ -60,6 +62,7 @@ NETWORK_TEXT = (
     "description_en",
     "founded_note",
     "website",
+    "editorial_note",
 )
 POST_TEXT = ("role", "label_en", "selection", "duties_ja", "duties_en", "seats_note_ja", "seats_note_en")
 
@@ -87,7 +90,8 @@ class _Loader:
     # --- sources and organisations ---------------------------------------------------------------
     def load_sources(self) -> None:
         for row in self._read("sources.toml")["source"]:
-            values = {k: row.get(k, "") for k in ("title_ja", "title_en", "publisher", "url", "file_name")}
+            text = ("title_ja", "title_en", "publisher", "url", "file_name", "used_for_ja", "used_for_en")
+            values = {k: row.get(k, "").strip() for k in text}
             values["published_on"] = row.get("published_on")
             self.sources[row["code"]] = self.loader.upsert(Source, {"code": row["code"]}, values)
 
@@ -126,12 +130,13 @@ class _Loader:
         return organisation
 
     def _organisation_list(self, row: dict[str, Any]) -> list[Organisation]:
-        if parent_key := row.get("all_municipalities_of"):
-            parent = self.organisations[parent_key]
+        if prefecture_key := row.get("all_municipalities_of"):
+            # municipalities are organisations of their own, located in (not under) their prefecture
+            prefecture = self.organisations[prefecture_key].prefecture
             return [
                 o
                 for o in self.organisations.values()
-                if o.parent_id == parent.pk and o.kind == Organisation.Kind.MUNICIPALITY
+                if o.kind == Organisation.Kind.MUNICIPALITY and o.prefecture == prefecture
             ]
         keys = row.get("organisations") or [row["organisation"]]
         return [self.organisations[key] for key in keys]
@@ -165,11 +170,8 @@ class _Loader:
 
     def _network_row(self, row: dict[str, Any]) -> Network:
         values: dict[str, Any] = {k: row.get(k, "") for k in NETWORK_TEXT}
-        values.update(
-            kind=row["kind"],
-            founded_on=row.get("founded_on"),
-            founded_precision=row.get("founded_precision", "day"),
-        )
+        founded_on, precision = _founded(row.get("founded_on"))
+        values.update(kind=row["kind"], founded_on=founded_on, founded_precision=precision)
         return self.loader.upsert(
             Network,
             {"key": row["key"]},
@@ -198,6 +200,7 @@ class _Loader:
             "category_en": membership.get("category_en", ""),
             "note_ja": membership.get("note_ja", ""),
             "note_en": membership.get("note_en", ""),
+            "editorial_note": membership.get("editorial_note", ""),
             "source": self.sources.get(membership.get("source", "")),
         }
         for organisation in self._organisation_list(membership):
@@ -271,6 +274,14 @@ class _Loader:
                     "source": self.sources.get(version.get("source", "")),
                 },
             )
+
+
+def _founded(value: Any) -> tuple[date | None, str]:
+    """A founding date as the seed states it: a TOML date (day known) or "YYYY-MM" (month only)."""
+    if value is None or isinstance(value, date):
+        return value, "day"
+    year, month = (int(part) for part in str(value).split("-"))
+    return date(year, month, 1), "month"
 
 
 def _depth(row: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> int:

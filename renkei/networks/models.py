@@ -41,6 +41,14 @@ class Network(AuditedModel):
     )
     founded_note = models.CharField(_("founding date as stated"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
+    editorial_note = models.TextField(
+        _("editorial note"),
+        blank=True,
+        help_text=_(
+            "For staff and editors only: how the record was read from its sources (never shown to the public)."
+        ),
+    )
+
     sources = models.ManyToManyField(Source, blank=True, related_name="+", verbose_name=_("sources"))
 
     class Meta:
@@ -58,6 +66,15 @@ class Network(AuditedModel):
     @property
     def short_name(self) -> str:
         return localized(self, "short_name") or self.name
+
+    @property
+    def founded_iso(self) -> str | None:
+        """The founding date as precise as the source states it: 2021-03-12, or 2022-10 for a month."""
+        if self.founded_on is None:
+            return None
+        if self.founded_precision == "month":
+            return f"{self.founded_on:%Y-%m}"
+        return self.founded_on.isoformat()
 
     @property
     def description(self) -> str:
@@ -128,6 +145,13 @@ class Membership(NetworkRecord):
     )
     note_ja = models.CharField(_("note (Japanese)"), max_length=300, blank=True)
     note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
+    editorial_note = models.TextField(
+        _("editorial note"),
+        blank=True,
+        help_text=_(
+            "For staff and editors only: how the record was read from its sources (never shown to the public)."
+        ),
+    )
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
     )

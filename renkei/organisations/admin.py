@@ -75,7 +75,7 @@ class OrganisationAdmin(PolicyAdmin):
                 ]
             },
         ),
-        (_("Notes and sources"), {"fields": ["note_ja", "note_en", "sources"]}),
+        (_("Notes and sources"), {"fields": ["note_ja", "note_en", "editorial_note", "sources"]}),
     ]
     filter_horizontal = ["sources"]
 

@@ -82,7 +82,7 @@ class Organisation(AuditedModel):
         OFFICE = "office", _("administrative office")
         COMPANY = "company", _("company")
         PREFECTURE = "prefecture", _("prefecture")
-        MUNICIPALITY = "municipality", _("municipality")
+        MUNICIPALITY = "municipality", _("local government")
         BUSINESS_ASSOCIATION = "business_association", _("business association")
         PROFESSIONAL_ASSOCIATION = "professional_association", _("professional association")
         BANKERS_ASSOCIATION = "bankers_association", _("bankers' association")
@@ -130,6 +130,13 @@ class Organisation(AuditedModel):
     website = models.URLField(_("website"), blank=True)
     note_ja = models.TextField(_("note (Japanese)"), blank=True)
     note_en = models.TextField(_("note (English)"), blank=True)
+    editorial_note = models.TextField(
+        _("editorial note"),
+        blank=True,
+        help_text=_(
+            "For staff and editors only: how the record was read from its sources (never shown to the public)."
+        ),
+    )
     sources = models.ManyToManyField(Source, blank=True, related_name="+", verbose_name=_("sources"))
 
     class Meta:
@@ -185,6 +192,14 @@ class Organisation(AuditedModel):
                 longitude=self.longitude,
             )
         )
+
+    def located_in(self) -> Organisation | None:
+        """The prefecture (as an organisation) a municipality lies in; None for anything else."""
+        if self.kind != self.Kind.MUNICIPALITY or not self.prefecture:
+            return None
+        return Organisation.objects.filter(
+            kind=self.Kind.PREFECTURE, prefecture=self.prefecture, parent=None
+        ).first()
 
     def root_id(self) -> int | None:
         node: Organisation = self

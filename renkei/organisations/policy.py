@@ -69,6 +69,14 @@ def editable_organisation_ids(user: Actor | None) -> set[int]:
     return {pk for pk, rank in organisation_roles(user).items() if rank >= RANK[Affiliation.Role.EDITOR]}
 
 
+def sees_editorial_notes(user: Actor | None) -> bool:
+    """Editorial notes (how a record was read from its sources) are for staff and signed-in editors:
+    superusers, staff, and anyone holding an editor or administrator role somewhere."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or user.is_staff or editable_organisation_ids(user))
+
+
 def acting_organisation_id(user: Actor | None) -> int | None:
     """The organisation the user writes on behalf of, for the audit log: the university (the root of the
     organisation tree) where they hold an editor or administrator role, if there is exactly one. None

@@ -8,6 +8,7 @@ urlpatterns = [
     path("networks/<key:key>/", views.network_detail, name="network-detail"),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<key:key>/", views.organisation_detail, name="organisation-detail"),
+    path("sources/", views.source_list, name="sources"),
 ]
 
 urlpatterns += import_views.urlpatterns

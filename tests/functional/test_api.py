@@ -150,7 +150,9 @@ def test_organisation_filters(client, demo_loaded, params, expected):
 def test_municipality_filter_returns_the_35_of_yamagata(client, demo_loaded):
     body = get(client, "/api/v1/organisations", kind="municipality", prefecture="06")
     assert body["count"] == 35
-    assert {o["parent"] for o in body["items"]} == {"yamagata-pref"}
+    # organisations of their own, located in the prefecture, not units of it
+    assert {o["parent"] for o in body["items"]} == {None}
+    assert {o["prefecture"] for o in body["items"]} == {"06"}
 
 
 def test_an_organisation_in_detail(client, demo_loaded):
@@ -211,6 +213,10 @@ def test_networks_list(client, demo_loaded):
     alliance = by_key["tohoku-sosei-alliance"]
     assert alliance["name_ja"] == "東北創成国立大学アライアンス"
     assert alliance["founded_on"] == "2021-03-12"
+    assert alliance["founded_precision"] == "day"
+    # the seed states only the month: the API says so, without inventing a day
+    assert by_key["yamagata-platform"]["founded_on"] == "2022-10"
+    assert by_key["yamagata-platform"]["founded_precision"] == "month"
     assert alliance["member_count"] == 8
     assert alliance["sources"] == ["000"]
     assert by_key["yamagata-platform"]["member_count"] == 46  # named members; the secretariat is not counted
@@ -237,11 +243,7 @@ def test_memberships_of_a_network(client, demo_loaded):
     # then
     assert body["count"] == Membership.objects.filter(network__key="yamagata-platform").count() == 47
     assert {m["network"] for m in body["items"]} == {"yamagata-platform"}
-    kinds = [
-        m["organisation"]["key"]
-        for m in body["items"]
-        if m["organisation"]["key"].startswith("yamagata-pref.")
-    ]
+    kinds = [m["organisation"]["key"] for m in body["items"] if m["organisation"]["kind"] == "municipality"]
     assert len(kinds) == 35
     secretariat = [m for m in body["items"] if m["role"] == "secretariat"]
     assert [m["organisation"]["key"] for m in secretariat] == ["yamagata-u"]

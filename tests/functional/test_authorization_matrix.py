@@ -591,6 +591,7 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "portal:network-detail": [(lambda c: {"key": "network-n"}, PUBLIC)],
     "portal:organisation-list": [(lambda c: {}, PUBLIC)],
     "portal:organisation-detail": [(lambda c: {"key": c.a.key}, PUBLIC)],
+    "portal:sources": [(lambda c: {}, PUBLIC)],
     "portal:import-start": [(lambda c: {}, SIGNED_IN_EDITORS)],
     "portal:import-job": [
         (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 404 for p in PERSONAS})

@@ -316,11 +316,10 @@ def test_the_yamagata_platform_lists_exactly_the_35_municipalities(demo_loaded):
     )
     assert memberships.count() == 35
     assert memberships.values("organisation").distinct().count() == 35
-    assert set(memberships.values_list("organisation__parent__key", flat=True)) == {"yamagata-pref"}
-    assert (
-        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, parent__key="yamagata-pref").count()
-        == 35
-    )
+    # local governments of their own, located in the prefecture (not units of it)
+    assert set(memberships.values_list("organisation__parent__key", flat=True)) == {None}
+    assert set(memberships.values_list("organisation__prefecture", flat=True)) == {"06"}
+    assert not Organisation.objects.filter(parent__key="yamagata-pref").exists()
 
 
 def test_the_recurrent_education_division_has_its_participants(demo_loaded):

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from renkei.catalog.models import JointCurriculum, Program, ProgramIndex, ProgramRun, TeachingContent
-from renkei.catalog.samples import ALLIANCE, YAMAGATA_HEIS, catalog_load_samples
+from renkei.catalog.samples import (
+    ALLIANCE,
+    CONTENT_TOPICS,
+    KIND_HOURS_FEES,
+    PREFIX_JA,
+    TOPIC_CONCEPTS,
+    YAMAGATA_HEIS,
+    catalog_load_samples,
+)
 from renkei.catalog.selectors import program_search
 from renkei.catalog.services import program_run_save, program_save, programs_reindex
 from renkei.core.audit import Via, audit_context
@@ -30,7 +39,9 @@ def test_samples(demo_loaded):
     assert set(programs.values_list("mode", flat=True)) == {"onsite", "online", "hybrid", "on_demand"}
     located = programs.filter(latitude__isnull=False)
     assert located.count() > 50
-    assert set(located.values_list("prefecture", flat=True)) == {"06"}  # venues in Yamagata municipalities
+    # venues are where the provider is (秋田大学 in Akita, not in a Yamagata village)
+    assert all(p.prefecture == p.provider.prefecture for p in located)
+    assert set(located.values_list("prefecture", flat=True)) > {"06"}
     assert ProgramIndex.objects.count() == programs.count()
     # the starter taxonomy is loaded with the demo: programs have fields and skills
     assert programs.filter(fields__isnull=False).distinct().count() == programs.count()
@@ -41,7 +52,8 @@ def test_samples(demo_loaded):
     result = program_search(user=None, query="品質")
     assert result.total > 0
     assert len(result.facet("provider").values) > 1
-    assert len(result.facet("field").values) > 1
+    assert len(program_search(user=None).facet("field").values) > 10
+    assert {v.label for v in result.facet("field").values} == {"ものづくり・製造"}  # 品質 is manufacturing
 
 
 def test_samples_are_idempotent(demo_loaded):
@@ -114,3 +126,38 @@ def test_a_new_fiscal_year_replaces_the_runs_but_keeps_one_a_person_edited(demo_
     indexed = _index_rows()
     programs_reindex(program_ids=None, today=next_year)
     assert _index_rows() == indexed
+
+
+def _topic(title_ja: str) -> str:
+    rest = title_ja.removeprefix(PREFIX_JA)
+    return max((t for t in TOPIC_CONCEPTS if rest.startswith(t)), key=len)
+
+
+def test_samples_are_plausible(demo_loaded):
+    programs = Program.objects.select_related("provider").prefetch_related("runs", "skills", "fields")
+    for program in programs:
+        hours, fees = KIND_HOURS_FEES[program.kind]
+        # hours and fees in the range of the kind of program, hours with the program's runs
+        assert program.hours_total in hours, (program.code, program.kind, program.hours_total)
+        if program.fee_yen is not None and program.level not in ("mdash_literacy", "mdash_applied_basic"):
+            assert program.fee_yen in fees, (program.code, program.kind, program.fee_yen)
+        for run in program.runs.all():
+            assert run.hours == program.hours_total
+            assert run.sessions
+            assert run.hours / run.sessions in (Decimal("1.5"), 2, 3, 6)
+        # skills and field that fit the title
+        field, skills = TOPIC_CONCEPTS[_topic(program.title_ja)]
+        assert {c.label_ja for c in program.fields.all()} == {field}
+        assert {c.label_ja for c in program.skills.all()} <= set(skills), program.title_ja
+        assert program.skills.all()
+    if_located = [p for p in programs if p.latitude is not None]
+    assert {p.provider.prefecture for p in if_located} == {p.prefecture for p in if_located}
+    akita = [p for p in if_located if p.provider.key == "akita-u"]
+    assert akita
+    assert {p.prefecture for p in akita} == {"05"}
+    assert all("秋田" in p.venue_address_ja for p in akita)
+    # teaching material is mapped to the model-curriculum units it serves
+    units = {ja: set(labels) for ja, _, labels in CONTENT_TOPICS}
+    for content in TeachingContent.objects.filter(is_sample=True).prefetch_related("mdash_units"):
+        topic = content.title_ja.removeprefix(PREFIX_JA).split("（")[0]
+        assert {u.label_ja for u in content.mdash_units.all()} == units[topic], content.title_ja
