@@ -117,7 +117,7 @@ class PostOut(Schema):
         return _source(obj)
 
 
-class VersionOut(Schema):
+class DocumentVersionOut(Schema):
     number: int
     adopted_on: dt.date | None
     effective_from: dt.date | None
@@ -129,7 +129,7 @@ class VersionOut(Schema):
         return _source(obj)
 
 
-class VersionTextOut(VersionOut):
+class DocumentVersionTextOut(DocumentVersionOut):
     text_ja: str
     text_en: str
 
@@ -140,7 +140,7 @@ class DocumentOut(Schema):
     kind: str
     title_ja: str
     title_en: str
-    versions: list[VersionOut] = Field(description="Versions, the latest first (the text is in the detail).")
+    versions: list[DocumentVersionOut] = Field(description="Versions, the latest first (the text is in the detail).")
 
     @staticmethod
     def resolve_network(obj: Any) -> str:
@@ -152,7 +152,7 @@ class DocumentOut(Schema):
 
 
 class DocumentDetailOut(DocumentOut):
-    versions: list[VersionTextOut] = Field(description="Versions with their text, the latest first.")  # type: ignore[assignment]
+    versions: list[DocumentVersionTextOut] = Field(description="Versions with their text, the latest first.")  # type: ignore[assignment]
 
 
 class MeetingOut(Schema):

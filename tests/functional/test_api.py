@@ -316,6 +316,26 @@ def test_openapi_matches_the_snapshot(client, db):
     )
 
 
+def test_no_two_api_schemas_share_a_name() -> None:
+    """The OpenAPI document names each schema by its class name: two classes of one name become one
+    component, and one of them then describes the other's responses wrongly (as catalog's and
+    matching's `RunOut` did). Every schema class the routers use must have a name of its own."""
+    from ninja import Schema
+
+    from renkei.api.urls import api
+
+    api.get_openapi_schema()  # imports every router and its schemas
+
+    def subclasses(cls: type) -> list[type]:
+        return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
+
+    ours = {c for c in subclasses(Schema) if c.__module__.startswith("renkei.")}
+    by_name: dict[str, set[str]] = {}
+    for cls in ours:
+        by_name.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
+    assert {name: where for name, where in by_name.items() if len(where) > 1} == {}
+
+
 def test_openapi_documents_the_v1_endpoints(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {
