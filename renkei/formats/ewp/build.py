@@ -248,8 +248,15 @@ ORDER = {
 }
 
 
+SAMPLE_NOTE = (
+    " Sample data (Renkei demo): not a real agreement. サンプルデータ（デモ用）: 実在の協定ではありません。 "
+)
+
+
 def _iia(doc: _Doc, parent: etree._Element, iia: Iia) -> etree._Element:
     element = doc.add(parent, "iia")
+    if iia.is_sample:  # EWP has no element for it; a comment changes neither validity nor the hash
+        element.append(etree.Comment(SAMPLE_NOTE))
     for partner in iia.partners:
         item = doc.add(element, "partner")
         doc.add(item, "hei-id", partner.hei_id)

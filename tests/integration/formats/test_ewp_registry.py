@@ -120,6 +120,8 @@ def test_every_signed_demo_agreement_is_a_valid_iia_and_only_public_ones_are_ser
             root = build.iias_get_response(iias)
             assert validator.problems(root) == []
             assert [e.text for e in root.iter("{*}iia-hash")] == iia_hash.hashes(root)
+            samples = sum(i.is_sample for i in iias)
+            assert etree.tostring(root, encoding="unicode").count("Sample data (Renkei demo)") == samples
     # and: the public is served the public agreements only
     served = sorted(i.iia_id for iias in public.values() for i in iias)
     assert served == sorted(str(a.iia_id) for a in exchange if a.is_public)

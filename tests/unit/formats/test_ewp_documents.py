@@ -223,3 +223,13 @@ def test_a_japanese_heis_id_comes_from_its_academic_domain() -> None:
     assert hei_id_from_website("https://www.example.com/") == ""  # not an academic domain
     assert hei_id_from_website("https://ac.jp/") == ""
     assert hei_id_from_website("") == ""
+
+
+def test_a_sample_agreement_says_so_without_changing_validity_or_hash() -> None:
+    # given
+    real, sample = build.iias_get_response([_iia()]), build.iias_get_response([_iia(is_sample=True)])
+    # then
+    assert "Sample data" in etree.tostring(sample, encoding="unicode")
+    assert "Sample data" not in etree.tostring(real, encoding="unicode")
+    assert ewp_validator().problems(sample) == []
+    assert sample.findtext(".//{*}iia-hash") == real.findtext(".//{*}iia-hash")
