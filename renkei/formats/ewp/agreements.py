@@ -223,6 +223,7 @@ def iia_of(version: AgreementVersion, covered: dict[int, Organisation]) -> Iia |
         in_effect=version.status in agreement_rules.SIGNED_STATES,
         conditions=tuple(spec for spec in specs if spec is not None),
         terminated_as_a_whole=version.status == AgreementVersion.Status.TERMINATED,
+        is_sample=version.agreement.is_sample,
     )
 
 

@@ -201,7 +201,7 @@ def _mobility(doc: _Doc, parent: etree._Element, spec: MobilitySpec) -> None:
         doc.add(element, "receiving-ounit-id", spec.receiving_ounit_id)
     doc.add(element, "receiving-first-academic-year-id", spec.first_academic_year)
     doc.add(element, "receiving-last-academic-year-id", spec.last_academic_year)
-    # Not yet defined: EWP v7 flags the element (the transform leaves it out of the hash and such an
+    # Not yet defined: EWP v7 flags the element (the hash leaves it out and such an
     # IIA is not valid for approval); the XSD still wants a value, so a neutral one is written:
     # 1 place, the language "und" (BCP 47: undetermined).
     places = doc.add(element, "mobilities-per-year", spec.mobilities_per_year or 1)
@@ -248,8 +248,15 @@ ORDER = {
 }
 
 
+SAMPLE_NOTE = (
+    " Sample data (Renkei demo): not a real agreement. サンプルデータ（デモ用）: 実在の協定ではありません。 "
+)
+
+
 def _iia(doc: _Doc, parent: etree._Element, iia: Iia) -> etree._Element:
     element = doc.add(parent, "iia")
+    if iia.is_sample:  # EWP has no element for it; a comment changes neither validity nor the hash
+        element.append(etree.Comment(SAMPLE_NOTE))
     for partner in iia.partners:
         item = doc.add(element, "partner")
         doc.add(item, "hei-id", partner.hei_id)
@@ -276,7 +283,7 @@ def _iia(doc: _Doc, parent: etree._Element, iia: Iia) -> etree._Element:
 
 
 def iias_get_response(iias: Iterable[Iia]) -> etree._Element:
-    """The IIA get response, each IIA with its `iia-hash` computed by the specification's transform
+    """The IIA get response, each IIA with its `iia-hash` computed as the specification defines it
     over that IIA alone (as a partner computes it from a response holding only that IIA)."""
     doc = _Doc("iias", "c")
     root = doc.root("iias-get-response")

@@ -171,6 +171,7 @@ class Iia:
     conditions: tuple[MobilitySpec, ...] = field(default_factory=tuple)
     terminated_as_a_whole: bool = False
     pdf_file: str = ""
+    is_sample: bool = False  # invented for the demo: the document says so in a comment
 
     @property
     def iia_id(self) -> str:

@@ -120,6 +120,28 @@ def test_every_signed_demo_agreement_is_a_valid_iia_and_only_public_ones_are_ser
             root = build.iias_get_response(iias)
             assert validator.problems(root) == []
             assert [e.text for e in root.iter("{*}iia-hash")] == iia_hash.hashes(root)
+            samples = sum(i.is_sample for i in iias)
+            assert etree.tostring(root, encoding="unicode").count("Sample data (Renkei demo)") == samples
     # and: the public is served the public agreements only
     served = sorted(i.iia_id for iias in public.values() for i in iias)
     assert served == sorted(str(a.iia_id) for a in exchange if a.is_public)
+
+
+DEMO_TEXTS = Path(__file__).parent / "data" / "ewp_demo_texts_to_hash.txt"
+
+
+def test_the_demo_agreements_hash_as_checked_against_the_specification(demo_loaded) -> None:
+    # given: the texts-to-hash of the demo's signed agreements, checked when our implementation
+    # replaced the specification's transform (same hashes for all of them); the first partner's
+    # iia-id is a UUID drawn at load time, so it stands as {iia_id}
+    from renkei.formats.ewp import agreements, iia_hash
+
+    iias = [iia for hei_id in registry.covered_heis() for iia in agreements.iias(hei_id, None, reader=None)]
+    # when
+    root = build.iias_get_response(iias)
+    texts = iia_hash.texts_to_hash(root)
+    # then
+    assert sorted(text.replace(iia_id, "{iia_id}") for iia_id, text in texts) == (
+        DEMO_TEXTS.read_text(encoding="utf-8").splitlines()
+    )
+    assert [e.text for e in root.iter("{*}iia-hash")] == [iia_hash.digest(text) for _, text in texts]

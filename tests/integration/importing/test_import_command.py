@@ -118,3 +118,23 @@ def test_a_long_file_name_fits_the_audit_label(db: None, tmp_path: Path) -> None
     from renkei.core.models import AuditEntry
 
     assert len(AuditEntry.objects.latest("id").label) == 100
+
+
+def test_auto_recognises_the_kind_of_file_from_its_header(db: None, tmp_path: Path) -> None:
+    # given: an organisations file, named as nothing in particular, and a file whose header names no kind
+    orgs = write(tmp_path, csv_bytes([ORG_HEADER, org_row("b-u")]), name="upload.csv")
+    other = write(tmp_path, csv_bytes([["colour", "taste"], ["red", "sweet"]]), name="other.csv")
+    # when: checked, then written
+    dry_ja, _err = call("auto", orgs, "--dry-run", lang="ja")
+    written_en, _err = call("auto", orgs, lang="en")
+    # then: the command says what it recognised, and imports as the named importer would
+    assert "ファイルの内容: 組織（organisations、見出しから判定）" in dry_ja
+    assert "作成 1件、更新 0件、変更なし 0件" in dry_ja
+    assert "The file contains: Organisations (organisations, recognised from its header)" in written_en
+    assert Organisation.objects.filter(key="b-u").exists()
+    # and: an unrecognisable header is refused, naming the importers, and nothing is written
+    with pytest.raises(CommandError) as refused:
+        call("auto", other, lang="en")
+    assert "could not be recognised from its header" in str(refused.value)
+    assert "organisations" in str(refused.value)
+    assert Organisation.objects.count() == 1

@@ -1,4 +1,6 @@
-"""`renkei import <importer> FILE [--dry-run] [--encoding cp932] [--lang ja|en]`."""
+"""`renkei import <importer>|auto FILE [--dry-run] [--encoding cp932] [--lang ja|en]`.
+
+`auto` recognises what the file contains from its header, as the import page does by default."""
 
 from __future__ import annotations
 
@@ -22,9 +24,14 @@ from renkei.importing import (
     get_importer,
     importers,
     plan_import,
+    plan_table,
 )
 from renkei.importing.exporting import render
+from renkei.importing.jobs import AUTO
+from renkei.importing.planning import recognise
 from renkei.importing.progress import ProgressBar, TextOut
+from renkei.importing.readers import open_table
+from renkei.importing.spec import ImportSpec
 
 TEXTS = {
     CREATE: ("作成", "create"),
@@ -38,6 +45,9 @@ TEXTS = {
     "missing": ("ファイルが見つかりません: {}", "File not found: {}"),
     "unknown": ("不明なインポートの種類です: {}（使えるもの: {}）", "Unknown import: {} (available: {})"),
     "file": ("ファイル: {} （{}、{}）", "File: {} ({}, {})"),
+    "recognised": ("ファイルの内容: {}（{}、見出しから判定）", "The file contains: {} ({}, recognised from its header)"),
+    "unrecognised": ("見出しからファイルの種類を判定できませんでした。種類を指定してください（使えるもの: {}）",
+                     "The kind of file could not be recognised from its header. Name it instead (available: {})"),
 }  # fmt: skip
 
 
@@ -85,7 +95,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("importer", help="What to import, e.g. organisations or programs.")
+        parser.add_argument(
+            "importer",
+            help=f"What to import, e.g. organisations or programs; {AUTO} to recognise it from the file's header.",
+        )
         parser.add_argument("file", help="A .csv or .xlsx file.")
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
         parser.add_argument("--encoding", help="The CSV's encoding if it is not UTF-8 or Shift_JIS (CP932).")
@@ -102,9 +115,8 @@ class Command(BaseCommand):
 
     def run(self, options: dict[str, Any]) -> None:
         available = importers()
-        if options["importer"] not in available:
-            raise CommandError(t("unknown", options["importer"], ", ".join(available)))
-        spec = get_importer(options["importer"])
+        if options["importer"] not in (*available, AUTO):
+            raise CommandError(t("unknown", options["importer"], ", ".join([*available, AUTO])))
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(t("missing", path))
@@ -114,11 +126,23 @@ class Command(BaseCommand):
         if not isinstance(stream, TextOut):
             raise RuntimeError(f"Standard error ({type(stream).__name__}) cannot show a progress bar.")
         bar = ProgressBar(stream, enabled=options["progress"])
+        limits = Limits.from_settings(max_rows=options["max_rows"])
         try:
-            plan = plan_import(
-                spec, path.read_bytes(), filename=path.name, encoding=options["encoding"],
-                limits=Limits.from_settings(max_rows=options["max_rows"]), progress=bar,
-            )  # fmt: skip
+            if options["importer"] == AUTO:
+                table = open_table(
+                    path.read_bytes(), filename=path.name, encoding=options["encoding"], limits=limits
+                )
+                spec: ImportSpec | None = recognise(table.header)
+                if spec is None:
+                    raise CommandError(t("unrecognised", ", ".join(available)))
+                self.stdout.write(t("recognised", _label(spec), spec.name))
+                plan = plan_table(spec, table, filename=path.name, limits=limits, progress=bar)
+            else:
+                spec = get_importer(options["importer"])
+                plan = plan_import(
+                    spec, path.read_bytes(), filename=path.name, encoding=options["encoding"], limits=limits,
+                    progress=bar,
+                )  # fmt: skip
             bar.close()
             self.stdout.write(t("file", path.name, plan.format, plan.encoding or "xlsx"))
             verbose = options["dry_run"] or options["verbosity"] >= 2
@@ -139,6 +163,11 @@ class Command(BaseCommand):
             for line in exc.lines():
                 self.stderr.write(line)
             raise CommandError(exc.problems.summary()) from None
+
+
+def _label(spec: ImportSpec) -> str:
+    english = (translation.get_language() or "ja")[:2] == "en"
+    return (spec.label_en if english else spec.label_ja) or spec.name
 
 
 def _counts(plan: Plan) -> dict[str, int]:
