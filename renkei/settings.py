@@ -271,3 +271,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("RENKEI_LOG_LEVEL", "WARNING")},
 }
+
+# Partnership agreement expiry alerts (`renkei send_alerts`, run daily): lead times in days, and where
+# the e-mails go. The console backend (the default) prints them, as the demo wants.
+RENKEI_AGREEMENT_ALERT_DAYS = tuple(int(d) for d in env_list("RENKEI_AGREEMENT_ALERT_DAYS", "180,90,30"))
+EMAIL_BACKEND = os.environ.get("RENKEI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("RENKEI_FROM_EMAIL", "renkei@localhost")
+RENKEI_ALERTS_FALLBACK_EMAIL = os.environ.get("RENKEI_ALERTS_FALLBACK_EMAIL", "partnerships@localhost")

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("programs/", include("renkei.portal.catalog_urls")),
     path("indicators/", include("renkei.portal.indicator_urls")),
+    path("partnerships/", include("renkei.portal.partnership_urls")),
     path("", include("renkei.portal.urls")),
     prefix_default_language=False,
 )

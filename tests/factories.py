@@ -224,3 +224,66 @@ class ActualFactory(DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     fiscal_year = 2022
     value = 150
+
+
+# --- partnerships ----------------------------------------------------------------------------------
+
+
+class PhaseFactory(DjangoModelFactory):
+    class Meta:
+        model = "partnerships.Phase"
+
+    home = factory.SubFactory(OrganisationFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name_ja = factory.Sequence(lambda n: f"第{n + 1}期")
+    starts_on = dt.date(2021, 4, 1)
+    ends_on = dt.date(2025, 3, 31)
+
+
+class PartnershipFactory(DjangoModelFactory):
+    class Meta:
+        model = "partnerships.Partnership"
+
+    key = factory.Sequence(lambda n: f"partnership-{n}")
+    home = factory.SubFactory(OrganisationFactory)
+    partner = factory.SubFactory(OrganisationFactory, country="DE")
+    status = "published"
+
+
+class TeamMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = "partnerships.TeamMember"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    unit = factory.LazyAttribute(lambda m: UnitFactory(parent=m.partnership.home))
+
+
+class AgreementFactory(DjangoModelFactory):
+    class Meta:
+        model = "partnerships.Agreement"
+
+    key = factory.Sequence(lambda n: f"agreement-{n}")
+    owner = factory.SubFactory(OrganisationFactory)
+    kind = "student_exchange"
+    title_ja = factory.Sequence(lambda n: f"学生交流協定{n}")
+
+
+class AgreementVersionFactory(DjangoModelFactory):
+    class Meta:
+        model = "partnerships.AgreementVersion"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    valid_from = dt.date(2022, 4, 1)
+    valid_until = dt.date(2027, 3, 31)
+
+
+class ActivityFactory(DjangoModelFactory):
+    class Meta:
+        model = "partnerships.Activity"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    key = factory.Sequence(lambda n: f"activity-{n}")
+    kind = "symposium"
+    title_ja = factory.Sequence(lambda n: f"合同シンポジウム{n}")
+    starts_on = dt.date(2023, 11, 1)

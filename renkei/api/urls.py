@@ -27,6 +27,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from renkei.api import auth, catalog, catalog_writes, networks, organisations, problems, throttling  # noqa: F401 (catalog_writes adds its operations to the catalog's router)
 from renkei.api import indicators as indicators_api
 from renkei.api.links import add_links
+from renkei.api.partnerships import router as partnerships_router
 from renkei.core.messages import Msg
 from renkei.core.middleware import content_security_policy
 from renkei.core.params import ParamErrors, problems_from_errors
@@ -100,6 +101,7 @@ api.add_router("", organisations.router)
 api.add_router("", networks.router)
 api.add_router("", catalog.router)
 api.add_router("", indicators_api.router)
+api.add_router("", partnerships_router)
 
 
 @api.exception_handler(ValidationError)

@@ -19,6 +19,7 @@ from renkei.core.audit import Via, audit_context
 from renkei.core.loading import Loader, LoadReport
 from renkei.core.models import Source
 from renkei.demo.indicators import load_indicators
+from renkei.demo.partnerships import load_partnerships
 from renkei.networks.models import (
     Body,
     BodyParticipant,
@@ -292,6 +293,7 @@ def load_demo(*, samples: bool = True, seed_dir: Path = SEED_DIR) -> LoadReport:
         demo.load_sources()
         demo.load_organisations()
         demo.load_networks()
+        load_partnerships(demo.loader, demo.sources, demo.organisations, demo.seed_dir)
         taxonomy = taxonomy_load_starter(keep_edited=True)
         demo.report.created["Concept"] += taxonomy.created
         demo.report.updated["Concept"] += taxonomy.updated + int(taxonomy.scheme_written)

@@ -167,7 +167,75 @@ def cast(owner_org, owner_unit, other_org, network, other_network, secretariat, 
         Actual: ActualFactory(indicator=indicator),
         Report: Report.objects.create(initiative=initiative, title="A の報告書"),
     })  # fmt: skip
+    rows.update(_partnership_rows(owner_org, owner_unit, network))
     return Cast(users, owner_org, other_org, rows, published, draft, other_network)
+
+
+def _partnership_rows(
+    owner_org: Any, owner_unit: Any, network: Any
+) -> dict[type[models.Model], models.Model]:
+    """A partnership of A (published) with a row of every partnership model; a draft agreement of A."""
+    from renkei.partnerships import models as pm
+
+    partner = OrganisationFactory(key="partner-u", name_ja="相手大学", country="DE")
+    phase = pm.Phase.objects.create(home=owner_org, number=1, name_ja="第1期", starts_on=dt.date(2021, 1, 1))
+    partnership = pm.Partnership.objects.create(
+        key="a-partner", home=owner_org, partner=partner, status="published", summary_ja="概要"
+    )
+    agreement = pm.Agreement.objects.create(
+        key="a-agreement", owner=owner_org, partnership=partnership, kind="student_exchange", title_ja="協定"
+    )
+    version = pm.AgreementVersion.objects.create(
+        agreement=agreement,
+        number=1,
+        valid_from=dt.date(2024, 4, 1),
+        valid_until=dt.date(2029, 3, 31),
+        scope_ja="範囲",
+    )
+    activity = pm.Activity.objects.create(
+        partnership=partnership,
+        key="sym",
+        kind="symposium",
+        title_ja="シンポジウム",
+        starts_on=dt.date(2024, 5, 1),
+    )
+    fund = pm.JointFund.objects.create(partnership=partnership, key="a-fund", name_ja="共同ファンド")
+    call = pm.FundCall.objects.create(fund=fund, number=1, title_ja="第1回公募")
+    program = pm.JointDegreeProgram.objects.create(owner=owner_org, key="a-jd", name_ja="国際共同大学院")
+    return {
+        pm.Phase: phase,
+        pm.Partnership: partnership,
+        pm.PartnershipTier: pm.PartnershipTier.objects.create(partnership=partnership, phase=phase, tier="primary"),
+        pm.TeamMember: pm.TeamMember.objects.create(partnership=partnership, unit=owner_unit, note_ja="参画"),
+        pm.PartnerUnit: pm.PartnerUnit.objects.create(partnership=partnership, name_ja="相手部局"),
+        pm.Agreement: agreement,
+        pm.AgreementVersion: version,
+        pm.AgreementParty: pm.AgreementParty.objects.create(version=version, organisation=owner_org),
+        pm.CooperationCondition: pm.CooperationCondition.objects.create(
+            version=version, mobility_type="student-studies", sending_hei=owner_org, receiving_hei=partner,
+            receiving_first_academic_year_id="2024/2025", mobilities_per_year=2,
+        ),
+        pm.AgreementAlert: pm.AgreementAlert.objects.create(
+            version=version, lead_days=90, due_on=dt.date(2029, 3, 31), sent_on=dt.date(2028, 12, 31)
+        ),
+        pm.Activity: activity,
+        pm.Participation: pm.Participation.objects.create(activity=activity, category="student", count=10),
+        pm.MobilityFigure: pm.MobilityFigure.objects.create(
+            partnership=partnership, fiscal_year=2024, direction="outbound", category="graduate", count=3,
+            note_ja="試験",
+        ),
+        pm.JointFund: fund,
+        pm.FundCall: call,
+        pm.FundApplication: pm.FundApplication.objects.create(call=call, title_ja="申請"),
+        pm.JointDegreeProgram: program,
+        pm.JointDegreePartner: pm.JointDegreePartner.objects.create(owner=owner_org, partner=partner, note_ja="覚書"),
+        pm.JointDegreeFigure: pm.JointDegreeFigure.objects.create(
+            owner=owner_org, fiscal_year=2019, metric="enrolment", value=197
+        ),
+        pm.NetworkProject: pm.NetworkProject.objects.create(
+            network=network, key="proj", lead=owner_org, title_ja="プロジェクト"
+        ),
+    }  # fmt: skip
 
 
 # --- who may change a row of A (or of network N) in the admin ------------------------------------------
@@ -209,7 +277,17 @@ WRITERS: dict[str, frozenset[str]] = {
     "Scheme": frozenset({"superuser"}),
     "Concept": frozenset({"superuser"}),
     "User": frozenset({"superuser"}),
-}
+    # partnerships: the home institution's editors write the partnership and all that hangs from it
+    **dict.fromkeys(
+        (
+            "Phase", "Partnership", "PartnershipTier", "TeamMember", "PartnerUnit", "Agreement", "AgreementVersion",
+            "AgreementParty", "CooperationCondition", "AgreementAlert", "Activity", "Participation", "MobilityFigure",
+            "JointFund", "FundCall", "FundApplication", "JointDegreeProgram", "JointDegreePartner", "JointDegreeFigure",
+        ),
+        ORG_EDITORS,
+    ),
+    "NetworkProject": SECRETARIAT,
+}  # fmt: skip
 TEXT_FIELDS = ("name_ja", "title_ja", "label_ja", "text_ja", "note_ja", "summary_ja", "display_name", "value")
 
 
@@ -361,6 +439,14 @@ def _targets(cast: Cast) -> Iterator[tuple[str, str, Callable[[], str], dict[str
         {"network": str(cast.other_network.pk)},
         lambda: Membership.objects.get(pk=membership.pk).network_id == cast.other_network.pk,
     )
+    partnership = cast.rows[next(m for m in cast.rows if m.__name__ == "Partnership")]
+    yield (
+        "editor_a",
+        "partnership moved to B as its home",
+        lambda: admin_url(partnership, "change"),
+        {"home": str(b.pk)},
+        lambda: type(partnership).objects.get(pk=partnership.pk).home_id == b.pk,
+    )
     affiliation = cast.rows[next(m for m in cast.rows if m.__name__ == "Affiliation")]
     yield ("admin_a", "a role granted at B", lambda: admin_url(affiliation, "change"), {"organisation": str(b.pk)},
            lambda: type(affiliation).objects.get(pk=affiliation.pk).organisation_id == b.pk)  # fmt: skip
@@ -400,6 +486,15 @@ def _indicator_year(model: type[Target] | type[Actual]) -> Callable[[Cast], dict
 
 SIGNED_IN_EDITORS = {p: (302 if p == "anonymous" else 200 if p in EDITORS else 403) for p in PERSONAS}
 A_ONLY = {p: (200 if p in (*A_SIDE, "superuser") else 404) for p in PERSONAS}
+# pages for those who write some partnership (an editor anywhere): the others get a 403
+PARTNERSHIP_STAFF = {
+    p: 302
+    if p == "anonymous"
+    else 200
+    if p in ("editor_a", "admin_a", "editor_b", "admin_b", "superuser")
+    else 403
+    for p in PERSONAS
+}
 
 
 def _routes(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -536,6 +631,25 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "api-v1:indicators_targets_delete": [(_indicator_year(Target), dict.fromkeys(PERSONAS, 405))],
     "api-v1:indicators_actuals_put": [(_indicator_year(Actual), dict.fromkeys(PERSONAS, 405))],
     "api-v1:indicators_actuals_delete": [(_indicator_year(Actual), dict.fromkeys(PERSONAS, 405))],
+    # partnerships: published partnerships for everyone; agreements are A's own unless published
+    "partnerships:matrix": [(lambda c: {}, PUBLIC)],
+    "partnerships:matrix-download": [(lambda c: {}, PUBLIC)],
+    "partnerships:map": [(lambda c: {}, PUBLIC)],
+    "partnerships:joint-degrees": [(lambda c: {}, PUBLIC)],
+    "partnerships:partnership": [(lambda c: {"key": "a-partner"}, PUBLIC)],
+    "partnerships:agreement": [(lambda c: {"key": "a-agreement"}, A_ONLY)],
+    "partnerships:dashboard": [(lambda c: {}, PARTNERSHIP_STAFF)],
+    "partnerships:renewal-review": [
+        (
+            lambda c: {"key": "a-agreement"},
+            PARTNERSHIP_STAFF | {"editor_b": 404, "admin_b": 404, "viewer_a": 403},
+        )
+    ],
+    "api-v1:partnerships_matrix": [(lambda c: {}, PUBLIC)],
+    "api-v1:partnerships_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:partnerships_detail": [(lambda c: {"key": "a-partner"}, PUBLIC)],
+    "api-v1:partnerships_agreement": [(lambda c: {"key": "a-agreement"}, A_ONLY)],
+    "api-v1:partnerships_activity_create": [(lambda c: {"key": "a-partner"}, dict.fromkeys(PERSONAS, 405))],
 }
 
 
@@ -622,6 +736,11 @@ API_WRITES: dict[str, list[tuple[str, Callable[[Cast], dict[str, Any]], dict[str
         ("PUT", lambda c: {"key": "a-indicator", "fiscal_year": 2030}, {"value": 1}, _outcome(201, hidden=False)),
     ],
     "api-v1:indicators_actuals_delete": [("DELETE", _indicator_year(Actual), None, _outcome(204, hidden=False))],
+    "api-v1:partnerships_activity_create": [
+        ("POST", lambda c: {"key": "a-partner"},
+         {"key": "new-activity", "kind": "workshop", "title_ja": "新しいワークショップ", "starts_on": "2025-01-10"},
+         _outcome(201, hidden=False)),
+    ],
 }  # fmt: skip
 
 

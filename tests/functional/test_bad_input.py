@@ -15,6 +15,7 @@ import pytest
 from renkei.catalog.params import ContentListPage, CurriculumFilter, ProgramSearchPage
 from renkei.core.params import MAX_QUERY_BYTES
 from renkei.indicators.params import DashboardFilter, RecordsFilter
+from renkei.partnerships.params import MatrixDownload, MatrixFilter
 from renkei.portal.catalog_views import ProviderPage
 from renkei.portal.views import OrganisationListPage
 
@@ -50,6 +51,9 @@ PAGES = {
     "/indicators/networks/network-n/": DashboardFilter,
     "/indicators/i/indicator-q/": RecordsFilter,
     "/en/indicators/i/indicator-q/": RecordsFilter,
+    "/partnerships/": MatrixFilter,
+    "/partnerships/map/": MatrixFilter,
+    "/partnerships/matrix/download/": MatrixDownload,
 }
 PAGE_PATHS = [
     "/organisations/{}/",
@@ -67,6 +71,8 @@ PAGE_PATHS = [
     "/indicators/report/organisation/{}/",
     "/indicators/reports/{}/",
     "/indicators/reports/jobs/{}/",
+    "/partnerships/{}/",
+    "/partnerships/agreements/{}/",
 ]
 
 

@@ -30,6 +30,7 @@ from support.admin_forms import admin_url, form_data
 
 from renkei.core.models import AuditEntry
 from renkei.core.services import registered_writes
+from renkei.organisations.models import Organisation
 
 # the audit log, and other packages' admin pages (read-only; superusers only, see the authorisation matrix)
 READ_ONLY = {AuditEntry} | {m for m in admin.site._registry if not m.__module__.startswith("renkei.")}
@@ -39,7 +40,7 @@ READ_ONLY = {AuditEntry} | {m for m in admin.site._registry if not m.__module__.
 def world(demo_loaded: Any) -> dict[type[models.Model], models.Model]:
     """The demo registry and sample catalog, plus a row of every model the demo does not fill."""
     from renkei.networks.models import Attendance, Body, Decision, Tenure
-    from renkei.organisations.models import Organisation, Person
+    from renkei.organisations.models import Person
 
     body = Body.objects.first()
     university = Organisation.objects.filter(parent__isnull=True, kind="university").first()
@@ -52,10 +53,36 @@ def world(demo_loaded: Any) -> dict[type[models.Model], models.Model]:
     Tenure.objects.create(post=post, person=person, on_behalf_of=university, selected_by=decision)
     AffiliationFactory(organisation=university, user=UserFactory(username="member"))
     NetworkStaffFactory(network=body.network, user=UserFactory(username="staff"))
+    _open_agreement(university)
     rows = {}
     for model in admin.site._registry:
         rows[model] = model._default_manager.order_by("-pk").first()
     return rows
+
+
+def _open_agreement(university: Any) -> None:
+    """An agreement still in draft, with a party, a condition and an alert (the demo's newest agreement
+    rows are signed, and a signed version is neither changed nor deleted: tests/integration/partnerships)."""
+    from renkei.partnerships import models as pm
+
+    partner = Organisation.objects.get(key="tum")
+    agreement = pm.Agreement.objects.create(
+        key="draft-agreement", owner=university, kind="research", title_ja="草案"
+    )
+    version = pm.AgreementVersion.objects.create(
+        agreement=agreement, number=1, valid_from=dt.date(2030, 4, 1)
+    )
+    pm.AgreementParty.objects.create(version=version, organisation=partner)
+    pm.CooperationCondition.objects.create(
+        version=version,
+        mobility_type="student-studies",
+        sending_hei=university,
+        receiving_hei=partner,
+        receiving_first_academic_year_id="2030/2031",
+    )
+    pm.AgreementAlert.objects.create(
+        version=version, lead_days=30, due_on=dt.date(2031, 3, 31), sent_on=dt.date(2031, 3, 1)
+    )  # fmt: skip
 
 
 def _admins() -> list[Any]:

@@ -1,0 +1,382 @@
+"""Partnerships in the v1 API: the partner × unit matrix, partnerships with their teams and
+activities, agreements with their versions (signed ones only for the public, and only when the owner
+publishes the agreement), and staff writes of activities through the services."""
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from renkei.api import auth
+from renkei.api.catalog_inputs import LongText, ShortText, WriteSchema
+from renkei.api.paging import PageOut, page_body
+from renkei.api.writes import IdempotencyKeyHeader, respond, write_operation
+from renkei.core import policy
+from renkei.core.keys import KEY_PATTERN
+from renkei.core.pagination import CursorParams, Key, Keyset, cursor, keyset_page
+from renkei.core.params import Optional, choice, integer, pattern
+from renkei.partnerships import selectors, services
+from renkei.partnerships.models import Activity, Partnership
+from renkei.partnerships.params import MatrixFilter
+
+router = Router(tags=["partnerships"])
+
+PARTNERSHIP_KEYSET = Keyset("partnerships", Key("pk"))
+PartnershipCursor = Annotated[str, *cursor(PARTNERSHIP_KEYSET.name)]
+PartnershipKey = Annotated[
+    str, *pattern(KEY_PATTERN, max_chars=120, description="A partnership's key.", examples=["utokyo-ntu-tw"])
+]
+AgreementKey = Annotated[
+    str,
+    *pattern(
+        KEY_PATTERN, max_chars=120, description="An agreement's key.", examples=["utokyo-snu-strategic-mou"]
+    ),
+]
+
+
+class PhaseOut(Schema):
+    number: int
+    name_ja: str
+    name_en: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    stated_partners: int | None
+    stated_primary: int | None
+    stated_prospective: int | None
+
+
+class UnitColumn(Schema):
+    code: str
+    key: str
+    name_ja: str
+    name_en: str
+    total: int
+
+
+class MatrixPartner(Schema):
+    partnership: str
+    partner: str
+    name_ja: str
+    name_en: str
+    tier: str
+    units: list[str]
+    lead_unit: str | None
+    total: int
+
+
+class MatrixOut(Schema):
+    home: str | None
+    phase: PhaseOut | None
+    tier_counts: dict[str, int]
+    units: list[UnitColumn]
+    partners: list[MatrixPartner]
+    total: int
+
+
+@router.get("/partnerships/matrix", response=MatrixOut, operation_id="partnerships_matrix")
+def partnerships_matrix(request: HttpRequest, params: Query[MatrixFilter]) -> dict[str, Any]:
+    """Partners (with their tier in the phase) × the home side's participating units, with totals:
+    the same table as the matrix page and its CSV."""
+    result = selectors.matrix(user=request.user, phase=params.phase, tier=params.tier)
+    return {
+        "home": result.home.key if result.home else None,
+        "phase": result.phase,
+        "tier_counts": result.tier_counts,
+        "units": [
+            {"code": u.code, "key": u.key, "name_ja": u.name_ja, "name_en": u.name_en, "total": n}
+            for u, n in result.totals_row
+        ],
+        "partners": [
+            {
+                "partnership": row.partnership.key,
+                "partner": row.partnership.partner.key,
+                "name_ja": row.partnership.partner.name_ja,
+                "name_en": row.partnership.partner.name_en,
+                "tier": row.tier,
+                "units": [u.code for u, flag in flags if flag],
+                "lead_unit": row.lead or None,
+                "total": row.total,
+            }
+            for row, flags in result.cells()
+        ],
+        "total": result.total,
+    }
+
+
+class TeamMemberOut(Schema):
+    unit: str
+    code: str
+    name_ja: str
+    name_en: str
+    is_lead: bool
+    joined_on: dt.date | None
+
+
+class TierOut(Schema):
+    phase: int
+    tier: str
+
+
+class PartnershipOut(Schema):
+    key: str
+    home: str
+    partner: str
+    partner_name_ja: str
+    partner_name_en: str
+    summary_ja: str
+    summary_en: str
+    how_it_works_ja: str
+    how_it_works_en: str
+    started_on: dt.date | None
+    started_precision: str
+    tiers: list[TierOut]
+    team: list[TeamMemberOut]
+    source: str | None
+
+
+class PartnershipPage(PageOut):
+    items: list[PartnershipOut]
+
+
+def _partnership_out(request: HttpRequest, p: Partnership) -> dict[str, Any]:
+    return {
+        "key": p.key,
+        "home": p.home.key,
+        "partner": p.partner.key,
+        "partner_name_ja": p.partner.name_ja,
+        "partner_name_en": p.partner.name_en,
+        "summary_ja": p.summary_ja,
+        "summary_en": p.summary_en,
+        "how_it_works_ja": p.how_it_works_ja,
+        "how_it_works_en": p.how_it_works_en,
+        "started_on": p.started_on,
+        "started_precision": p.started_precision,
+        "tiers": [
+            {"phase": t.phase.number, "tier": t.tier}
+            for t in policy.visible(request.user, p.tiers.select_related("phase"))
+        ],
+        "team": [
+            {
+                "unit": m.unit.key,
+                "code": m.unit.code,
+                "name_ja": m.unit.name_ja,
+                "name_en": m.unit.name_en,
+                "is_lead": m.is_lead,
+                "joined_on": m.joined_on,
+            }
+            for m in policy.visible(request.user, p.team.select_related("unit"))
+        ],
+        "source": p.source.code if p.source_id else None,
+    }
+
+
+class PartnershipListQuery(CursorParams):
+    cursor: PartnershipCursor | Optional = None
+
+
+@router.get("/partnerships", response=PartnershipPage, operation_id="partnerships_list")
+def partnerships_list(request: HttpRequest, params: Query[PartnershipListQuery]) -> dict[str, Any]:
+    """Strategic partnerships the caller may see (published ones for everyone), with tiers and teams."""
+    page = keyset_page(
+        selectors.partnership_list(user=request.user),
+        PARTNERSHIP_KEYSET,
+        cursor=params.cursor,
+        limit=params.limit,
+    )
+    return page_body(request, page, [_partnership_out(request, p) for p in page.items])
+
+
+class ActivityOut(Schema):
+    key: str
+    kind: str
+    title_ja: str
+    title_en: str
+    starts_on: dt.date
+    date_precision: str
+    ends_on: dt.date | None
+    host: str
+    mode: str
+    participants: int | None
+    participants_qualifier: str
+    is_sample: bool
+
+
+class PartnershipDetailOut(PartnershipOut):
+    activities: list[ActivityOut]
+
+
+@router.get("/partnerships/{key}", response=PartnershipDetailOut, operation_id="partnerships_detail")
+def partnerships_detail(request: HttpRequest, key: PartnershipKey) -> dict[str, Any]:
+    partnership = selectors.partnership_get(user=request.user, key=key)
+    activities = list(policy.visible(request.user, partnership.activities.all()))
+    return _partnership_out(request, partnership) | {"activities": activities}
+
+
+class PartyOut(Schema):
+    organisation: str
+    unit: str | None
+    signatory_name: str
+    signed_on: dt.date | None
+
+
+class ConditionOut(Schema):
+    mobility_type: str
+    sending_hei: str
+    sending_ounit: str | None
+    receiving_hei: str
+    receiving_ounit: str | None
+    receiving_first_academic_year_id: str
+    receiving_last_academic_year_id: str
+    mobilities_per_year: int | None
+    total_months_per_year: float | None
+    total_days_per_year: float | None
+    subject_areas: list[str]
+    eqf_levels: list[int]
+    recommended_language_skills: list[dict[str, str]]
+    blended: bool
+
+
+class VersionOut(Schema):
+    number: int
+    previous: int | None
+    change: str
+    status: str
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    signed_on: dt.date | None
+    date_precision: str
+    scope_ja: str
+    scope_en: str
+    parties: list[PartyOut]
+    conditions: list[ConditionOut]
+
+
+class AgreementOut(Schema):
+    key: str
+    kind: str
+    title_ja: str
+    title_en: str
+    owner: str
+    partnership: str | None
+    iia_id: str
+    is_sample: bool
+    versions: list[VersionOut]
+
+
+@router.get("/partnerships/agreements/{key}", response=AgreementOut, operation_id="partnerships_agreement")
+def partnerships_agreement(request: HttpRequest, key: AgreementKey) -> dict[str, Any]:
+    """An agreement with the versions the caller may see (the public sees signed versions of the
+    agreements their owner publishes)."""
+    agreement = selectors.agreement_get(user=request.user, key=key)
+    versions = selectors.agreement_versions(user=request.user, agreement=agreement)
+    return {
+        "key": agreement.key,
+        "kind": agreement.kind,
+        "title_ja": agreement.title_ja,
+        "title_en": agreement.title_en,
+        "owner": agreement.owner.key,
+        "partnership": agreement.partnership.key if agreement.partnership else None,
+        "iia_id": str(agreement.iia_id),
+        "is_sample": agreement.is_sample,
+        "versions": [
+            {
+                "number": v.number,
+                "previous": v.previous.number if v.previous else None,
+                "change": v.change,
+                "status": v.status,
+                "valid_from": v.valid_from,
+                "valid_until": v.valid_until,
+                "signed_on": v.signed_on,
+                "date_precision": v.date_precision,
+                "scope_ja": v.scope_ja,
+                "scope_en": v.scope_en,
+                "parties": [
+                    {
+                        "organisation": p.organisation.key,
+                        "unit": p.unit.key if p.unit else None,
+                        "signatory_name": p.signatory_name,
+                        "signed_on": p.signed_on,
+                    }
+                    for p in v.parties.all()
+                ],
+                "conditions": [
+                    {
+                        "mobility_type": c.mobility_type,
+                        "sending_hei": c.sending_hei.key,
+                        "sending_ounit": c.sending_ounit.key if c.sending_ounit_id else None,
+                        "receiving_hei": c.receiving_hei.key,
+                        "receiving_ounit": c.receiving_ounit.key if c.receiving_ounit_id else None,
+                        "receiving_first_academic_year_id": c.receiving_first_academic_year_id,
+                        "receiving_last_academic_year_id": c.receiving_last_academic_year_id,
+                        "mobilities_per_year": c.mobilities_per_year,
+                        "total_months_per_year": c.total_months_per_year,
+                        "total_days_per_year": c.total_days_per_year,
+                        "subject_areas": c.subject_areas,
+                        "eqf_levels": c.eqf_levels,
+                        "recommended_language_skills": c.recommended_language_skills,
+                        "blended": c.blended,
+                    }
+                    for c in v.conditions.all()
+                ],
+            }
+            for v in versions
+        ],
+    }
+
+
+# --- staff writes ---------------------------------------------------------------------------------
+
+ActivityKey = Annotated[
+    str, *pattern(KEY_PATTERN, max_chars=120, description="The activity's key within the partnership.")
+]
+ActivityKind = Annotated[str, *choice(Activity.Kind.values)]
+ActivityHost = Annotated[str, *choice(["", *Activity.Host.values])]
+ActivityMode = Annotated[str, *choice(["", *Activity.Mode.values])]
+Precision = Annotated[str, *choice(["day", "month", "year", "fy"])]
+Participants = Annotated[int, *integer(ge=0, le=10_000_000, description="Participants in all.")]
+
+
+class ActivityIn(WriteSchema):
+    """A new activity of a partnership (symposium, workshop, visit …)."""
+
+    key: ActivityKey
+    kind: ActivityKind
+    title_ja: ShortText = Field(min_length=1, examples=["合同シンポジウム"])
+    title_en: ShortText | Optional = None
+    starts_on: dt.date
+    date_precision: Precision | Optional = None
+    ends_on: dt.date | None = None
+    host: ActivityHost | Optional = None
+    mode: ActivityMode | Optional = None
+    theme_ja: ShortText | Optional = None
+    theme_en: ShortText | Optional = None
+    outcomes_ja: LongText | Optional = None
+    outcomes_en: LongText | Optional = None
+    participants: Participants | None = None
+
+
+@router.post(
+    "/partnerships/{key}/activities",
+    response={201: ActivityOut},
+    auth=auth.WRITE,
+    operation_id="partnerships_activity_create",
+    summary="Record an activity of a partnership",
+)
+@write_operation
+def partnerships_activity_create(
+    request: HttpRequest,
+    key: PartnershipKey,
+    payload: ActivityIn,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> HttpResponse:
+    """Editors of the partnership's home institution record its activities. 409 when the key is taken."""
+    partnership = selectors.partnership_get(user=request.user, key=key)
+    activity = Activity(partnership=partnership)
+    for name, value in payload.given().items():
+        setattr(activity, name, value)
+    services.activity_save(activity=activity, actor=request.user)
+    location = reverse("api-v1:partnerships_detail", kwargs={"key": partnership.key})
+    return respond(ActivityOut, activity, status=201, location=location)
