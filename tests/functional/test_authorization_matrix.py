@@ -568,6 +568,9 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "indicators:report-job": [
         (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 404 for p in PERSONAS})
     ],
+    "indicators:report-job-status": [
+        (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 404 for p in PERSONAS})
+    ],
     "indicators:report-detail": [
         (
             lambda c: {"uuid": c.rows[Report].uuid},
