@@ -16,7 +16,7 @@ from renkei.api.paging import PageOut, page_body
 from renkei.api.writes import IdempotencyKeyHeader, respond, write_operation
 from renkei.core import policy
 from renkei.core.keys import KEY_PATTERN
-from renkei.core.pagination import CursorParams, Key, Keyset, cursor, keyset_page
+from renkei.core.pagination import CursorParams, cursor, keyset_page
 from renkei.core.params import Optional, choice, integer, pattern
 from renkei.partnerships import selectors, services
 from renkei.partnerships.models import Activity, Partnership
@@ -24,8 +24,7 @@ from renkei.partnerships.params import MatrixFilter
 
 router = Router(tags=["partnerships"])
 
-PARTNERSHIP_KEYSET = Keyset("partnerships", Key("pk"))
-PartnershipCursor = Annotated[str, *cursor(PARTNERSHIP_KEYSET.name)]
+PartnershipCursor = Annotated[str, *cursor(selectors.PARTNERSHIP_KEYSET.name)]
 PartnershipKey = Annotated[
     str, *pattern(KEY_PATTERN, max_chars=120, description="A partnership's key.", examples=["utokyo-ntu-tw"])
 ]
@@ -182,7 +181,7 @@ def partnerships_list(request: HttpRequest, params: Query[PartnershipListQuery])
     """Strategic partnerships the caller may see (published ones for everyone), with tiers and teams."""
     page = keyset_page(
         selectors.partnership_list(user=request.user),
-        PARTNERSHIP_KEYSET,
+        selectors.PARTNERSHIP_KEYSET,
         cursor=params.cursor,
         limit=params.limit,
     )

@@ -448,6 +448,8 @@ class Frozen(AuditedModel):
         if stored is None or not stored.is_signed:
             return []
         skip = {"id", "created_at", *self.LIFECYCLE_FIELDS}
+        if getattr(stored, "document", None) == "":
+            skip.add("document")  # the signed document is attached once, after signing
         return [
             f.attname
             for f in self._meta.concrete_fields

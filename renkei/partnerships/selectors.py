@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from renkei.core import policy
+from renkei.core.pagination import Key, Keyset
 from renkei.core.policy import Actor
 from renkei.organisations.models import Organisation
 from renkei.partnerships import rules
@@ -38,6 +39,7 @@ from renkei.partnerships.models import (
     Tier,
 )
 
+PARTNERSHIP_KEYSET = Keyset("partnerships", Key("pk"))
 TIER_ORDER: dict[str, int] = {Tier.PRIMARY.value: 0, Tier.PROSPECTIVE.value: 1}
 
 

@@ -10,8 +10,11 @@ and `agreement_renew` make a new version linked to it, carrying over everything 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +25,7 @@ from django.utils import timezone
 
 from renkei.core.messages import Msg
 from renkei.core.policy import Actor
+from renkei.core.private_files import PRIVATE_FILE, ensure_private_dir
 from renkei.core.rules import Broken, enforce, validation_error
 from renkei.core.services import (
     authorize_delete,
@@ -442,3 +446,42 @@ def _mail(version: AgreementVersion, lead: int, recipients: list[str]) -> None:
         f"{version.valid_until:%Y-%m-%d}.\n\n/partnerships/agreements/{agreement.key}/\n"
     )
     send_mail(subject, body, None, recipients)
+
+
+DOCUMENT_TAKEN = Msg(
+    "この版にはすでに署名済み文書があります。", "This version already has its signed document."
+)
+DOCUMENT_NAME = Msg(
+    "ファイル名は英数字と . _ - だけで、拡張子 .pdf が必要です。",
+    "A file name has letters, digits, '.', '_' and '-' only, and ends in .pdf.",
+)
+
+
+def agreement_document_path(version: AgreementVersion) -> Path:
+    """Where a version's signed document lives: under the data directory, never in the database."""
+    return Path(settings.DATA_DIR) / "agreements" / version.agreement.key / version.document
+
+
+@service
+def agreement_document_attach(
+    *, version: AgreementVersion, actor: Actor | None, name: str, content: bytes
+) -> AgreementVersion:
+    """Keep the signed document (a PDF) of a version under the data directory (0600) and its file name
+    on the version. Once attached it is part of the version and never replaced."""
+    authorize_save(actor, version)
+    if version.document:
+        raise validation_error([Broken("document", DOCUMENT_TAKEN, "immutable")])
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,200}\.pdf", name) or ".." in name:
+        raise validation_error([Broken("document", DOCUMENT_NAME, "format")])
+    version.document = f"v{version.number}-{name}"
+    folder = ensure_private_dir(Path(settings.DATA_DIR) / "agreements" / version.agreement.key)
+    path = folder / version.document
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)
+    try:
+        version.save(update_fields=["document", "updated_at"])
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return version

@@ -36,6 +36,7 @@ from renkei.core.models import AuditEntry
 from renkei.core.pagination import encode_cursor
 from renkei.networks import selectors as networks
 from renkei.organisations import selectors as organisations
+from renkei.partnerships import selectors as partnerships
 from renkei.wsgi import application
 
 MAX_EXAMPLES = int(os.environ.get("RENKEI_SCHEMATHESIS_EXAMPLES", "25"))
@@ -55,6 +56,7 @@ def _real_cursors() -> dict[str, list[str]]:
             organisations.ORGANISATION_KEYSET, organisations.organisation_list(user=None)
         ),
         "networks": spread(networks.NETWORK_KEYSET, networks.network_list(user=None)),
+        "partnerships": spread(partnerships.PARTNERSHIP_KEYSET, partnerships.partnership_list(user=None)),
         "memberships": spread(networks.MEMBERSHIP_KEYSET, networks.membership_list(user=None)),
         "contents": spread(catalog.CONTENT_KEYSET, catalog.content_list(user=None)),
         "curricula": spread(catalog.CURRICULUM_KEYSET, catalog.curricula(user=None)),

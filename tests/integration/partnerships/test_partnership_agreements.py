@@ -194,3 +194,26 @@ def test_a_bad_condition_is_refused_in_both_languages(signed, owner_org, other_o
         "subject_areas",
         "recommended_language_skills",
     }
+
+
+def test_the_signed_document_is_kept_once_under_the_data_dir(signed, settings, tmp_path) -> None:
+    settings.DATA_DIR = tmp_path
+    services.agreement_document_attach(version=signed, actor=None, name="signed.pdf", content=b"%PDF-1.4")
+    path = services.agreement_document_path(signed)
+    assert path.read_bytes() == b"%PDF-1.4"
+    assert path.is_relative_to(tmp_path)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    signed.refresh_from_db()
+    assert signed.document == "v1-signed.pdf"
+    with pytest.raises(ValidationError):
+        services.agreement_document_attach(version=signed, actor=None, name="other.pdf", content=b"x")
+    signed.document = "changed.pdf"
+    with pytest.raises(ValidationError):
+        services.agreement_version_save(version=signed, actor=None)
+
+
+def test_a_document_name_that_leaves_the_folder_is_refused(signed, settings, tmp_path) -> None:
+    settings.DATA_DIR = tmp_path
+    with pytest.raises(ValidationError):
+        services.agreement_document_attach(version=signed, actor=None, name="../../x.pdf", content=b"x")
+    assert not list(tmp_path.rglob("*.pdf"))
