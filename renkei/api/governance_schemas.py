@@ -140,7 +140,9 @@ class DocumentOut(Schema):
     kind: str
     title_ja: str
     title_en: str
-    versions: list[DocumentVersionOut] = Field(description="Versions, the latest first (the text is in the detail).")
+    versions: list[DocumentVersionOut] = Field(
+        description="Versions, the latest first (the text is in the detail)."
+    )
 
     @staticmethod
     def resolve_network(obj: Any) -> str:

@@ -34,6 +34,7 @@ from renkei.core.messages import Msg
 from renkei.core.policy import Actor
 from renkei.networks.models import Membership, Network
 from renkei.organisations.models import Organisation
+from renkei.partnerships.models import MobilityFigure
 
 SUBJECTS = ("organisation", "network")
 
@@ -47,6 +48,7 @@ class Counted:
     label: str
     url: str = ""
     is_sample: bool = False
+    weight: int = 1  # what the record adds to the number: 1, or the people a counted figure stands for
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -55,7 +57,13 @@ class Counted:
             "label": self.label,
             "url": self.url,
             "sample": self.is_sample,
+            "weight": self.weight,
         }
+
+
+def total(records: list[Counted]) -> int:
+    """The computed number: the sum of what each record adds."""
+    return sum(r.weight for r in records)
 
 
 Records = dict[int, list[Counted]]
@@ -223,6 +231,48 @@ def network_members(network: Network, years: range, user: Actor | None) -> Recor
                 )
         if seen:
             found[fy] = list(seen.values())
+    return found
+
+
+@registry.computation(
+    "outbound_mobility",
+    subject="organisation",
+    name=Msg("協定に基づく派遣学生数", "Outbound students under agreements"),
+    description=Msg(
+        "機関の戦略的パートナーシップで、協定に基づき派遣した学生（学部生・大学院生）の数。記録から数えた"
+        "人数（年度が記された数え上げ）を合計し、資料が述べるだけの公表値は含めない。",
+        "Students (undergraduates and graduate students) the organisation sent to its partners under an "
+        "agreement, in each fiscal year: the sum of the counted mobility figures that name an agreement and "
+        "a fiscal year; figures a source only declares are left out.",
+    ),
+)
+def outbound_mobility(organisation: Organisation, years: range, user: Actor | None) -> Records:
+    rows = policy.visible(
+        user,
+        MobilityFigure.objects.filter(
+            partnership__home_id__in=family(organisation),
+            agreement__isnull=False,
+            fiscal_year__in=list(years),
+            direction=MobilityFigure.Direction.OUTBOUND,
+            category__in=[MobilityFigure.Category.UNDERGRADUATE, MobilityFigure.Category.GRADUATE],
+            basis="counted",
+        ).select_related("partnership__partner", "agreement"),
+    )
+    found: Records = {}
+    for figure in rows:
+        partnership = figure.partnership
+        if figure.fiscal_year is None:  # a typical year (filtered out above)
+            continue
+        found.setdefault(figure.fiscal_year, []).append(
+            Counted(
+                "partnerships.mobilityfigure",
+                figure.pk,
+                f"{partnership.partner.name}: {figure.count} ({figure.get_category_display()})",
+                _url("partnerships:partnership", key=partnership.key),
+                figure.is_sample or partnership.is_sample,
+                weight=figure.count,
+            )
+        )
     return found
 
 

@@ -313,6 +313,54 @@ def _register_font() -> str:
     return PDF_FONT
 
 
+def pdf_chart(ind: dict[str, Any], *, font: str, width: float, height: float) -> Any:
+    """The indicator's series drawn as reportlab shapes (vector, in the PDF itself): the values (baseline
+    or actual) as a line over the fiscal years, the targets as diamonds, the first and last years and the
+    highest value as labels; None when there is no value or a single year to draw."""
+    from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, String
+    from reportlab.lib import colors
+
+    rows = table_rows(ind)
+    values = [(r["fy"], Decimal(r["actual"] if r["actual"] is not None else r["baseline"]))
+              for r in rows if r["actual"] is not None or r["baseline"] is not None]  # fmt: skip
+    targets = [(r["fy"], Decimal(r["target"])) for r in rows if r["target"] is not None]
+    if not values or len(rows) < 2:  # one year alone is a number, and the table says it
+        return None
+    years = [r["fy"] for r in rows]
+    first, last = years[0], years[-1]
+    top = max([v for _fy, v in values + targets] + [Decimal(0)]) or Decimal(1)
+    low = min([v for _fy, v in values + targets] + [Decimal(0)])
+    left, right, bottom, up = 34.0, width - 8, 14.0, height - 8
+    span = max(last - first, 1)
+
+    def x(fy: int) -> float:
+        return left + (right - left) * (fy - first) / span
+
+    def y(v: Decimal) -> float:
+        return bottom + float((v - low) / ((top - low) or 1)) * (up - bottom)
+
+    # the drawing's initial font is ours too, or reportlab starts it in Helvetica (a font not embedded)
+    d = Drawing(width, height, initialFontName=font)
+    d.add(Line(left, bottom, right, bottom, strokeColor=colors.grey, strokeWidth=0.5))
+    d.add(Line(left, bottom, left, up, strokeColor=colors.grey, strokeWidth=0.5))
+    d.add(String(left - 3, y(top) - 3, number(top), fontName=font, fontSize=7, textAnchor="end"))
+    d.add(String(left - 3, bottom - 3, number(low), fontName=font, fontSize=7, textAnchor="end"))
+    for fy in sorted({first, last}):
+        d.add(String(x(fy), 3, format_fiscal_year(fy, style="short"), fontName=font, fontSize=7,
+                     textAnchor="middle"))  # fmt: skip
+    blue = colors.HexColor("#1f5fa8")
+    if len(values) > 1:
+        d.add(PolyLine([c for fy, v in values for c in (x(fy), y(v))], strokeColor=blue, strokeWidth=1.4))
+    for fy, v in values:
+        d.add(Circle(x(fy), y(v), 1.8, fillColor=blue, strokeColor=blue))
+    orange = colors.HexColor("#c0561a")
+    for fy, v in targets:
+        cx, cy = x(fy), y(v)
+        d.add(Polygon([cx, cy + 3.2, cx + 3.2, cy, cx, cy - 3.2, cx - 3.2, cy], fillColor=orange,
+                      strokeColor=orange))  # fmt: skip
+    return d
+
+
 def write_pdf(data: dict[str, Any]) -> bytes:
     from xml.sax.saxutils import escape
 
@@ -378,7 +426,8 @@ def write_pdf(data: dict[str, Any]) -> bytes:
                 ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
             ]))  # fmt: skip
-            story += [table, Spacer(1, 4)]
+            chart = pdf_chart(ind, font=font, width=145 * mm, height=38 * mm)
+            story += [table, Spacer(1, 3)] + ([chart, Spacer(1, 4)] if chart is not None else [])
     if data["evaluations"]:
         story.append(Paragraph(escape(L["evaluations"]), h2))
         for e in data["evaluations"]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from renkei.core import policy
 from renkei.core.jdates import fiscal_year
 from renkei.core.policy import Actor
-from renkei.indicators.computations import Computation, Counted, registry
+from renkei.indicators.computations import Computation, Counted, registry, total
 from renkei.indicators.models import Actual, Evaluation, Indicator, Initiative, Target
 from renkei.indicators.progress import Assessment, TargetPoint, assess
 from renkei.indicators.sentences import Facts
@@ -133,7 +133,7 @@ def series(indicator: Indicator, user: Actor | None, *, upto: int | None = None)
         for fy, rows in computed_records(indicator, user, upto=upto).items():
             if fy not in points:
                 points[fy] = Point(
-                    fy, Decimal(len(rows)), "computed", Actual.Basis.COUNTED, records=rows,
+                    fy, Decimal(total(rows)), "computed", Actual.Basis.COUNTED, records=rows,
                     is_sample=any(r.is_sample for r in rows),
                 )  # fmt: skip
     targets = list(Target.objects.filter(indicator=indicator).order_by("fiscal_year"))

@@ -28,6 +28,7 @@ from renkei.indicators.params import DashboardFilter, RecordsFilter, ReportReque
 from renkei.indicators.services import report_folder
 from renkei.indicators.tasks import KIND, STEP, report_make
 from renkei.jobs.models import Job
+from renkei.jobs.selectors import job_status
 from renkei.jobs.services import job_create, job_enqueue
 from renkei.networks.models import Network
 from renkei.organisations.models import Organisation
@@ -227,8 +228,7 @@ def report_new(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     return redirect("indicators:report-job", job_id=job.pk)
 
 
-@login_required
-def report_job(request: HttpRequest, job_id: str) -> HttpResponse:
+def _own_report_job(request: HttpRequest, job_id: str) -> Job:
     user = request.user
     job = (
         Job.objects.filter(pk=job_id, user=user, kind=KIND).first()
@@ -237,12 +237,34 @@ def report_job(request: HttpRequest, job_id: str) -> HttpResponse:
     )
     if job is None:
         raise Http404
+    return job
+
+
+def _job_context(job: Job) -> dict[str, Any]:
+    status = job_status(job, _lang())
+    return {"job": job, "status": status, "finished": status.finished, "nav": "indicators"}
+
+
+@login_required
+def report_job(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = _own_report_job(request, job_id)
     report = (
         Report.objects.filter(uuid=job.result.get("report")).first() if job.result.get("report") else None
     )
     if report is not None and job.state == Job.State.DONE:
         return redirect("indicators:report-detail", uuid=report.uuid)
-    return render(request, "portal/indicators/report_job.html", {"job": job, "nav": "indicators"})
+    return render(request, "portal/indicators/report_job.html", _job_context(job))
+
+
+@login_required
+def report_job_status(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The progress fragment the job page polls (HTMX); once the job has finished or stalled, the page
+    reloads (and a made report opens)."""
+    context = _job_context(_own_report_job(request, job_id))
+    response = render(request, "portal/indicators/_report_progress.html", context)
+    if context["finished"] or context["status"].stalled:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _uuid(value: str) -> bool:
@@ -300,6 +322,7 @@ urlpatterns = [
     path("report/<key:kind>/<key:key>/", report_live, name="report-live"),
     path("report/<key:kind>/<key:key>/new/", report_new, name="report-new"),
     path("reports/jobs/<str:job_id>/", report_job, name="report-job"),
+    path("reports/jobs/<str:job_id>/status/", report_job_status, name="report-job-status"),
     path("reports/<str:uuid>/", report_detail, name="report-detail"),
     path("reports/<str:uuid>/<key:fmt>/", report_file, name="report-file"),
 ]

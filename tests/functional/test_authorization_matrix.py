@@ -644,6 +644,9 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "indicators:report-job": [
         (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 404 for p in PERSONAS})
     ],
+    "indicators:report-job-status": [
+        (lambda c: {"job_id": "no-such-job"}, {p: 302 if p == "anonymous" else 404 for p in PERSONAS})
+    ],
     "indicators:report-detail": [
         (
             lambda c: {"uuid": c.rows[Report].uuid},
@@ -704,6 +707,15 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "ewp:iias": [(lambda c: {}, dict.fromkeys(PERSONAS, 400))],
     "ewp:iia-approval": [(lambda c: {}, dict.fromkeys(PERSONAS, 400))],
     "api-v1:organisations_update": [(lambda c: {"key": c.a.key}, PUBLIC)],
+    "api-v1:initiatives_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:initiatives_detail": [(lambda c: {"key": c.rows[Initiative].key}, PUBLIC)],
+    "api-v1:indicators_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:indicators_detail": [(lambda c: {"key": "a-indicator"}, PUBLIC)],
+    # targets and actuals are set and removed by PUT and DELETE; there is no GET of them alone
+    "api-v1:indicators_targets_put": [(_indicator_year(Target), dict.fromkeys(PERSONAS, 405))],
+    "api-v1:indicators_targets_delete": [(_indicator_year(Target), dict.fromkeys(PERSONAS, 405))],
+    "api-v1:indicators_actuals_put": [(_indicator_year(Actual), dict.fromkeys(PERSONAS, 405))],
+    "api-v1:indicators_actuals_delete": [(_indicator_year(Actual), dict.fromkeys(PERSONAS, 405))],
     # partnerships: published partnerships for everyone; agreements are A's own unless published
     "partnerships:matrix": [(lambda c: {}, PUBLIC)],
     "partnerships:matrix-download": [(lambda c: {}, PUBLIC)],
@@ -723,15 +735,6 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "api-v1:partnerships_detail": [(lambda c: {"key": "a-partner"}, PUBLIC)],
     "api-v1:partnerships_agreement": [(lambda c: {"key": "a-agreement"}, A_ONLY)],
     "api-v1:partnerships_activity_create": [(lambda c: {"key": "a-partner"}, dict.fromkeys(PERSONAS, 405))],
-    "api-v1:initiatives_list": [(lambda c: {}, PUBLIC)],
-    "api-v1:initiatives_detail": [(lambda c: {"key": c.rows[Initiative].key}, PUBLIC)],
-    "api-v1:indicators_list": [(lambda c: {}, PUBLIC)],
-    "api-v1:indicators_detail": [(lambda c: {"key": "a-indicator"}, PUBLIC)],
-    # targets and actuals are set and removed by PUT and DELETE; there is no GET of them alone
-    "api-v1:indicators_targets_put": [(_indicator_year(Target), dict.fromkeys(PERSONAS, 405))],
-    "api-v1:indicators_targets_delete": [(_indicator_year(Target), dict.fromkeys(PERSONAS, 405))],
-    "api-v1:indicators_actuals_put": [(_indicator_year(Actual), dict.fromkeys(PERSONAS, 405))],
-    "api-v1:indicators_actuals_delete": [(_indicator_year(Actual), dict.fromkeys(PERSONAS, 405))],
     # governance: public records for all; a meeting not marked public for the network's members only
     "api-v1:bodies_list": [(lambda c: {}, PUBLIC)],
     "api-v1:bodies_detail": [(lambda c: {"network": "network-n", "key": "council"}, PUBLIC)],

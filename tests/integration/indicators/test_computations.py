@@ -111,3 +111,68 @@ def test_an_unknown_computation_or_a_wrong_owner_is_refused(world) -> None:
                 actor=None,
             )
     assert not Indicator.objects.filter(key__in=["x1", "x2", "x3"]).exists()
+
+
+@pytest.fixture
+def mobility(owner_org, owner_unit, other_org):
+    """Counted mobility figures of owner_org's partnerships, hand-counted by fiscal year:
+    FY2022: 5 undergraduates + 7 graduates under the agreement -> 12
+    FY2023: 4 undergraduates under the agreement -> 4 (the unit's partnership adds 3 -> 7)
+    left out: inbound (9), faculty (2), no agreement (6), declared (100), a typical year (8), other_org's (50),
+    a draft partnership's (11, unseen by the public)."""
+    from factories import OrganisationFactory
+
+    from renkei.partnerships import models as pm
+
+    partner = OrganisationFactory(key="partner-u", name_ja="相手大学", country="DE")
+    second = OrganisationFactory(key="partner-v", name_ja="第二相手大学", country="FR")
+
+    def partnership(key, home, to, status="published"):
+        p = pm.Partnership.objects.create(key=key, home=home, partner=to, status=status, summary_ja="概要")
+        a = pm.Agreement.objects.create(key=f"{key}-ag", owner=home, partnership=p, kind="student_exchange",
+                                        title_ja="協定")  # fmt: skip
+        return p, a
+
+    def figure(p, agreement, fy, count, *, direction="outbound", category="undergraduate", basis="counted"):
+        pm.MobilityFigure.objects.create(partnership=p, agreement=agreement, fiscal_year=fy, direction=direction,
+                                         category=category, count=count, basis=basis)  # fmt: skip
+
+    p, a = partnership("a-partner", owner_org, partner)
+    figure(p, a, 2022, 5)
+    figure(p, a, 2022, 7, category="graduate")
+    figure(p, a, 2023, 4)
+    figure(p, a, 2023, 9, direction="inbound")
+    figure(p, a, 2023, 2, category="faculty")
+    figure(p, None, 2023, 6, category="graduate")
+    figure(p, a, 2022, 100, basis="declared", category="graduate")
+    figure(p, a, None, 8, category="graduate")
+    unit_p, unit_a = partnership("unit-partner", owner_unit, second)
+    figure(unit_p, unit_a, 2023, 3)
+    other_p, other_a = partnership("b-partner", other_org, partner)
+    figure(other_p, other_a, 2023, 50)
+    draft_p, draft_a = partnership("a-draft", owner_org, second, status="draft")
+    figure(draft_p, draft_a, 2023, 11)
+    return owner_org
+
+
+def test_outbound_mobility_under_agreements_sums_the_counted_figures(mobility) -> None:
+    from renkei.indicators.computations import total
+
+    records = registry.get("outbound_mobility").records(mobility, range(2021, 2025), None)
+    assert {fy: total(rows) for fy, rows in records.items()} == {2021: 0, 2022: 12, 2023: 7, 2024: 0}
+    assert sorted((r.label.split(":")[0], r.weight) for r in records[2023]) == [
+        ("相手大学", 4),
+        ("第二相手大学", 3),
+    ]
+
+
+def test_an_indicator_computed_from_mobility_shows_the_sums_on_its_series(mobility) -> None:
+    with audit_context(via=Via.COMMAND):
+        indicator = Indicator(key="outbound", organisation=mobility, name_ja="派遣学生数",
+                              computation="outbound_mobility", baseline_value=12, baseline_fy=2022)  # fmt: skip
+        services.indicator_save(indicator=indicator, actor=None)
+    s = selectors.series(indicator, None, upto=2023)
+    assert [(p.fiscal_year, p.value, p.origin) for p in s.points] == [
+        (2022, Decimal(12), "computed"),
+        (2023, Decimal(7), "computed"),
+    ]

@@ -108,3 +108,23 @@ def test_pdf_reads_back_exactly_with_every_font_embedded(
     artifacts = Path(__file__).resolve().parents[3] / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     shutil.copy(page, artifacts / f"indicators-report-{language}-page1.png")
+
+
+def test_pdf_draws_each_series_as_a_chart(demo_loaded, tmp_path: Path) -> None:
+    """The charts are vector shapes in the PDF: the series' blue line and the targets' orange diamonds
+    show up on the rendered pages (and the first page is kept as an artifact)."""
+    from PIL import Image
+
+    report = _make("ja")
+    pdf = report_folder(report) / report.files["pdf"]
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / "p")], check=True)
+    blue = orange = 0
+    for page in sorted(tmp_path.glob("p*.png")):
+        for r, g, b in Image.open(page).convert("RGB").get_flattened_data():
+            blue += abs(r - 0x1F) < 30 and abs(g - 0x5F) < 30 and abs(b - 0xA8) < 30
+            orange += abs(r - 0xC0) < 30 and abs(g - 0x56) < 30 and abs(b - 0x1A) < 30
+    assert blue > 200, blue
+    assert orange > 20, orange
+    artifacts = Path(__file__).resolve().parents[3] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    shutil.copy(sorted(tmp_path.glob("p*.png"))[1], artifacts / "indicators-report-ja-page2-charts.png")
