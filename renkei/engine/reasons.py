@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from renkei.engine.model import LEVEL_RANK, TIMES, Match, Need, Params, ProgramDoc, Reason, Taxonomy
-from renkei.engine.terms import split_terms
+from renkei.engine.terms import STOPWORDS
 from renkei.text.normalise import normalise
 from renkei.text.tokens import runs
 
@@ -39,7 +39,7 @@ _BODY_CHARS = 2000
 
 
 def shared_stretches(source: str, need_norm: str, limit: int = _MAX_TERMS) -> tuple[str, ...]:
-    """The longest stretches of ``source`` (normalised) that occur in the normalised need text.
+    """The longest stretches of ``source`` (already normalised) that occur in the normalised need text.
 
     Japanese runs are read greedily from the left (the longest stretch of two or more characters that
     the need contains, not only hiragana); other words count when the need has them as words.
@@ -48,9 +48,9 @@ def shared_stretches(source: str, need_norm: str, limit: int = _MAX_TERMS) -> tu
         return ()
     need_words = {run for is_jp, run in runs(need_norm) if not is_jp}
     found: list[str] = []
-    for is_jp, run in runs(normalise(source)):
+    for is_jp, run in runs(source):
         if not is_jp:
-            if len(run) > 1 and run in need_words and run not in found:
+            if len(run) > 1 and run in need_words and run not in STOPWORDS and run not in found:
                 found.append(run)
             continue
         i = 0
@@ -76,36 +76,37 @@ def shared_stretches(source: str, need_norm: str, limit: int = _MAX_TERMS) -> tu
     return tuple(found[n] for n in sorted(kept))
 
 
-def _text_terms(program: ProgramDoc, need_norm: str, stem: int) -> tuple[str, ...]:
-    terms = shared_stretches(f"{program.title} {program.summary}", need_norm)
-    if not terms and program.body:
-        terms = shared_stretches(program.body[:_BODY_CHARS], need_norm)
-    if not terms:  # shared words only through Sudachi's normalised forms (シュミレーション)
-        need_words = set(split_terms(need_norm, stem)[0])
-        words = split_terms(f"{program.title} {program.summary} {program.body[:_BODY_CHARS]}", stem)[0]
-        terms = tuple(dict.fromkeys(w for w in words if w in need_words and len(w) > 1))[:_MAX_TERMS]
-    return terms
+def _text_terms(index: Index, p: int, terms: Sequence[tuple[int, float]], need_norm: str) -> tuple[str, ...]:
+    program = index.programs[p]
+    found = shared_stretches(index.heads[p], need_norm)
+    if not found and program.body:
+        found = shared_stretches(normalise(program.body[:_BODY_CHARS]), need_norm)
+    if not found:  # shared words only through Sudachi's normalised forms (シュミレーション) or stems
+        found = index.text.shared_words(p, terms, _MAX_TERMS)
+    return found
 
 
 def explain(
     index: Index,
     need: Need,
     need_norm: str,
-    program: ProgramDoc,
+    p: int,
+    need_terms: Sequence[tuple[int, float]],
+    credits: Mapping[int, Sequence[tuple[int, float, str]]],
     values: Mapping[str, float],
     contributions: Mapping[str, float],
     precedent_hits: int,
     distance_km: float,
 ) -> tuple[Reason, ...]:
     """The reasons of one match: one per active component (skills split by how they matched)."""
-    params = index.params
+    program = index.programs[p]
     reasons: list[Reason] = []
     for name, value in values.items():
         c = contributions[name]
         if name == "skills":
-            reasons.extend(_skill_reasons(index.taxonomy, need, program, c, value, params))
+            reasons.extend(_skill_reasons(credits, program, c, value))
         elif name == "text":
-            terms = _text_terms(program, need_norm, params.stem) if value > 0 else ()
+            terms = _text_terms(index, p, need_terms, need_norm) if value > 0 else ()
             reasons.append(Reason("text", c, terms=terms, value=value))
         elif name == "precedent":
             reasons.append(Reason("precedent", c, value=float(precedent_hits)))
@@ -138,13 +139,16 @@ def _first_start(program: ProgramDoc, need: Need) -> date | None:
 
 
 def _skill_reasons(
-    taxonomy: Taxonomy, need: Need, program: ProgramDoc, contribution: float, value: float, params: Params
+    credits: Mapping[int, Sequence[tuple[int, float, str]]],
+    program: ProgramDoc,
+    contribution: float,
+    value: float,
 ) -> list[Reason]:
     by_kind: dict[str, list[int]] = {}
     credit_by_kind: dict[str, float] = {}
-    for s in sorted(need.skills):
+    for s in sorted(credits):
         best: tuple[float, int, str] | None = None
-        for c, credit, kind in skill_credits(s, taxonomy, params):
+        for c, credit, kind in credits[s]:
             if c in program.skills and (best is None or credit > best[0]):
                 best = (credit, c, kind)
         if best is not None:
