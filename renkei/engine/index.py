@@ -25,7 +25,7 @@ from renkei.engine.model import (
     Taxonomy,
 )
 from renkei.engine.reasons import explain, skill_credits
-from renkei.engine.terms import split_terms
+from renkei.engine.terms import pieces, split_terms
 from renkei.text.normalise import normalise
 
 __all__ = ["Index", "build_index", "rank_needs", "rank_programs", "rank_programs_batch"]
@@ -104,7 +104,9 @@ class _Bm25:
         idf = np.log1p((n - df + 0.5) / (df + 0.5))
         self.kind = np.asarray(kind, dtype=np.float64)
         self.idf = idf * self.kind  # kind weights folded in
-        self.active = df <= max(1.0, params.max_df * n)  # terms in too many documents are stop terms
+        self.active = df <= max(
+            float(params.stop_min_df), params.max_df * n
+        )  # terms in too many documents are stop terms
         avg = float(len_arr.mean()) if n and len_arr.mean() > 0 else 1.0
         k1, b = params.k1, params.b
         doc_norm = k1 * (1 - b + b * len_arr / avg)
@@ -134,9 +136,9 @@ class _Bm25:
 
     def shared_words(self, doc: int, terms: Sequence[tuple[int, float]], limit: int) -> tuple[str, ...]:
         """The document's word terms found among the query terms, highest idf first."""
-        mine = self.word_tids[self.word_offsets[doc] : self.word_offsets[doc + 1]]
-        shared = np.intersect1d(mine, np.asarray([t for t, _ in terms], dtype=np.int32))
-        best = sorted(shared.tolist(), key=lambda t: (-float(self.idf[t]), t))
+        mine = self.word_tids[self.word_offsets[doc] : self.word_offsets[doc + 1]].tolist()
+        wanted = {t for t, _ in terms}
+        best = sorted((t for t in mine if t in wanted), key=lambda t: (-float(self.idf[t]), t))
         return tuple(self.terms[t] for t in best if len(self.terms[t]) > 1)[:limit]
 
     def query(self, words: Sequence[str], grams: Sequence[str]) -> tuple[list[tuple[int, float]], float]:
@@ -256,7 +258,7 @@ class Index:
         self.start_offsets = np.zeros(n + 1, dtype=np.int64)
         self.start_offsets[1:] = np.cumsum(np.bincount(self.start_prog, minlength=n))
         # title + summary normalised, for the words shown in a reason
-        self.heads = [normalise(f"{p.title} {p.summary}") for p in progs]
+        self.heads = [pieces(normalise(f"{p.title} {p.summary}")) for p in progs]
         # precedents
         precs = [pr for pr in precedents if any(g > 0 for g in pr.grades.values())]
         self.precedents: _Precedents | None = None
@@ -427,7 +429,7 @@ def _constraints(index: Index, need: Need, pos: I32) -> tuple[dict[str, F64], np
     if need.place is not None:
         far = need.max_km if need.max_km is not None else params.max_km
         near = min(params.near_km, far)
-        travel = ~np.isin(mode, _NO_TRAVEL)
+        travel = (mode != _NO_TRAVEL[0]) & (mode != _NO_TRAVEL[1])
         d = _haversine(need.place.lat, need.place.lon, index.lat[pos], index.lon[pos])
         dist = np.where(travel, d, np.nan)
         span = max(far - near, 1e-9)
@@ -491,7 +493,7 @@ def _exact(index: Index, scored: _Scored, pos: I32, c_active: Mapping[str, float
     return _Exact(np.round(score, _ROUND), parts, excluded, dist)
 
 
-def _text(index: Index, scored: _Scored, k: int, c_max: float) -> I32 | None:
+def _text(index: Index, scored: _Scored, k: int, c_max: float, prune: bool) -> I32 | None:
     """Fill ``scored.values["text"]``; return the programs that can still reach the top ``k`` (None:
     all of them). MaxScore-style: terms go in order of their largest possible contribution; at a
     checkpoint the k-th best lower bound (relevance so far, constraints counted as 0) is compared with
@@ -517,7 +519,7 @@ def _text(index: Index, scored: _Scored, k: int, c_max: float) -> I32 | None:
     checked = False
     for i, (tid, q) in enumerate(terms):
         df = dfs[i]
-        if not checked and i and since >= n // 8 and rest_df[i] >= n // 2:
+        if prune and not checked and i and since >= n // 8 and rest_df[i] >= n // 2:
             checked = True  # one checkpoint: later ones rarely pay for themselves
             survivors = _survivors(index, scored, raw, cov, base, w_t, k, c_max, rest_raw[i], rest_cov[i])
         if survivors is None or df <= 4 * survivors.size:
@@ -572,13 +574,14 @@ def _survivors(
     return survivors if survivors.size < n // 2 else None
 
 
-def _top(index: Index, scored: _Scored, k: int) -> list[Match]:
+def _top(index: Index, scored: _Scored, k: int, prune: bool = True) -> list[Match]:
     n = len(index.programs)
     if k <= 0 or n == 0:
         return []
     c_active = _constraint_weights(index, scored.need)
     total_w = sum(scored.active.values()) + sum(c_active.values())
-    survivors = _text(index, scored, k, sum(c_active.values())) if "text" in scored.active else None
+    c_max = sum(c_active.values())
+    survivors = _text(index, scored, k, c_max, prune) if "text" in scored.active else None
     relevance = np.zeros(n, dtype=np.float64)
     for name, v in scored.values.items():
         relevance += scored.active[name] * v
@@ -589,7 +592,7 @@ def _top(index: Index, scored: _Scored, k: int) -> list[Match]:
     if cand.size == 0:
         return []
     first_n = max(4 * k, 256)
-    if cand.size > first_n and c_active:
+    if cand.size > first_n and c_active and prune:
         # exact scores for the best by relevance, then for every program that could still beat them
         part = np.argpartition(-relevance[cand], first_n - 1)[:first_n]
         first = np.sort(cand[part])
@@ -598,7 +601,7 @@ def _top(index: Index, scored: _Scored, k: int) -> list[Match]:
         theta = float(ok[-k]) if ok.size >= k else -1.0
         bound = (relevance[cand] + sum(c_active.values())) / total_w
         cand = cand[bound >= theta - 1e-9]
-    elif cand.size > first_n:
+    elif cand.size > first_n and prune:
         # no constraints: the score is the relevance over the total weight; the top k by it suffice
         rel = np.round(relevance[cand] / total_w, _ROUND)
         kth = np.partition(-rel, k - 1)[k - 1] if cand.size >= k else -np.inf
@@ -637,9 +640,12 @@ def _match(
 # --- public ranking functions ---------------------------------------------------------------------
 
 
-def rank_programs(index: Index, need: Need, *, k: int = 10) -> list[Match]:
-    """The top ``k`` programs for ``need``: score descending, then program id ascending."""
-    return _top(index, _relevance(index, need, dense_text=False), k)
+def rank_programs(index: Index, need: Need, *, k: int = 10, exhaustive: bool = False) -> list[Match]:
+    """The top ``k`` programs for ``need``: score descending, then program id ascending.
+
+    ``exhaustive=True`` scores every program without pruning: the same result, slower (for checking).
+    """
+    return _top(index, _relevance(index, need, dense_text=False), k, prune=not exhaustive)
 
 
 def rank_programs_batch(

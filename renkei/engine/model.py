@@ -170,7 +170,8 @@ class Params:
     bigram_weight: float = 0.75
     word_weight: float = 1.0
     stem: int = 4
-    max_df: float = 0.1  # terms in more than this share of the programs are stop terms
+    max_df: float = 0.1  # terms in more than this share of the programs are stop terms ...
+    stop_min_df: int = 20  # ... and in more than this many programs (small catalogs keep every term)
     text_half: float = 0.3
     coverage_mix: float = 0.15
     # skills through the taxonomy

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from renkei.engine.model import LEVEL_RANK, TIMES, Match, Need, Params, ProgramDoc, Reason, Taxonomy
-from renkei.engine.terms import STOPWORDS
+from renkei.engine.terms import STOPWORDS, pieces
 from renkei.text.normalise import normalise
 from renkei.text.tokens import runs
 
@@ -33,7 +33,7 @@ KINDS = (
     "time",
 )
 _ORDER = {k: i for i, k in enumerate(KINDS)}
-_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa]")
 _MAX_TERMS = 3
 _BODY_CHARS = 2000
 
@@ -41,30 +41,41 @@ _BODY_CHARS = 2000
 def shared_stretches(source: str, need_norm: str, limit: int = _MAX_TERMS) -> tuple[str, ...]:
     """The longest stretches of ``source`` (already normalised) that occur in the normalised need text.
 
-    Japanese runs are read greedily from the left (the longest stretch of two or more characters that
-    the need contains, not only hiragana); other words count when the need has them as words.
+    Japanese runs are cut at hiragana (particles and endings: 工場の品質管理 gives 工場 and 品質管理),
+    and each piece is read greedily from the left for the longest stretch of two or more characters
+    that the need contains; other words count when the need has them as words (not stop words).
     """
+    return stretches_of_pieces(pieces(source), need_norm, limit)
+
+
+def stretches_of_pieces(
+    prepared: Sequence[tuple[bool, str]], need_norm: str, limit: int = _MAX_TERMS
+) -> tuple[str, ...]:
+    """:func:`shared_stretches` over pieces prepared by the index."""
     if not need_norm:
         return ()
-    need_words = {run for is_jp, run in runs(need_norm) if not is_jp}
+    need_words: set[str] | None = None
     found: list[str] = []
-    for is_jp, run in runs(source):
+    for is_jp, piece in prepared:
         if not is_jp:
-            if len(run) > 1 and run in need_words and run not in STOPWORDS and run not in found:
-                found.append(run)
+            if need_words is None:
+                need_words = {run for jp, run in runs(need_norm) if not jp}
+            if piece in need_words and piece not in STOPWORDS and piece not in found:
+                found.append(piece)
             continue
         i = 0
-        while i < len(run) - 1:
+        while i < len(piece) - 1:
             j = i + 2
-            if run[i:j] not in need_norm:
+            if piece[i:j] not in need_norm:
                 i += 1
                 continue
-            while j < len(run) and run[i : j + 1] in need_norm:
+            while j < len(piece) and piece[i : j + 1] in need_norm:
                 j += 1
-            piece = run[i:j]
-            if not _HIRAGANA.fullmatch(piece) and piece not in found:
-                found.append(piece)
+            if piece[i:j] not in found:
+                found.append(piece[i:j])
             i = j
+    if len(found) <= 1:
+        return tuple(found)
     # the longest first, then in order of appearance; drop a stretch inside a longer one
     ranked = sorted(range(len(found)), key=lambda n: (-len(found[n]), n))
     kept: list[int] = []
@@ -78,12 +89,17 @@ def shared_stretches(source: str, need_norm: str, limit: int = _MAX_TERMS) -> tu
 
 def _text_terms(index: Index, p: int, terms: Sequence[tuple[int, float]], need_norm: str) -> tuple[str, ...]:
     program = index.programs[p]
-    found = shared_stretches(index.heads[p], need_norm)
+    found = stretches_of_pieces(index.heads[p], need_norm)
     if not found and program.body:
         found = shared_stretches(normalise(program.body[:_BODY_CHARS]), need_norm)
-    if not found:  # shared words only through Sudachi's normalised forms (シュミレーション) or stems
-        found = index.text.shared_words(p, terms, _MAX_TERMS)
-    return found
+    if not found:  # words shared only through Sudachi's normalised forms (シュミレーション) or stems
+        return index.text.shared_words(p, terms, _MAX_TERMS)
+    if not any(_KATAKANA.search(f) for f in found):
+        return found
+    # a katakana stretch inside a longer shared word gives way to it (レーション → シミュレーション)
+    words = index.text.shared_words(p, terms, 2 * _MAX_TERMS)
+    better = [next((w for w in words if f in w and len(w) > len(f)), f) for f in found]
+    return tuple(dict.fromkeys(better))
 
 
 def explain(
