@@ -76,11 +76,20 @@ NEED_SENTENCES = (
 
 
 def _registry() -> Any:
-    from bench.generate import Place, Provider, Registry, TOPICS
+    from bench.generate import TOPICS, Place, Provider, Registry
 
     places = tuple(Place(c, n, Decimal(lat), Decimal(lon)) for c, n, lat, lon in PLACES)
     providers = tuple(
-        Provider(f"bench-sample-{i}", f"サンプル大学{i}", f"Sample University {i}", "06", p.code, p.latitude, p.longitude, i % 2 == 0)
+        Provider(
+            f"bench-sample-{i}",
+            f"サンプル大学{i}",
+            f"Sample University {i}",
+            "06",
+            p.code,
+            p.latitude,
+            p.longitude,
+            i % 2 == 0,
+        )
         for i, p in enumerate(places, start=1)
     )
     concepts = frozenset(c for t in TOPICS for c in (t[2], *t[3]))
@@ -130,7 +139,9 @@ def programs(size: int) -> list[Any]:
                 place=place,
                 fee_yen=row["fee_yen"],
                 starts=tuple(row["_runs"]),
-                times=frozenset(rng.sample(("morning", "daytime", "evening", "weekend"), k=rng.choice((1, 1, 2)))),
+                times=frozenset(
+                    rng.sample(("morning", "daytime", "evening", "weekend"), k=rng.choice((1, 1, 2)))
+                ),
                 capacity=row["capacity"],
             )
         )
@@ -182,7 +193,12 @@ def child(engine: str, size: int, count: int) -> dict[str, Any]:
     progs = programs(size)
     qs = needs(count)
     base = peak_mb()
-    result: dict[str, Any] = {"engine": engine, "programs": size, "needs": count, "rss_before_mb": round(base)}
+    result: dict[str, Any] = {
+        "engine": engine,
+        "programs": size,
+        "needs": count,
+        "rss_before_mb": round(base),
+    }
     if engine == "ours":
         from renkei.engine import build_index, rank_programs_batch, reason_line
 
@@ -202,7 +218,9 @@ def child(engine: str, size: int, count: int) -> dict[str, Any]:
 
         t0, c0 = time.perf_counter(), time.process_time()
         retriever = bm25s.BM25()
-        retriever.index([plain_tokens(f"{p.title}\n{p.summary}\n{p.body}") for p in progs], show_progress=False)
+        retriever.index(
+            [plain_tokens(f"{p.title}\n{p.summary}\n{p.body}") for p in progs], show_progress=False
+        )
         t1, c1 = time.perf_counter(), time.process_time()
         vocab = retriever.vocab_dict
         tokens = [[t for t in plain_tokens(q.text) if t in vocab] or [""] for q in qs]
@@ -241,10 +259,18 @@ def svg(results: list[dict[str, Any]], path: Path) -> None:
         return float(r["rank_s" if name.endswith("rank") else "index_s"])
 
     w, h, pad = 360, 240, 48
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * w}" height="{h + 40}" font-family="sans-serif" font-size="11">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * w}" height="{h + 40}" font-family="sans-serif" font-size="11">'
+    ]
     for col, (panel, unit) in enumerate((("time", "seconds"), ("memory", "peak MB"))):
         x0 = col * w
-        vals = [value(panel, name, r) for (p, name) in series if p == panel for r in results if r["engine"] == name.split()[0]]
+        vals = [
+            value(panel, name, r)
+            for (p, name) in series
+            if p == panel
+            for r in results
+            if r["engine"] == name.split()[0]
+        ]
         lo, hi = max(min(vals), 0.01), max(vals)
         ylo, yhi = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
         xlo, xhi = math.log10(sizes[0]), math.log10(sizes[-1])
@@ -258,7 +284,9 @@ def svg(results: list[dict[str, Any]], path: Path) -> None:
         parts.append(f'<text x="{x0 + pad}" y="16" font-weight="bold">{unit} (log) vs programs (log)</text>')
         for e in range(ylo, yhi + 1):
             y = py(10**e)
-            parts.append(f'<line x1="{x0 + pad}" x2="{x0 + w - pad}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
+            parts.append(
+                f'<line x1="{x0 + pad}" x2="{x0 + w - pad}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
+            )
             parts.append(f'<text x="{x0 + pad - 4}" y="{y + 4:.1f}" text-anchor="end">{10**e:g}</text>')
         for s in sizes:
             parts.append(f'<text x="{px(s):.1f}" y="{h + 8}" text-anchor="middle">{s:,}</text>')
@@ -266,13 +294,19 @@ def svg(results: list[dict[str, Any]], path: Path) -> None:
         for (p, name), colour in series.items():
             if p != panel:
                 continue
-            pts = [(px(r["programs"]), py(value(panel, name, r))) for r in sorted(results, key=lambda r: r["programs"]) if r["engine"] == name.split()[0]]
+            pts = [
+                (px(r["programs"]), py(value(panel, name, r)))
+                for r in sorted(results, key=lambda r: r["programs"])
+                if r["engine"] == name.split()[0]
+            ]
             path_d = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(pts))
             parts.append(f'<path d="{path_d}" fill="none" stroke="{colour}" stroke-width="2"/>')
             parts.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>' for x, y in pts)
             parts.append(f'<text x="{x0 + pad + 8}" y="{legend_y}" fill="{colour}">{name}</text>')
             legend_y += 13
-    parts.append(f'<text x="{pad}" y="{h + 30}">needs: {results[0]["needs"]:,}; top 10 each. Ours: with reasons and constraints.</text>')
+    parts.append(
+        f'<text x="{pad}" y="{h + 30}">needs: {results[0]["needs"]:,}; top 10 each. Ours: with reasons and constraints.</text>'
+    )
     parts.append("</svg>")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")
@@ -302,6 +336,10 @@ def main(argv: list[str] | None = None) -> int:
             )  # fmt: skip
             r = json.loads(out.stdout.strip().splitlines()[-1])
             results.append(r)
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(
+                json.dumps({"needs": args.needs, "results": results}, ensure_ascii=False, indent=2)
+            )
             print(
                 f"| {size:,} | {engine} | {r['index_s']} | {r['rank_s']} | {r['total_s']} | {r['needs_per_s']:,} "
                 f"| {r['peak_mb']:,} | {r['load_after']} |",

@@ -70,7 +70,10 @@ def score(params: Params, sets: list[Set], limit: int) -> float:
             index = build_index(docs, params=params, precedents=precedents_from(train, doc_index))
             ids = [d for d, _ in data.docs]
             values = [
-                ndcg([ids[m.program_id] for m in rank_programs(index, Need(id=i, text=t), k=10)], data.qrels[qid])
+                ndcg(
+                    [ids[m.program_id] for m in rank_programs(index, Need(id=i, text=t), k=10)],
+                    data.qrels[qid],
+                )
                 for i, (qid, t) in enumerate(folds[f])
             ]
             per_set += sum(values) / max(1, len(values)) / 2
@@ -97,7 +100,11 @@ def main(argv: list[str] | None = None) -> int:
         changed = False
         for name in names:
             for value in GRID[name]:
-                current = getattr(params.weights, name[8:]) if name.startswith("weights.") else getattr(params, name)
+                current = (
+                    getattr(params.weights, name[8:])
+                    if name.startswith("weights.")
+                    else getattr(params, name)
+                )
                 if value == current:
                     continue
                 trial = with_value(params, name, value)

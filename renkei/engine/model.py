@@ -165,7 +165,7 @@ class Params:
     k1: float = 1.2
     b: float = 0.9
     k3: float = 100.0
-    title_weight: float = 1.0
+    title_weight: float = 2.0
     summary_weight: float = 2.0
     bigram_weight: float = 0.75
     word_weight: float = 1.0
