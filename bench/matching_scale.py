@@ -262,7 +262,7 @@ def svg(results: list[dict[str, Any]], path: Path) -> None:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * w}" height="{h + 40}" font-family="sans-serif" font-size="11">'
     ]
-    for col, (panel, unit) in enumerate((("time", "seconds"), ("memory", "peak MB"))):
+    for col, (panel, unit) in enumerate((("time", "wall seconds"), ("memory", "peak MB"))):
         x0 = col * w
         vals = [
             value(panel, name, r)
