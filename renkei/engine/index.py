@@ -581,7 +581,9 @@ def _top(index: Index, scored: _Scored, k: int, prune: bool = True) -> list[Matc
     c_active = _constraint_weights(index, scored.need)
     total_w = sum(scored.active.values()) + sum(c_active.values())
     c_max = sum(c_active.values())
-    survivors = _text(index, scored, k, c_max, prune) if "text" in scored.active else None
+    survivors = None
+    if "text" in scored.active and "text" not in scored.values:  # not already scored in a block
+        survivors = _text(index, scored, k, c_max, prune)
     relevance = np.zeros(n, dtype=np.float64)
     for name, v in scored.values.items():
         relevance += scored.active[name] * v
@@ -654,11 +656,71 @@ def rank_programs_batch(
     """:func:`rank_programs` for each need, in order; ``progress(done, total)`` every ``every`` needs."""
     out: list[list[Match]] = []
     total = len(needs)
-    for i, need in enumerate(needs, start=1):
-        out.append(rank_programs(index, need, k=k))
-        if progress is not None and (i % every == 0 or i == total):
-            progress(i, total)
+    n = len(index.programs)
+    block = max(1, min(_BLOCK_NEEDS, _BLOCK_CELLS // max(n, 1))) if n <= _BLOCK_MAX_PROGRAMS else 1
+    done = 0
+    for start in range(0, total, block):
+        chunk = [_relevance(index, need, dense_text=False) for need in needs[start : start + block]]
+        if block > 1:
+            _block_text(index, chunk)
+        for scored in chunk:
+            out.append(_top(index, scored, k))
+            done += 1
+            if progress is not None and (done % every == 0 or done == total):
+                progress(done, total)
     return out
+
+
+_BLOCK_NEEDS = 256  # needs scored together (text) in rank_programs_batch
+_BLOCK_CELLS = 4_000_000  # at most needs x programs cells in one block (32 MB of doubles, twice)
+_BLOCK_MAX_PROGRAMS = 30_000  # above this the per-need pruned scoring (MaxScore) is faster
+
+
+def _block_text(index: Index, block: Sequence[_Scored]) -> None:
+    """The text values of a block of needs at once: every (need, term) pair's postings gathered into one
+    needs x programs sum (a sparse product done with ``bincount``). Each cell adds the same float32
+    weights in the same order as :meth:`_Bm25.add` does term by term, so the values are identical."""
+    text, n = index.text, len(index.programs)
+    rows: list[int] = []
+    tids: list[int] = []
+    qs: list[float] = []
+    for r, scored in enumerate(block):
+        if "text" in scored.active:
+            for tid, q in scored.terms:
+                rows.append(r)
+                tids.append(tid)
+                qs.append(q)
+    b = len(block)
+    raw = np.zeros(b * n, dtype=np.float64)
+    cov = np.zeros(b * n, dtype=np.float64)
+    if tids:
+        t = np.asarray(tids, dtype=np.int64)
+        row = np.asarray(rows, dtype=np.int64)
+        q32 = np.asarray(qs, dtype=np.float64).astype(np.float32)
+        for offsets, docs, weights, target, scale in (
+            (text.offsets, text.post_docs, text.post_w, raw, q32),
+            (text.title_offsets, text.title_docs, text.title_w, cov, None),
+        ):
+            lo = offsets[t]
+            counts = offsets[t + 1] - lo
+            size = int(counts.sum())
+            if size == 0:
+                continue
+            ends = np.cumsum(counts)
+            at = np.repeat(lo - (ends - counts), counts) + np.arange(size)
+            w = weights[at]
+            if scale is not None:
+                w = np.repeat(scale, counts) * w  # float32, as q * post_w in _Bm25.add
+            cell = np.repeat(row, counts) * n + docs[at]
+            target += np.bincount(cell, weights=w.astype(np.float64), minlength=b * n)
+    raw2, cov2 = raw.reshape(b, n), cov.reshape(b, n)
+    for r, scored in enumerate(block):
+        if "text" not in scored.active:
+            continue
+        touched = np.flatnonzero((raw2[r] > 0) | (cov2[r] > 0))
+        value = np.zeros(n, dtype=np.float64)
+        value[touched] = text.value(raw2[r, touched], cov2[r, touched], scored.mass)
+        scored.values["text"] = value
 
 
 def rank_needs(index: Index, program_id: int, needs: Sequence[Need], *, k: int = 10) -> list[Match]:

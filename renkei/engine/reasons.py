@@ -54,26 +54,19 @@ def stretches_of_pieces(
     """:func:`shared_stretches` over pieces prepared by the index."""
     if not need_norm:
         return ()
-    need_words: set[str] | None = None
+    global _memo
+    memo_norm, memo = _memo  # one read: the memo belongs to this need text
+    if memo_norm != need_norm:
+        memo = {}
+        _memo = (need_norm, memo)
     found: list[str] = []
-    for is_jp, piece in prepared:
-        if not is_jp:
-            if need_words is None:
-                need_words = {run for jp, run in runs(need_norm) if not jp}
-            if piece in need_words and piece not in STOPWORDS and piece not in found:
-                found.append(piece)
-            continue
-        i = 0
-        while i < len(piece) - 1:
-            j = i + 2
-            if piece[i:j] not in need_norm:
-                i += 1
-                continue
-            while j < len(piece) and piece[i : j + 1] in need_norm:
-                j += 1
-            if piece[i:j] not in found:
-                found.append(piece[i:j])
-            i = j
+    for piece in prepared:
+        got = memo.get(piece)
+        if got is None:
+            got = memo[piece] = _piece_stretches(piece, need_norm)
+        for stretch in got:
+            if stretch not in found:
+                found.append(stretch)
     if len(found) <= 1:
         return tuple(found)
     # the longest first, then in order of appearance; drop a stretch inside a longer one
@@ -85,6 +78,31 @@ def stretches_of_pieces(
         if len(kept) == limit:
             break
     return tuple(found[n] for n in sorted(kept))
+
+
+# The stretches of each piece for the last need text: a need's ten matches share many pieces.
+_memo: tuple[str, dict[tuple[bool, str], tuple[str, ...]]] = ("", {})
+
+
+def _piece_stretches(prepared: tuple[bool, str], need_norm: str) -> tuple[str, ...]:
+    """The stretches of one piece found in the need text, in reading order (see shared_stretches)."""
+    is_jp, piece = prepared
+    if not is_jp:
+        if piece in STOPWORDS or piece not in {run for jp, run in runs(need_norm) if not jp}:
+            return ()
+        return (piece,)
+    out: list[str] = []
+    i = 0
+    while i < len(piece) - 1:
+        j = i + 2
+        if piece[i:j] not in need_norm:
+            i += 1
+            continue
+        while j < len(piece) and piece[i : j + 1] in need_norm:
+            j += 1
+        out.append(piece[i:j])
+        i = j
+    return tuple(out)
 
 
 def _text_terms(index: Index, p: int, terms: Sequence[tuple[int, float]], need_norm: str) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from renkei.engine import (
     build_index,
     rank_needs,
     rank_programs,
+    rank_programs_batch,
 )
 from renkei.engine.index import _haversine
 
@@ -230,13 +231,17 @@ def test_pruning_gives_exactly_the_exhaustive_ranking():
     for hard in (frozenset(), frozenset({"mode", "fee"})):
         params = dataclasses.replace(DEFAULT_PARAMS, hard=hard, max_df=0.5)
         index = build_index(catalog, taxonomy=TAX, params=params)
+        needs = []
         for n in range(30):
             need = Need(
                 n,
-                "の".join(words(8)),
+                "の".join(words(8)) if n % 10 else "",
                 skills=frozenset(rnd.sample(CONCEPTS, rnd.randint(0, 2))),
                 modes=frozenset(rnd.sample(MODES, 2)),
                 place=rnd.choice(PLACES),
                 budget_yen=rnd.choice((None, 50_000)),
             )
+            needs.append(need)
             assert rank_programs(index, need) == rank_programs(index, need, exhaustive=True)
+        # the batch (needs scored together in blocks) gives exactly the same matches
+        assert rank_programs_batch(index, needs) == [rank_programs(index, need) for need in needs]
