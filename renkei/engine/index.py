@@ -317,6 +317,11 @@ def _relevance(index: Index, need: Need, *, dense_text: bool) -> _Scored:
     n = len(index.programs)
     has_text = bool(need.text.strip())
     words, grams, norm = split_terms(need.text, params.stem) if has_text else ([], [], "")
+    if params.head_repeat > 0 and "\n" in need.text.strip():
+        # the first line (a need's headline, an occupation's name) counts head_repeat more times
+        h_words, h_grams, _ = split_terms(need.text.strip().split("\n", 1)[0], params.stem)
+        words = words + h_words * params.head_repeat
+        grams = grams + h_grams * params.head_repeat
     terms, mass = index.text.query(words, grams)
     values: dict[str, F64] = {}
     active: dict[str, float] = {}
@@ -673,7 +678,7 @@ def rank_programs_batch(
 
 _BLOCK_NEEDS = 256  # needs scored together (text) in rank_programs_batch
 _BLOCK_CELLS = 4_000_000  # at most needs x programs cells in one block (32 MB of doubles, twice)
-_BLOCK_MAX_PROGRAMS = 30_000  # above this the per-need pruned scoring (MaxScore) is faster
+_BLOCK_MAX_PROGRAMS = 20_000  # above this the per-need pruned scoring (MaxScore) is faster (measured at 30k)
 
 
 def _block_text(index: Index, block: Sequence[_Scored]) -> None:

@@ -174,6 +174,7 @@ class Params:
     stop_min_df: int = 20  # ... and in more than this many programs (small catalogs keep every term)
     text_half: float = 0.3
     coverage_mix: float = 0.15
+    head_repeat: int = 0  # the need text's first line counts this many more times (0: off)
     # skills through the taxonomy
     narrower: float = 0.8
     broader: float = 0.6
