@@ -39,7 +39,7 @@ GRID: dict[str, list[Any]] = {
     "text_half": [0.05, 0.1, 0.15, 0.3, 0.6],
     "coverage_mix": [0.0, 0.15, 0.3, 0.5, 0.7],
     "neighbours": [5, 10, 20, 40, 80],
-    "head_repeat": [0, 1, 2, 4],
+    "head_repeat": [0, 1, 2, 4, 8, 16],
     "precedent_power": [0.5, 1.0, 2.0, 4.0],
     "weights.precedent": [0.25, 0.5, 1.0, 2.0, 4.0],
 }

@@ -240,3 +240,21 @@ def test_labels_used_by_the_golden_are_the_taxonomy_labels():
     assert TAX.label(999, "ja") == "999"
     assert TAX.narrower[DATA_SCIENCE] == frozenset({DATA_ANALYSIS, MACHINE_LEARNING})
     assert TAX.related[STATISTICS] == frozenset({DATA_ANALYSIS})
+
+
+def test_head_repeat_weights_the_first_line_of_the_need():
+    """The headline's terms count more; a one-line need is unchanged; 0 is the default (off)."""
+    care = ProgramDoc(1, "介護技術講座", "介護の基礎を学びます。")
+    books = ProgramDoc(2, "簿記講座", "仕訳と決算書を学びます。")
+    filler = [ProgramDoc(100 + i, f"観光講座{i}", "地域の観光を学びます。") for i in range(3)]
+    need = Need(1, "介護\n簿記と決算書の知識も少し")
+    heavy = dataclasses.replace(DEFAULT_PARAMS, head_repeat=4)
+    plain = rank_programs(build_index([care, books, *filler]), need)
+    headed = rank_programs(build_index([care, books, *filler], params=heavy), need)
+    assert DEFAULT_PARAMS.head_repeat == 0
+    assert plain[0].program_id == 2
+    assert headed[0].program_id == 1
+    one_line = Need(2, "簿記と決算書の知識も少し")
+    assert rank_programs(build_index([care, books, *filler], params=heavy), one_line) == rank_programs(
+        build_index([care, books, *filler]), one_line
+    )
