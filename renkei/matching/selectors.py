@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from renkei.catalog.models import Program
 from renkei.core import policy
@@ -69,6 +70,36 @@ def surveys(user: Actor | None) -> QuerySet[Survey]:
         invited=Count("invitations", distinct=True),
         submitted=Count("responses", filter=Q(responses__status=Response.Status.SUBMITTED), distinct=True),
     )
+
+
+def invitations(user: Actor | None, survey: Survey) -> list[dict[str, Any]]:
+    """A survey's invitations with where each stands: withdrawn, expired, submitted, draft or not
+    started (no answer saved through the link yet)."""
+    now = timezone.now()
+    statuses = dict(
+        Response.objects.filter(survey=survey, invitation__isnull=False).values_list(
+            "invitation_id", "status"
+        )
+    )
+    rows = []
+    for invitation in (
+        policy.visible(user, Invitation.objects.filter(survey=survey))
+        .select_related("organisation")
+        .order_by("target_group", "organisation__name_ja", "pk")
+    ):
+        answered = statuses.get(invitation.pk)
+        if answered == Response.Status.SUBMITTED:
+            state, label = "submitted", _("submitted")
+        elif invitation.revoked_at is not None:
+            state, label = "withdrawn", _("withdrawn")
+        elif invitation.expires_at <= now:
+            state, label = "expired", _("expired")
+        elif answered == Response.Status.DRAFT:
+            state, label = "draft", _("draft saved")
+        else:
+            state, label = "not-started", _("not started")
+        rows.append({"invitation": invitation, "state": state, "label": label})
+    return rows
 
 
 def responses(user: Actor | None, survey: Survey | None = None) -> QuerySet[Response]:

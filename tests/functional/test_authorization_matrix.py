@@ -544,6 +544,13 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "matching:home": [(lambda c: {}, PARTICIPANTS)],
     "matching:survey-answer": [(lambda c: {"token": "no-such-token"}, dict.fromkeys(PERSONAS, 404))],
     "matching:survey-detail": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
+    "matching:survey-invitations": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
+    "matching:invitation-action": [
+        (
+            lambda c: {"pk": c.rows[matching.Invitation].pk, "action": "withdraw"},
+            {p: 302 if p == "anonymous" else 405 for p in PERSONAS},
+        )  # GET: POST only
+    ],
     "matching:response-detail": [(lambda c: {"pk": c.rows[matching.Response].pk}, A_AND_COORDINATORS)],
     "matching:hearing-detail": [(lambda c: {"pk": c.rows[matching.Hearing].pk}, COORDINATORS)],
     "matching:need-list": [(lambda c: {}, PARTICIPANTS)],

@@ -59,6 +59,7 @@ PAGE_PATHS = [
     "/matching/s/{}/",
     "/matching/needs/{}/",
     "/matching/runs/{}/",
+    "/matching/surveys/{}/invitations/",
 ]
 
 

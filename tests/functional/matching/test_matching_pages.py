@@ -223,3 +223,76 @@ def test_a_coordinators_bad_page_parameters_are_explained(client, matching_world
         assert b'class="problems"' in response.content, url
     assert client.get("/matching/gaps/?network=no-such-network").status_code == 404
     assert client.get("/matching/needs/99999999999999999999/").status_code == 404
+
+
+def _shown_link(html: str) -> str:
+    """The path of the survey link shown once on the invitations page."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(html.split('id="new-link" class="copy-field" value="', 1)[1].split('"', 1)[0]).path
+
+
+def test_a_coordinator_invites_an_organisation_and_sees_the_link_once(client, matching_world):
+    from factories import OrganisationFactory
+
+    w = matching_world
+    company = OrganisationFactory(kind="company", name_ja="山形精機株式会社（テスト）")
+    url = reverse("matching:survey-invitations", args=[w.survey.pk])
+    client.force_login(w.secretariat)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "山形精機株式会社（テスト）" in html  # offered
+    assert "not started" in html or "未回答" in html
+    created = client.post(url, {"organisation": company.pk, "target_group": "製造業", "days": "14"})
+    assert created.status_code == 201
+    html = created.content.decode()
+    invitation = Invitation.objects.get(organisation=company)
+    link = _shown_link(html)
+    token = link.rsplit("/s/", 1)[1].rstrip("/")
+    assert services.hash_secret(token.split("_", 2)[2]) == invitation.secret_hash
+    assert client.get(link).status_code == 200  # the link works
+    # never shown again: the list has no link, and the token is nowhere in the page
+    again = client.get(url).content.decode()
+    assert token not in again
+    assert 'id="new-link"' not in again
+    # a new link replaces the old one
+    reissued = client.post(reverse("matching:invitation-action", args=[invitation.pk, "reissue"]))
+    assert reissued.status_code == 200
+    new_link = _shown_link(reissued.content.decode())
+    assert client.get(link).status_code == 404
+    assert client.get(new_link).status_code == 200
+    # withdrawn: the link is refused and the list says so
+    withdrawn = client.post(reverse("matching:invitation-action", args=[invitation.pk, "withdraw"]))
+    assert withdrawn.status_code == 302
+    assert client.get(new_link).status_code == 410
+    assert "state-withdrawn" in client.get(url).content.decode()
+    # the same organisation twice, or an unknown action, is refused
+    assert client.post(url, {"organisation": company.pk, "days": "14"}).status_code == 422
+    assert (
+        client.post(reverse("matching:invitation-action", args=[invitation.pk, "nonsense"])).status_code
+        == 404
+    )
+    assert Invitation.objects.filter(organisation=company).count() == 1
+
+
+def test_the_invitation_list_shows_draft_and_submitted_and_a_submitted_link_is_not_reissued(
+    client, matching_world
+):
+    w = matching_world
+    services.response_answer(invitation=w.invitation, profile={}, answers={"need": "品質管理"}, submit=False)
+    client.force_login(w.secretariat)
+    url = reverse("matching:survey-invitations", args=[w.survey.pk])
+    assert "state-draft" in client.get(url).content.decode()
+    services.response_answer(
+        invitation=w.invitation, profile={"industry": "E"}, submit=True,
+        answers={"size": "s", "need": "品質管理の研修", "people": "3"},
+    )  # fmt: skip
+    assert "state-submitted" in client.get(url).content.decode()
+    before = Invitation.objects.get(pk=w.invitation.pk).secret_hash
+    refused = client.post(reverse("matching:invitation-action", args=[w.invitation.pk, "reissue"]))
+    assert refused.status_code == 409
+    assert Invitation.objects.get(pk=w.invitation.pk).secret_hash == before
+    # an employer may not see the page; the admin cannot add (the link would never be shown)
+    client.force_login(w.editors[0])
+    assert client.get(url).status_code == 403
