@@ -13,6 +13,7 @@ urlpatterns = [
     path("surveys/<id:pk>/invitations/", views.survey_invitations, name="survey-invitations"),
     path("invitations/<id:pk>/<slug:action>/", views.invitation_action, name="invitation-action"),
     path("responses/<id:pk>/", views.response_detail, name="response-detail"),
+    path("hearings/new/", views.hearing_new, name="hearing-new"),
     path("hearings/<id:pk>/", views.hearing_detail, name="hearing-detail"),
     path("needs/", views.need_list, name="need-list"),
     path("needs/new/", views.need_new, name="need-new"),

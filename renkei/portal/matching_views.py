@@ -363,6 +363,70 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
                   {"response": response, "rows": rows, "needs": response.needs.all(), "nav": "matching"})  # fmt: skip
 
 
+class HearingForm(forms.ModelForm):
+    needs = forms.CharField(
+        label=_("Needs extracted"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One need per line, as the employer put it: each is tagged with skills and matched at once."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Hearing
+        fields = ["network", "survey", "organisation", "held_on", "interviewees", "interviewer", "notes_ja",
+                  "notes_en"]  # fmt: skip
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "notes_ja": forms.Textarea(attrs={"rows": 6}), "notes_en": forms.Textarea(attrs={"rows": 3}),
+        }  # fmt: skip
+
+    def __init__(self, *args: Any, networks: QuerySet[Network], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        network, survey, organisation = (self.fields[n] for n in ("network", "survey", "organisation"))
+        if isinstance(network, forms.ModelChoiceField):
+            network.queryset = networks
+        if isinstance(survey, forms.ModelChoiceField):
+            survey.queryset = Survey.objects.filter(network__in=networks)
+        if isinstance(organisation, forms.ModelChoiceField):
+            organisation.queryset = Organisation.objects.exclude(kind__in=HEI_KINDS).order_by("name_ja", "pk")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        survey, network = data.get("survey"), data.get("network")
+        if survey is not None and network is not None and survey.network_id != network.pk:
+            self.add_error("survey", _("This survey belongs to another network."))
+        lines = [line.strip() for line in str(data.get("needs") or "").splitlines() if line.strip()]
+        if len(lines) > 50:
+            self.add_error("needs", _("At most 50 needs at a time."))
+        data["needs"] = lines
+        return data
+
+
+@login_required
+def hearing_new(request: HttpRequest) -> HttpResponse:
+    """A coordinator enters a hearing: who, when, the interviewer, what was said and the needs heard."""
+    networks = _coordinator(request)
+    initial: dict[str, Any] = {"held_on": timezone.localdate()}
+    initial.update({k: _int(request.GET.get(k)) for k in ("survey", "network") if _int(request.GET.get(k))})
+    form = HearingForm(request.POST or None, networks=networks, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        hearing = form.save(commit=False)
+        if not policy.can_save(request.user, hearing):
+            raise PermissionDenied
+        try:
+            services.hearing_record(hearing=hearing, needs=form.cleaned_data["needs"], actor=request.user)
+        except ValidationError as exc:  # a need's own rules (its text) are shown beside the needs
+            field_errors = getattr(exc, "error_dict", {})
+            for name, errors in field_errors.items():
+                form.add_error(name if name in form.fields else "needs" if name == "text" else None, errors)
+            if not field_errors:
+                form.add_error(None, exc)
+        else:
+            return redirect("matching:hearing-detail", pk=hearing.pk)
+    status = 422 if request.method == "POST" else 200
+    return _render(
+        request, "portal/matching/hearing_form.html", {"form": form, "nav": "matching"}, status=status
+    )
+
+
 @login_required
 def hearing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _coordinator(request)

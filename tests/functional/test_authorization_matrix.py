@@ -552,6 +552,7 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
         )  # GET: POST only
     ],
     "matching:response-detail": [(lambda c: {"pk": c.rows[matching.Response].pk}, A_AND_COORDINATORS)],
+    "matching:hearing-new": [(lambda c: {}, COORDINATORS)],
     "matching:hearing-detail": [(lambda c: {"pk": c.rows[matching.Hearing].pk}, COORDINATORS)],
     "matching:need-list": [(lambda c: {}, PARTICIPANTS)],
     "matching:need-new": [(lambda c: {}, PARTICIPANTS)],

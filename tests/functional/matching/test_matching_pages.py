@@ -296,3 +296,38 @@ def test_the_invitation_list_shows_draft_and_submitted_and_a_submitted_link_is_n
     # an employer may not see the page; the admin cannot add (the link would never be shown)
     client.force_login(w.editors[0])
     assert client.get(url).status_code == 403
+
+
+def test_a_coordinator_enters_a_hearing_and_its_needs_are_tagged_and_matched(client, matching_world):
+    from renkei.matching.models import Hearing
+
+    w = matching_world
+    client.force_login(w.secretariat)
+    url = reverse("matching:hearing-new")
+    page = client.get(url, {"survey": w.survey.pk, "network": w.network.pk})
+    assert page.status_code == 200
+    assert 'name="interviewees"' in page.content.decode()
+    form = {
+        "network": w.network.pk, "survey": w.survey.pk, "organisation": w.employers[0].pk,
+        "held_on": "2026-11-20", "interviewees": "製造部長", "interviewer": "事務局 山田",
+        "notes_ja": "若手の品質管理の力を底上げしたいとのこと。", "needs": "品質管理の研修を受けたい\n\n溶接の技能を継承したい",
+    }  # fmt: skip
+    saved = client.post(url, form)
+    assert saved.status_code == 302
+    hearing = Hearing.objects.get(interviewer="事務局 山田")
+    needs = list(hearing.needs.order_by("pk"))
+    assert [n.text for n in needs] == ["品質管理の研修を受けたい", "溶接の技能を継承したい"]
+    assert {n.organisation_id for n in needs} == {w.employers[0].pk}
+    assert "skill-quality-management" in {ns.concept.code for ns in needs[0].need_skills.all()}
+    assert needs[0].matches.exists()  # matched at once
+    detail = client.get(saved["Location"]).content.decode()
+    assert "品質管理の研修を受けたい" in detail
+    # a need too long: a clear message, and nothing written (neither the hearing nor any need)
+    counts = (Hearing.objects.count(), Need.objects.count())
+    bad = client.post(url, {**form, "interviewer": "別の人", "needs": "品質管理\n" + "あ" * 5000})
+    assert bad.status_code == 422
+    assert (Hearing.objects.count(), Need.objects.count()) == counts
+    assert 'class="error"' in bad.content.decode()
+    # an employer may not enter hearings
+    client.force_login(w.editors[0])
+    assert client.get(url).status_code == 403
