@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from renkei.engine.model import LEVEL_RANK, TIMES, Match, Need, Params, ProgramDoc, Reason, Taxonomy
-from renkei.engine.terms import split_terms
+from renkei.engine.terms import STOPWORDS, pieces
 from renkei.text.normalise import normalise
 from renkei.text.tokens import runs
 
@@ -33,38 +33,42 @@ KINDS = (
     "time",
 )
 _ORDER = {k: i for i, k in enumerate(KINDS)}
-_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa]")
 _MAX_TERMS = 3
 _BODY_CHARS = 2000
 
 
 def shared_stretches(source: str, need_norm: str, limit: int = _MAX_TERMS) -> tuple[str, ...]:
-    """The longest stretches of ``source`` (normalised) that occur in the normalised need text.
+    """The longest stretches of ``source`` (already normalised) that occur in the normalised need text.
 
-    Japanese runs are read greedily from the left (the longest stretch of two or more characters that
-    the need contains, not only hiragana); other words count when the need has them as words.
+    Japanese runs are cut at hiragana (particles and endings: 工場の品質管理 gives 工場 and 品質管理),
+    and each piece is read greedily from the left for the longest stretch of two or more characters
+    that the need contains; other words count when the need has them as words (not stop words).
     """
+    return stretches_of_pieces(pieces(source), need_norm, limit)
+
+
+def stretches_of_pieces(
+    prepared: Sequence[tuple[bool, str]], need_norm: str, limit: int = _MAX_TERMS
+) -> tuple[str, ...]:
+    """:func:`shared_stretches` over pieces prepared by the index."""
     if not need_norm:
         return ()
-    need_words = {run for is_jp, run in runs(need_norm) if not is_jp}
+    global _memo
+    memo_norm, memo = _memo  # one read: the memo belongs to this need text
+    if memo_norm != need_norm:
+        memo = {}
+        _memo = (need_norm, memo)
     found: list[str] = []
-    for is_jp, run in runs(normalise(source)):
-        if not is_jp:
-            if len(run) > 1 and run in need_words and run not in found:
-                found.append(run)
-            continue
-        i = 0
-        while i < len(run) - 1:
-            j = i + 2
-            if run[i:j] not in need_norm:
-                i += 1
-                continue
-            while j < len(run) and run[i : j + 1] in need_norm:
-                j += 1
-            piece = run[i:j]
-            if not _HIRAGANA.fullmatch(piece) and piece not in found:
-                found.append(piece)
-            i = j
+    for piece in prepared:
+        got = memo.get(piece)
+        if got is None:
+            got = memo[piece] = _piece_stretches(piece, need_norm)
+        for stretch in got:
+            if stretch not in found:
+                found.append(stretch)
+    if len(found) <= 1:
+        return tuple(found)
     # the longest first, then in order of appearance; drop a stretch inside a longer one
     ranked = sorted(range(len(found)), key=lambda n: (-len(found[n]), n))
     kept: list[int] = []
@@ -76,36 +80,67 @@ def shared_stretches(source: str, need_norm: str, limit: int = _MAX_TERMS) -> tu
     return tuple(found[n] for n in sorted(kept))
 
 
-def _text_terms(program: ProgramDoc, need_norm: str, stem: int) -> tuple[str, ...]:
-    terms = shared_stretches(f"{program.title} {program.summary}", need_norm)
-    if not terms and program.body:
-        terms = shared_stretches(program.body[:_BODY_CHARS], need_norm)
-    if not terms:  # shared words only through Sudachi's normalised forms (シュミレーション)
-        need_words = set(split_terms(need_norm, stem)[0])
-        words = split_terms(f"{program.title} {program.summary} {program.body[:_BODY_CHARS]}", stem)[0]
-        terms = tuple(dict.fromkeys(w for w in words if w in need_words and len(w) > 1))[:_MAX_TERMS]
-    return terms
+# The stretches of each piece for the last need text: a need's ten matches share many pieces.
+_memo: tuple[str, dict[tuple[bool, str], tuple[str, ...]]] = ("", {})
+
+
+def _piece_stretches(prepared: tuple[bool, str], need_norm: str) -> tuple[str, ...]:
+    """The stretches of one piece found in the need text, in reading order (see shared_stretches)."""
+    is_jp, piece = prepared
+    if not is_jp:
+        if piece in STOPWORDS or piece not in {run for jp, run in runs(need_norm) if not jp}:
+            return ()
+        return (piece,)
+    out: list[str] = []
+    i = 0
+    while i < len(piece) - 1:
+        j = i + 2
+        if piece[i:j] not in need_norm:
+            i += 1
+            continue
+        while j < len(piece) and piece[i : j + 1] in need_norm:
+            j += 1
+        out.append(piece[i:j])
+        i = j
+    return tuple(out)
+
+
+def _text_terms(index: Index, p: int, terms: Sequence[tuple[int, float]], need_norm: str) -> tuple[str, ...]:
+    program = index.programs[p]
+    found = stretches_of_pieces(index.heads[p], need_norm)
+    if not found and program.body:
+        found = shared_stretches(normalise(program.body[:_BODY_CHARS]), need_norm)
+    if not found:  # words shared only through Sudachi's normalised forms (シュミレーション) or stems
+        return index.text.shared_words(p, terms, _MAX_TERMS)
+    if not any(_KATAKANA.search(f) for f in found):
+        return found
+    # a katakana stretch inside a longer shared word gives way to it (レーション → シミュレーション)
+    words = index.text.shared_words(p, terms, 2 * _MAX_TERMS)
+    better = [next((w for w in words if f in w and len(w) > len(f)), f) for f in found]
+    return tuple(dict.fromkeys(better))
 
 
 def explain(
     index: Index,
     need: Need,
     need_norm: str,
-    program: ProgramDoc,
+    p: int,
+    need_terms: Sequence[tuple[int, float]],
+    credits: Mapping[int, Sequence[tuple[int, float, str]]],
     values: Mapping[str, float],
     contributions: Mapping[str, float],
     precedent_hits: int,
     distance_km: float,
 ) -> tuple[Reason, ...]:
     """The reasons of one match: one per active component (skills split by how they matched)."""
-    params = index.params
+    program = index.programs[p]
     reasons: list[Reason] = []
     for name, value in values.items():
         c = contributions[name]
         if name == "skills":
-            reasons.extend(_skill_reasons(index.taxonomy, need, program, c, value, params))
+            reasons.extend(_skill_reasons(credits, program, c, value))
         elif name == "text":
-            terms = _text_terms(program, need_norm, params.stem) if value > 0 else ()
+            terms = _text_terms(index, p, need_terms, need_norm) if value > 0 else ()
             reasons.append(Reason("text", c, terms=terms, value=value))
         elif name == "precedent":
             reasons.append(Reason("precedent", c, value=float(precedent_hits)))
@@ -138,13 +173,16 @@ def _first_start(program: ProgramDoc, need: Need) -> date | None:
 
 
 def _skill_reasons(
-    taxonomy: Taxonomy, need: Need, program: ProgramDoc, contribution: float, value: float, params: Params
+    credits: Mapping[int, Sequence[tuple[int, float, str]]],
+    program: ProgramDoc,
+    contribution: float,
+    value: float,
 ) -> list[Reason]:
     by_kind: dict[str, list[int]] = {}
     credit_by_kind: dict[str, float] = {}
-    for s in sorted(need.skills):
+    for s in sorted(credits):
         best: tuple[float, int, str] | None = None
-        for c, credit, kind in skill_credits(s, taxonomy, params):
+        for c, credit, kind in credits[s]:
             if c in program.skills and (best is None or credit > best[0]):
                 best = (credit, c, kind)
         if best is not None:

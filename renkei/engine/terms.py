@@ -7,10 +7,14 @@ longer than ``stem`` characters also yields its first ``stem`` characters (``man
 
 from __future__ import annotations
 
+import re
+
 from renkei.text.normalise import normalise
 from renkei.text.tokens import BIGRAM_SUFFIX, bigrams, content_forms, runs
 
-__all__ = ["STOPWORDS", "is_bigram", "split_terms"]
+__all__ = ["STOPWORDS", "is_bigram", "pieces", "split_terms"]
+
+_HIRAGANA = re.compile(r"[\u3041-\u309f]+")  # hiragana (no ー: it belongs to katakana words)
 
 # English function words: Sudachi keeps them as nouns of unknown words, and they carry nothing.
 STOPWORDS = frozenset(
@@ -75,3 +79,14 @@ def split_terms(text: str, stem: int) -> tuple[list[str], list[str], str]:
         if is_jp:
             grams.extend(bigrams(run))
     return words, grams, norm
+
+
+def pieces(norm: str) -> tuple[tuple[bool, str], ...]:
+    """(is_japanese, piece) of normalised text: Japanese runs cut at hiragana, and other words."""
+    out: list[tuple[bool, str]] = []
+    for is_jp, run in runs(norm):
+        if is_jp:
+            out.extend((True, piece) for piece in _HIRAGANA.split(run) if len(piece) > 1)
+        elif len(run) > 1:
+            out.append((False, run))
+    return tuple(out)
