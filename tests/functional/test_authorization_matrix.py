@@ -541,6 +541,9 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "api-v1:gaps_detail": [(lambda c: {"network_key": "network-n"}, PUBLIC)],  # over the needs each may see
     "api-v1:proposals_list": [(lambda c: {}, PUBLIC)],
     "api-v1:proposals_detail": [(lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, COORDINATORS_API)],
+    "api-v1:proposals_status": [  # GET: POST only
+        (lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, dict.fromkeys(PERSONAS, 405))
+    ],
     "matching:home": [(lambda c: {}, PARTICIPANTS)],
     "matching:survey-answer": [(lambda c: {"token": "no-such-token"}, dict.fromkeys(PERSONAS, 404))],
     "matching:survey-detail": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
@@ -645,6 +648,14 @@ API_WRITES: dict[str, list[tuple[str, Callable[[Cast], dict[str, Any]], dict[str
     "api-v1:needs_create": [
         ("POST", lambda c: {}, {"employer": "owner-u", "network": "network-n", "text": "品質管理を学びたい"},
          {p: 401 if p == "anonymous" else 201 if p in (*A_WRITERS, "secretariat") else 403 for p in PERSONAS}),
+    ],
+    "api-v1:match_runs_create": [
+        ("POST", lambda c: {}, {"network": "network-n", "top_k": 3},
+         {p: 401 if p == "anonymous" else 202 if p in ("secretariat", "superuser") else 403 for p in PERSONAS}),
+    ],
+    "api-v1:proposals_status": [
+        ("POST", lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, {"status": "in_development"},
+         {p: 401 if p == "anonymous" else 200 if p in ("secretariat", "superuser") else 404 for p in PERSONAS}),
     ],
     "api-v1:organisations_update": [
         ("PATCH", lambda c: {"key": "owner-u.law"}, {"name_en": "Law"},

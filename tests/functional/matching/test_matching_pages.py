@@ -331,3 +331,46 @@ def test_a_coordinator_enters_a_hearing_and_its_needs_are_tagged_and_matched(cli
     # an employer may not enter hearings
     client.force_login(w.editors[0])
     assert client.get(url).status_code == 403
+
+
+def test_a_coordinator_starts_a_run_and_moves_a_proposal_through_the_api(client, immediate, two_employers):
+    from factories import ProposalFactory
+
+    w = two_employers
+    client.force_login(w.secretariat)
+    body = json.dumps({"network": w.network.key, "top_k": 3})
+    headers = {"Idempotency-Key": "run-1"}
+    started = client.post("/api/v1/match-runs", data=body, content_type="application/json", headers=headers)
+    assert started.status_code == 202, started.content
+    run = started.json()
+    assert run["network"] == w.network.key
+    assert run["parameters"]["unmet_below"] == 0.3
+    polled = client.get(started["Location"]).json()
+    assert polled["id"] == run["id"]
+    assert polled["state"] == "done"  # the immediate task backend has run it
+    assert polled["match_count"] > 0
+    again = client.post("/api/v1/match-runs", data=body, content_type="application/json", headers=headers)
+    assert again.json()["id"] == run["id"]  # the same key: no second run
+    assert MatchRun.objects.filter(scope="open_needs").count() == 1
+    unknown = client.post("/api/v1/match-runs", data=json.dumps({"network": "no-such"}),
+                          content_type="application/json")  # fmt: skip
+    assert unknown.status_code == 422
+    # a proposal along its workflow; a step the workflow forbids is refused and changes nothing
+    proposal = ProposalFactory(network=w.network)
+    url = f"/api/v1/proposals/{proposal.pk}/status"
+    moved = client.post(url, data=json.dumps({"status": "in_development"}), content_type="application/json")
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["status"] == "in_development"
+    launched = client.post(url, data=json.dumps({"status": "launched"}), content_type="application/json")
+    assert launched.status_code == 422
+    assert "program" in launched.content.decode()
+    assert Proposal.objects.get(pk=proposal.pk).status == "in_development"
+    # an employer cannot start runs or see proposals
+    client.force_login(w.editors[0])
+    assert client.post("/api/v1/match-runs", data=body, content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            url, data=json.dumps({"status": "withdrawn"}), content_type="application/json"
+        ).status_code
+        == 404
+    )
