@@ -140,7 +140,7 @@ class NeedPage(PageOut):
     items: list[NeedOut]
 
 
-class RunOut(Schema):
+class MatchRunOut(Schema):
     id: int
     network: str
     scope: str
@@ -164,8 +164,8 @@ class RunOut(Schema):
         return obj.repeat_of_id
 
 
-class RunPage(PageOut):
-    items: list[RunOut]
+class MatchRunPage(PageOut):
+    items: list[MatchRunOut]
 
 
 class ProposalOut(Schema):
@@ -325,14 +325,14 @@ def needs_create(
     return response
 
 
-@router.get("/match-runs", response=RunPage, operation_id="match_runs_list")
+@router.get("/match-runs", response=MatchRunPage, operation_id="match_runs_list")
 def match_runs_list(request: HttpRequest, params: Query[RunListQuery]):
     """Matching runs of the networks the caller coordinates, with engine version and parameters."""
     qs = policy.visible(request.user, MatchRun.objects.select_related("network"))
     return page_body(request, keyset_page(qs, RUN_KEYSET, cursor=params.cursor, limit=params.limit))
 
 
-@router.get("/match-runs/{run_id}", response=RunOut, operation_id="match_runs_detail")
+@router.get("/match-runs/{run_id}", response=MatchRunOut, operation_id="match_runs_detail")
 def match_runs_detail(request: HttpRequest, run_id: RecordId):
     return policy.visible(request.user, MatchRun.objects.select_related("network")).get(pk=run_id)
 
@@ -345,7 +345,7 @@ class MatchRunIn(Schema):
     top_k: Annotated[int, Field(ge=1, le=50, description="Programs kept per need.")] = 5
 
 
-@router.post("/match-runs", response={202: RunOut}, auth=auth.WRITE, operation_id="match_runs_create",
+@router.post("/match-runs", response={202: MatchRunOut}, auth=auth.WRITE, operation_id="match_runs_create",
              summary="Start a matching run (a background job; poll the run at Location)")  # fmt: skip
 @write_operation
 def match_runs_create(
@@ -361,7 +361,7 @@ def match_runs_create(
     match_run = matching_jobs.match_run_launch(user=request.user, network=network, top_k=payload.top_k)
     match_run = MatchRun.objects.select_related("network").get(pk=match_run.pk)
     location = reverse("api-v1:match_runs_detail", kwargs={"run_id": match_run.pk})
-    return respond(RunOut, match_run, status=202, location=location)
+    return respond(MatchRunOut, match_run, status=202, location=location)
 
 
 @router.get("/gaps/{network_key}", response=GapsOut, operation_id="gaps_detail")
