@@ -345,8 +345,8 @@ class MatchRunIn(Schema):
     top_k: Annotated[int, Field(ge=1, le=50, description="Programs kept per need.")] = 5
 
 
-@router.post("/match-runs", response={202: MatchRunOut}, auth=auth.WRITE, operation_id="match_runs_create",
-             summary="Start a matching run (a background job; poll the run at Location)")  # fmt: skip
+@router.post("/match-runs", response={201: MatchRunOut}, auth=auth.WRITE, operation_id="match_runs_create",
+             summary="Start a matching run (created queued, a background job; poll it at Location)")  # fmt: skip
 @write_operation
 def match_runs_create(
     request: HttpRequest, payload: MatchRunIn, idempotency_key: IdempotencyKeyHeader = None
@@ -361,7 +361,7 @@ def match_runs_create(
     match_run = matching_jobs.match_run_launch(user=request.user, network=network, top_k=payload.top_k)
     match_run = MatchRun.objects.select_related("network").get(pk=match_run.pk)
     location = reverse("api-v1:match_runs_detail", kwargs={"run_id": match_run.pk})
-    return respond(MatchRunOut, match_run, status=202, location=location)
+    return respond(MatchRunOut, match_run, status=201, location=location)
 
 
 @router.get("/gaps/{network_key}", response=GapsOut, operation_id="gaps_detail")
@@ -417,10 +417,10 @@ class ProposalStatusIn(Schema):
     )
 
 
-@router.post("/proposals/{proposal_id}/status", response={200: ProposalOut}, auth=auth.WRITE,
-             operation_id="proposals_status", summary="Move a proposal along its workflow")  # fmt: skip
+@router.patch("/proposals/{proposal_id}", response={200: ProposalOut}, auth=auth.WRITE,
+              operation_id="proposals_update", summary="Move a proposal along its workflow")  # fmt: skip
 @write_operation
-def proposals_status(
+def proposals_update(
     request: HttpRequest, proposal_id: RecordId, payload: ProposalStatusIn,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> HttpResponse:  # fmt: skip

@@ -537,13 +537,12 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "api-v1:needs_create": [(lambda c: {}, PUBLIC)],
     "api-v1:needs_detail": [(lambda c: {"need_id": c.rows[matching.Need].pk}, A_OR_COORDINATORS_API)],
     "api-v1:match_runs_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:match_runs_create": [(lambda c: {}, PUBLIC)],  # GET: the list of runs each may see
     "api-v1:match_runs_detail": [(lambda c: {"run_id": c.rows[matching.MatchRun].pk}, COORDINATORS_API)],
     "api-v1:gaps_detail": [(lambda c: {"network_key": "network-n"}, PUBLIC)],  # over the needs each may see
     "api-v1:proposals_list": [(lambda c: {}, PUBLIC)],
     "api-v1:proposals_detail": [(lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, COORDINATORS_API)],
-    "api-v1:proposals_status": [  # GET: POST only
-        (lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, dict.fromkeys(PERSONAS, 405))
-    ],
+    "api-v1:proposals_update": [(lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, COORDINATORS_API)],
     "matching:home": [(lambda c: {}, PARTICIPANTS)],
     "matching:survey-answer": [(lambda c: {"token": "no-such-token"}, dict.fromkeys(PERSONAS, 404))],
     "matching:survey-detail": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
@@ -651,10 +650,10 @@ API_WRITES: dict[str, list[tuple[str, Callable[[Cast], dict[str, Any]], dict[str
     ],
     "api-v1:match_runs_create": [
         ("POST", lambda c: {}, {"network": "network-n", "top_k": 3},
-         {p: 401 if p == "anonymous" else 202 if p in ("secretariat", "superuser") else 403 for p in PERSONAS}),
+         {p: 401 if p == "anonymous" else 201 if p in ("secretariat", "superuser") else 403 for p in PERSONAS}),
     ],
-    "api-v1:proposals_status": [
-        ("POST", lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, {"status": "in_development"},
+    "api-v1:proposals_update": [
+        ("PATCH", lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, {"status": "in_development"},
          {p: 401 if p == "anonymous" else 200 if p in ("secretariat", "superuser") else 404 for p in PERSONAS}),
     ],
     "api-v1:organisations_update": [

@@ -341,7 +341,7 @@ def test_a_coordinator_starts_a_run_and_moves_a_proposal_through_the_api(client,
     body = json.dumps({"network": w.network.key, "top_k": 3})
     headers = {"Idempotency-Key": "run-1"}
     started = client.post("/api/v1/match-runs", data=body, content_type="application/json", headers=headers)
-    assert started.status_code == 202, started.content
+    assert started.status_code == 201, started.content
     run = started.json()
     assert run["network"] == w.network.key
     assert run["parameters"]["unmet_below"] == 0.3
@@ -357,11 +357,11 @@ def test_a_coordinator_starts_a_run_and_moves_a_proposal_through_the_api(client,
     assert unknown.status_code == 422
     # a proposal along its workflow; a step the workflow forbids is refused and changes nothing
     proposal = ProposalFactory(network=w.network)
-    url = f"/api/v1/proposals/{proposal.pk}/status"
-    moved = client.post(url, data=json.dumps({"status": "in_development"}), content_type="application/json")
+    url = f"/api/v1/proposals/{proposal.pk}"
+    moved = client.patch(url, data=json.dumps({"status": "in_development"}), content_type="application/json")
     assert moved.status_code == 200, moved.content
     assert moved.json()["status"] == "in_development"
-    launched = client.post(url, data=json.dumps({"status": "launched"}), content_type="application/json")
+    launched = client.patch(url, data=json.dumps({"status": "launched"}), content_type="application/json")
     assert launched.status_code == 422
     assert "program" in launched.content.decode()
     assert Proposal.objects.get(pk=proposal.pk).status == "in_development"
@@ -369,7 +369,7 @@ def test_a_coordinator_starts_a_run_and_moves_a_proposal_through_the_api(client,
     client.force_login(w.editors[0])
     assert client.post("/api/v1/match-runs", data=body, content_type="application/json").status_code == 403
     assert (
-        client.post(
+        client.patch(
             url, data=json.dumps({"status": "withdrawn"}), content_type="application/json"
         ).status_code
         == 404
