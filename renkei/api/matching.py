@@ -8,6 +8,7 @@ write calls `renkei.matching.services` like the pages do.
 
 from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -17,10 +18,12 @@ from renkei.api import auth
 from renkei.api.catalog_inputs import MunicipalityCode
 from renkei.api.paging import PageOut, page_body
 from renkei.api.writes import IdempotencyKeyHeader, respond, unknown, write_operation
+from renkei.catalog.models import Program
 from renkei.core import policy
 from renkei.core.messages import Msg
 from renkei.core.pagination import CursorParams, Key, Keyset, cursor, keyset_page
 from renkei.core.params import Optional, RecordId, choice, text
+from renkei.matching import jobs as matching_jobs
 from renkei.matching import selectors, services
 from renkei.matching.models import MatchRun, Need, Proposal
 from renkei.matching.params import NeedFilter
@@ -39,6 +42,7 @@ RunCursor = Annotated[str, *cursor(RUN_KEYSET.name)]
 ProposalCursor = Annotated[str, *cursor(PROPOSAL_KEYSET.name)]
 ORGANISATION = Msg("機関", "organisation")
 NETWORK = Msg("ネットワーク", "network")
+PROGRAM = Msg("プログラム", "program")
 
 
 class NeedSkillOut(Schema):
@@ -136,7 +140,7 @@ class NeedPage(PageOut):
     items: list[NeedOut]
 
 
-class RunOut(Schema):
+class MatchRunOut(Schema):
     id: int
     network: str
     scope: str
@@ -160,8 +164,8 @@ class RunOut(Schema):
         return obj.repeat_of_id
 
 
-class RunPage(PageOut):
-    items: list[RunOut]
+class MatchRunPage(PageOut):
+    items: list[MatchRunOut]
 
 
 class ProposalOut(Schema):
@@ -321,16 +325,43 @@ def needs_create(
     return response
 
 
-@router.get("/match-runs", response=RunPage, operation_id="match_runs_list")
+@router.get("/match-runs", response=MatchRunPage, operation_id="match_runs_list")
 def match_runs_list(request: HttpRequest, params: Query[RunListQuery]):
     """Matching runs of the networks the caller coordinates, with engine version and parameters."""
     qs = policy.visible(request.user, MatchRun.objects.select_related("network"))
     return page_body(request, keyset_page(qs, RUN_KEYSET, cursor=params.cursor, limit=params.limit))
 
 
-@router.get("/match-runs/{run_id}", response=RunOut, operation_id="match_runs_detail")
+@router.get("/match-runs/{run_id}", response=MatchRunOut, operation_id="match_runs_detail")
 def match_runs_detail(request: HttpRequest, run_id: RecordId):
     return policy.visible(request.user, MatchRun.objects.select_related("network")).get(pk=run_id)
+
+
+class MatchRunIn(Schema):
+    """A batch run over the open needs of a network the caller coordinates."""
+
+    model_config = ConfigDict(extra="forbid")
+    network: NetworkKey
+    top_k: Annotated[int, Field(ge=1, le=50, description="Programs kept per need.")] = 5
+
+
+@router.post("/match-runs", response={201: MatchRunOut}, auth=auth.WRITE, operation_id="match_runs_create",
+             summary="Start a matching run (created queued, a background job; poll it at Location)")  # fmt: skip
+@write_operation
+def match_runs_create(
+    request: HttpRequest, payload: MatchRunIn, idempotency_key: IdempotencyKeyHeader = None
+) -> HttpResponse:
+    """Queue a batch run over the network's open needs with the default parameters; the answer is the
+    queued run (state `queued`, then `running` and `done` or `failed` at its Location)."""
+    network = policy.visible(request.user, Network.objects.all()).filter(key=payload.network).first()
+    if network is None:
+        raise unknown("network", [payload.network], NETWORK)
+    if not policy.can_save(request.user, MatchRun(network=network)):
+        raise PermissionDenied
+    match_run = matching_jobs.match_run_launch(user=request.user, network=network, top_k=payload.top_k)
+    match_run = MatchRun.objects.select_related("network").get(pk=match_run.pk)
+    location = reverse("api-v1:match_runs_detail", kwargs={"run_id": match_run.pk})
+    return respond(MatchRunOut, match_run, status=201, location=location)
 
 
 @router.get("/gaps/{network_key}", response=GapsOut, operation_id="gaps_detail")
@@ -374,3 +405,33 @@ def proposals_list(request: HttpRequest, params: Query[ProposalListQuery]):
 @router.get("/proposals/{proposal_id}", response=ProposalOut, operation_id="proposals_detail")
 def proposals_detail(request: HttpRequest, proposal_id: RecordId):
     return _proposals(request).get(pk=proposal_id)
+
+
+class ProposalStatusIn(Schema):
+    """The next step of a proposal: proposed → in development → launched (with its published program)."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: Annotated[str, *choice(Proposal.Status.values)]
+    program: RecordId | None = Field(
+        default=None, description="The id of the published program it became (needed to launch)."
+    )
+
+
+@router.patch("/proposals/{proposal_id}", response={200: ProposalOut}, auth=auth.WRITE,
+              operation_id="proposals_update", summary="Move a proposal along its workflow")  # fmt: skip
+@write_operation
+def proposals_update(
+    request: HttpRequest, proposal_id: RecordId, payload: ProposalStatusIn,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> HttpResponse:  # fmt: skip
+    """A step the workflow allows (else 422 naming `status`); launching names the published program."""
+    proposal = _proposals(request).get(pk=proposal_id)
+    program = None
+    if payload.program is not None:
+        program = policy.visible(request.user, Program.objects.all()).filter(pk=payload.program).first()
+        if program is None:
+            raise unknown("program", [str(payload.program)], PROGRAM)
+    services.proposal_set_status(
+        proposal=proposal, status=payload.status, actor=request.user, program=program
+    )
+    return respond(ProposalOut, _proposals(request).get(pk=proposal.pk))

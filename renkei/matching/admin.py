@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from renkei.core.admin import PolicyAdmin, PolicyInline
 from renkei.matching.models import (
@@ -50,6 +53,11 @@ class InvitationAdmin(PolicyAdmin):
     search_fields = ["organisation__name_ja", "target_group", "prefix"]
     readonly_fields = ["prefix"]
     fields = ["survey", "organisation", "target_group", "expires_at", "revoked_at", "is_sample", "prefix"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # a link is shown once, when it is made: invitations are issued on the survey's Invitations page
+        # (matching:survey-invitations), which shows it; here they are followed and changed only
+        return False
 
 
 @admin.register(Response)

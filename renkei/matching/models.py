@@ -477,7 +477,7 @@ class Need(AuditedModel):
             if self.pk is None
             else Need.objects.filter(pk=self.pk).values_list("status", flat=True).first()
         )
-        enforce(rules.check_need_status(stored=stored, new=self.status))
+        enforce(rules.check_need_status(stored=stored, new=self.status) + rules.check_need_text(self.text))
 
 
 class NeedSkill(AuditedModel):

@@ -134,7 +134,7 @@ def rank(
     """Rank the programs for each need with the engine; reasons in both languages."""
     from renkei import engine
 
-    engine_params = engine.Params.from_dict(params)
+    engine_params = engine.Params.from_dict({k: v for k, v in params.items() if k not in RUN_KEYS})
     if not docs or not needs:
         return []
     index = engine.build_index(docs, taxonomy=taxonomy, params=engine_params)
@@ -160,10 +160,22 @@ def rank(
     return out
 
 
+UNMET_BELOW = 0.3  # the default: a need whose best match scores less than this is unmet
+RUN_KEYS = ("unmet_below",)  # a run's own parameters, beside the engine's (not passed to the engine)
+
+
 def default_params() -> dict[str, Any]:
+    """The engine's default parameters and the run's own: `unmet_below`, the score under which a match
+    does not meet a need in the gap analysis (stored with the run, so its gaps can be read again)."""
     from renkei import engine
 
-    return engine.DEFAULT_PARAMS.to_dict()
+    return {**engine.DEFAULT_PARAMS.to_dict(), "unmet_below": UNMET_BELOW}
+
+
+def unmet_below(parameters: Mapping[str, Any] | None) -> float:
+    """A stored run's threshold (runs stored before it was kept use the default)."""
+    value = (parameters or {}).get("unmet_below", UNMET_BELOW)
+    return float(value) if isinstance(value, int | float) and 0 <= value <= 1 else UNMET_BELOW
 
 
 def engine_version() -> str:

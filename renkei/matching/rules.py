@@ -202,6 +202,15 @@ def check_invitation(
     return None
 
 
+NEED_TOO_LONG = Msg(
+    "ニーズの文章が長すぎます（4,000字まで）。", "The need's text is too long (4,000 characters at most)."
+)
+
+
+def check_need_text(text: str) -> list[Broken]:
+    return [Broken("text", NEED_TOO_LONG, "too_long")] if len(text or "") > MAX_TEXT else []
+
+
 def check_need_status(*, stored: str | None, new: str) -> list[Broken]:
     if stored is None or stored == new or new in NEED_STEPS.get(stored, frozenset()):
         return []

@@ -3,7 +3,7 @@
 Gap analysis: per skill and per segment (industry × size × area), the demand (needs, people) against
 the supply (the network's programs, their seats and upcoming runs), with the unmet needs. A live need's
 skill is unmet when none of the programs matched to it (in the latest run that ranked it, scoring at
-least `UNMET_BELOW`) teaches that skill; a need is unmet when it has no such match, or when at least
+least the run's `unmet_below`, stored with its parameters) teaches that skill; a need is unmet when it has no such match, or when at least
 half of its skills are unmet.
 STP: segments ranked by unmet demand, the network's chosen target segments and
 where its programs stand for them.
@@ -19,11 +19,12 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from renkei.catalog.models import Program
 from renkei.core import policy
 from renkei.core.policy import Actor
-from renkei.matching import services
+from renkei.matching import ranking, services
 from renkei.matching.models import (
     EmployerProfile,
     Invitation,
@@ -40,7 +41,7 @@ from renkei.matching.segments import Area, EmployeesBand, Industry, area_of, seg
 from renkei.networks.models import Network
 from renkei.taxonomy.models import Concept
 
-UNMET_BELOW = 0.3  # a need whose best match scores less than this is unmet
+UNMET_BELOW = ranking.UNMET_BELOW  # the default; each run keeps its own as `parameters["unmet_below"]`
 LIVE_STATUSES = (Need.Status.OPEN, Need.Status.MATCHED)
 
 
@@ -69,6 +70,36 @@ def surveys(user: Actor | None) -> QuerySet[Survey]:
         invited=Count("invitations", distinct=True),
         submitted=Count("responses", filter=Q(responses__status=Response.Status.SUBMITTED), distinct=True),
     )
+
+
+def invitations(user: Actor | None, survey: Survey) -> list[dict[str, Any]]:
+    """A survey's invitations with where each stands: withdrawn, expired, submitted, draft or not
+    started (no answer saved through the link yet)."""
+    now = timezone.now()
+    statuses = dict(
+        Response.objects.filter(survey=survey, invitation__isnull=False).values_list(
+            "invitation_id", "status"
+        )
+    )
+    rows = []
+    for invitation in (
+        policy.visible(user, Invitation.objects.filter(survey=survey))
+        .select_related("organisation")
+        .order_by("target_group", "organisation__name_ja", "pk")
+    ):
+        answered = statuses.get(invitation.pk)
+        if answered == Response.Status.SUBMITTED:
+            state, label = "submitted", _("submitted")
+        elif invitation.revoked_at is not None:
+            state, label = "withdrawn", _("withdrawn")
+        elif invitation.expires_at <= now:
+            state, label = "expired", _("expired")
+        elif answered == Response.Status.DRAFT:
+            state, label = "draft", _("draft saved")
+        else:
+            state, label = "not-started", _("not started")
+        rows.append({"invitation": invitation, "state": state, "label": label})
+    return rows
 
 
 def responses(user: Actor | None, survey: Survey | None = None) -> QuerySet[Response]:
@@ -140,7 +171,7 @@ def response_rates(user: Actor | None, survey: Survey) -> list[dict[str, Any]]:
 
 def uncovered_skills(needs: Iterable[Need]) -> dict[int, set[int]]:
     """For each need, its skills that no program matched to it teaches: the programs of the latest done
-    run that ranked the need, counted when they score at least `UNMET_BELOW`. A need with no such
+    run that ranked the need, counted when they score at least that run's `unmet_below`. A need with no such
     match leaves all its skills uncovered (and is unmet even without skills)."""
     needs = list(needs)
     latest: dict[int, int] = {}
@@ -149,11 +180,10 @@ def uncovered_skills(needs: Iterable[Need]) -> dict[int, set[int]]:
     ).values_list("need_id", "run_id"):
         latest[need_id] = max(latest.get(need_id, 0), run_id)
     programs: dict[int, set[int]] = defaultdict(set)
-    rows = Match.objects.filter(
-        need_id__in=list(latest), run_id__in=set(latest.values()), score__gte=UNMET_BELOW
-    )
-    for need_id, run_id, program_id in rows.values_list("need_id", "run_id", "program_id"):
-        if latest.get(need_id) == run_id:
+    below = _thresholds(set(latest.values()))
+    rows = Match.objects.filter(need_id__in=list(latest), run_id__in=set(latest.values()))
+    for need_id, run_id, program_id, score in rows.values_list("need_id", "run_id", "program_id", "score"):
+        if latest.get(need_id) == run_id and score >= below[run_id]:
             programs[need_id].add(program_id)
     taught: dict[int, set[int]] = defaultdict(set)
     through = Program.skills.through.objects.filter(
@@ -177,11 +207,22 @@ def is_unmet(need: Need, uncovered: dict[int, set[int]], matched: set[int]) -> b
     return bool(skills) and 2 * len(uncovered.get(need.pk, ())) >= len(skills)
 
 
+def _thresholds(run_ids: Iterable[int]) -> dict[int, float]:
+    """Each run's `unmet_below`, from the parameters stored with it."""
+    return {
+        pk: ranking.unmet_below(parameters)
+        for pk, parameters in MatchRun.objects.filter(pk__in=list(run_ids)).values_list("pk", "parameters")
+    }
+
+
 def _matched_needs(need_ids: Iterable[int]) -> set[int]:
-    return set(
-        Match.objects.filter(need_id__in=list(need_ids), run__state=MatchRun.State.DONE, score__gte=UNMET_BELOW)
-        .values_list("need_id", flat=True)
+    """The needs with a match good enough by the threshold of the run that made it."""
+    rows = list(
+        Match.objects.filter(need_id__in=list(need_ids), run__state=MatchRun.State.DONE)
+        .values_list("need_id", "run_id", "score")
     )  # fmt: skip
+    below = _thresholds({run_id for _, run_id, _ in rows})
+    return {need_id for need_id, run_id, score in rows if score >= below[run_id]}
 
 
 def unmet_needs(

@@ -337,6 +337,28 @@ def need_save(
 
 
 @service
+def hearing_record(
+    *, hearing: Hearing, needs: Iterable[str], actor: Actor | None, match: bool = True
+) -> list[Need]:
+    """Save a hearing's notes and the needs extracted from it (one text each), each tagged and, unless
+    `match` is False, matched at once; all or nothing."""
+    hearing_save(hearing=hearing, actor=actor)
+    made = []
+    for text in needs:
+        if not text.strip():
+            continue
+        need = need_save(
+            need=Need(organisation=hearing.organisation, network=hearing.network, hearing=hearing,
+                      text=text.strip(), is_sample=hearing.is_sample),
+            actor=actor,
+        )  # fmt: skip
+        if match:
+            need_match(need=need, actor=actor)
+        made.append(need)
+    return made
+
+
+@service
 def need_tag(*, need: Need) -> list[NeedSkill]:
     """Tag the need's text again: skills found now are added (with their words); skills the tagger
     found before and does not find now are dropped; a person's choices are kept."""

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ from renkei.matching import jobs as matching_jobs
 from renkei.matching import selectors, services
 from renkei.matching.models import (
     Hearing,
+    Invitation,
     Match,
     MatchRun,
     Need,
@@ -253,6 +255,95 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, "portal/matching/survey_detail.html", context)
 
 
+HEI_KINDS = (
+    Organisation.Kind.UNIVERSITY, Organisation.Kind.JUNIOR_COLLEGE, Organisation.Kind.TECHNICAL_COLLEGE,
+    Organisation.Kind.OTHER_HEI, Organisation.Kind.FACULTY, Organisation.Kind.GRADUATE_SCHOOL,
+)  # fmt: skip
+
+
+class InvitationForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    target_group = forms.CharField(
+        label=_("Target group"), max_length=100, required=False,
+        help_text=_("How the response rate is grouped, e.g. 製造業・村山."),
+    )  # fmt: skip
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=30)
+
+    def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = (
+                Organisation.objects.exclude(kind__in=HEI_KINDS)
+                .exclude(survey_invitations__survey=survey)
+                .order_by("name_ja", "pk")
+            )
+
+
+def _invitations_context(request: HttpRequest, survey: Survey, form: InvitationForm) -> dict[str, Any]:
+    return {
+        "survey": survey, "form": form, "nav": "matching",
+        "invitations": selectors.invitations(request.user, survey),
+        "may_invite": policy.can_save(request.user, Invitation(survey=survey)),
+    }  # fmt: skip
+
+
+def _link(request: HttpRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("matching:survey-answer", kwargs={"token": token}))
+
+
+@login_required
+def survey_invitations(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite target organisations to a survey: each link is shown once, when it is made."""
+    _coordinator(request)
+    survey = _visible(request.user, Survey.objects.select_related("network"), pk)
+    form = InvitationForm(request.POST or None, survey=survey)
+    context = _invitations_context(request, survey, form)
+    if request.method == "POST":
+        if not context["may_invite"]:
+            raise PermissionDenied
+        if not form.is_valid():
+            return _render(request, "portal/matching/invitations.html", context, status=422)
+        try:
+            invitation, token = services.invitation_create(
+                survey=survey, organisation=form.cleaned_data["organisation"], actor=request.user,
+                target_group=form.cleaned_data["target_group"], days=form.cleaned_data["days"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return _render(request, "portal/matching/invitations.html", context, status=422)
+        context = _invitations_context(request, survey, InvitationForm(survey=survey))
+        context.update(new_link=_link(request, token), new_invitation=invitation)
+        return _render(request, "portal/matching/invitations.html", context, status=201)
+    return _render(request, "portal/matching/invitations.html", context)
+
+
+@login_required
+@require_POST
+def invitation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Withdraw an invitation, or issue it a new link (the old one stops working; shown once)."""
+    _coordinator(request)
+    invitation = _visible(request.user, Invitation.objects.select_related("survey", "organisation"), pk)
+    if not policy.can(request.user, Action.CHANGE, invitation):
+        raise PermissionDenied
+    survey = invitation.survey
+    if action == "withdraw":
+        services.invitation_revoke(invitation=invitation, actor=request.user)
+        return redirect("matching:survey-invitations", pk=survey.pk)
+    if action != "reissue":
+        raise Http404
+    form = InvitationForm(survey=survey)
+    try:
+        token = services.invitation_reissue(invitation=invitation, actor=request.user)
+    except ValidationError as exc:
+        context = _invitations_context(request, survey, form)
+        context["refused"] = " ".join(exc.messages)
+        return _render(request, "portal/matching/invitations.html", context, status=409)
+    context = _invitations_context(request, survey, form)
+    context.update(new_link=_link(request, token), new_invitation=invitation)
+    return _render(request, "portal/matching/invitations.html", context)
+
+
 @login_required
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _participant(request)
@@ -270,6 +361,70 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
         rows.append((question, shown))
     return _render(request, "portal/matching/response_detail.html",
                   {"response": response, "rows": rows, "needs": response.needs.all(), "nav": "matching"})  # fmt: skip
+
+
+class HearingForm(forms.ModelForm):
+    needs = forms.CharField(
+        label=_("Needs extracted"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One need per line, as the employer put it: each is tagged with skills and matched at once."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Hearing
+        fields = ["network", "survey", "organisation", "held_on", "interviewees", "interviewer", "notes_ja",
+                  "notes_en"]  # fmt: skip
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "notes_ja": forms.Textarea(attrs={"rows": 6}), "notes_en": forms.Textarea(attrs={"rows": 3}),
+        }  # fmt: skip
+
+    def __init__(self, *args: Any, networks: QuerySet[Network], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        network, survey, organisation = (self.fields[n] for n in ("network", "survey", "organisation"))
+        if isinstance(network, forms.ModelChoiceField):
+            network.queryset = networks
+        if isinstance(survey, forms.ModelChoiceField):
+            survey.queryset = Survey.objects.filter(network__in=networks)
+        if isinstance(organisation, forms.ModelChoiceField):
+            organisation.queryset = Organisation.objects.exclude(kind__in=HEI_KINDS).order_by("name_ja", "pk")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        survey, network = data.get("survey"), data.get("network")
+        if survey is not None and network is not None and survey.network_id != network.pk:
+            self.add_error("survey", _("This survey belongs to another network."))
+        lines = [line.strip() for line in str(data.get("needs") or "").splitlines() if line.strip()]
+        if len(lines) > 50:
+            self.add_error("needs", _("At most 50 needs at a time."))
+        data["needs"] = lines
+        return data
+
+
+@login_required
+def hearing_new(request: HttpRequest) -> HttpResponse:
+    """A coordinator enters a hearing: who, when, the interviewer, what was said and the needs heard."""
+    networks = _coordinator(request)
+    initial: dict[str, Any] = {"held_on": timezone.localdate()}
+    initial.update({k: _int(request.GET.get(k)) for k in ("survey", "network") if _int(request.GET.get(k))})
+    form = HearingForm(request.POST or None, networks=networks, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        hearing = form.save(commit=False)
+        if not policy.can_save(request.user, hearing):
+            raise PermissionDenied
+        try:
+            services.hearing_record(hearing=hearing, needs=form.cleaned_data["needs"], actor=request.user)
+        except ValidationError as exc:  # a need's own rules (its text) are shown beside the needs
+            field_errors = getattr(exc, "error_dict", {})
+            for name, errors in field_errors.items():
+                form.add_error(name if name in form.fields else "needs" if name == "text" else None, errors)
+            if not field_errors:
+                form.add_error(None, exc)
+        else:
+            return redirect("matching:hearing-detail", pk=hearing.pk)
+    status = 422 if request.method == "POST" else 200
+    return _render(
+        request, "portal/matching/hearing_form.html", {"form": form, "nav": "matching"}, status=status
+    )
 
 
 @login_required

@@ -759,14 +759,24 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "api-v1:needs_create": [(lambda c: {}, PUBLIC)],
     "api-v1:needs_detail": [(lambda c: {"need_id": c.rows[matching.Need].pk}, A_OR_COORDINATORS_API)],
     "api-v1:match_runs_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:match_runs_create": [(lambda c: {}, PUBLIC)],  # GET: the list of runs each may see
     "api-v1:match_runs_detail": [(lambda c: {"run_id": c.rows[matching.MatchRun].pk}, COORDINATORS_API)],
     "api-v1:gaps_detail": [(lambda c: {"network_key": "network-n"}, PUBLIC)],  # over the needs each may see
     "api-v1:proposals_list": [(lambda c: {}, PUBLIC)],
     "api-v1:proposals_detail": [(lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, COORDINATORS_API)],
+    "api-v1:proposals_update": [(lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, COORDINATORS_API)],
     "matching:home": [(lambda c: {}, PARTICIPANTS)],
     "matching:survey-answer": [(lambda c: {"token": "no-such-token"}, dict.fromkeys(PERSONAS, 404))],
     "matching:survey-detail": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
+    "matching:survey-invitations": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
+    "matching:invitation-action": [
+        (
+            lambda c: {"pk": c.rows[matching.Invitation].pk, "action": "withdraw"},
+            {p: 302 if p == "anonymous" else 405 for p in PERSONAS},
+        )  # GET: POST only
+    ],
     "matching:response-detail": [(lambda c: {"pk": c.rows[matching.Response].pk}, A_AND_COORDINATORS)],
+    "matching:hearing-new": [(lambda c: {}, COORDINATORS)],
     "matching:hearing-detail": [(lambda c: {"pk": c.rows[matching.Hearing].pk}, COORDINATORS)],
     "matching:need-list": [(lambda c: {}, PARTICIPANTS)],
     "matching:need-new": [(lambda c: {}, PARTICIPANTS)],
@@ -866,6 +876,14 @@ API_WRITES: dict[str, list[tuple[str, Callable[[Cast], dict[str, Any]], dict[str
     "api-v1:needs_create": [
         ("POST", lambda c: {}, {"employer": "owner-u", "network": "network-n", "text": "品質管理を学びたい"},
          {p: 401 if p == "anonymous" else 201 if p in (*A_WRITERS, "secretariat") else 403 for p in PERSONAS}),
+    ],
+    "api-v1:match_runs_create": [
+        ("POST", lambda c: {}, {"network": "network-n", "top_k": 3},
+         {p: 401 if p == "anonymous" else 201 if p in ("secretariat", "superuser") else 403 for p in PERSONAS}),
+    ],
+    "api-v1:proposals_update": [
+        ("PATCH", lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, {"status": "in_development"},
+         {p: 401 if p == "anonymous" else 200 if p in ("secretariat", "superuser") else 404 for p in PERSONAS}),
     ],
     "api-v1:organisations_update": [
         ("PATCH", lambda c: {"key": "owner-u.law"}, {"name_en": "Law"},

@@ -80,6 +80,7 @@ PAGE_PATHS = [
     "/matching/s/{}/",
     "/matching/needs/{}/",
     "/matching/runs/{}/",
+    "/matching/surveys/{}/invitations/",
 ]
 
 

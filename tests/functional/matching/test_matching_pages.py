@@ -223,3 +223,154 @@ def test_a_coordinators_bad_page_parameters_are_explained(client, matching_world
         assert b'class="problems"' in response.content, url
     assert client.get("/matching/gaps/?network=no-such-network").status_code == 404
     assert client.get("/matching/needs/99999999999999999999/").status_code == 404
+
+
+def _shown_link(html: str) -> str:
+    """The path of the survey link shown once on the invitations page."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(html.split('id="new-link" class="copy-field" value="', 1)[1].split('"', 1)[0]).path
+
+
+def test_a_coordinator_invites_an_organisation_and_sees_the_link_once(client, matching_world):
+    from factories import OrganisationFactory
+
+    w = matching_world
+    company = OrganisationFactory(kind="company", name_ja="山形精機株式会社（テスト）")
+    url = reverse("matching:survey-invitations", args=[w.survey.pk])
+    client.force_login(w.secretariat)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "山形精機株式会社（テスト）" in html  # offered
+    assert "not started" in html or "未回答" in html
+    created = client.post(url, {"organisation": company.pk, "target_group": "製造業", "days": "14"})
+    assert created.status_code == 201
+    html = created.content.decode()
+    invitation = Invitation.objects.get(organisation=company)
+    link = _shown_link(html)
+    token = link.rsplit("/s/", 1)[1].rstrip("/")
+    assert services.hash_secret(token.split("_", 2)[2]) == invitation.secret_hash
+    assert client.get(link).status_code == 200  # the link works
+    # never shown again: the list has no link, and the token is nowhere in the page
+    again = client.get(url).content.decode()
+    assert token not in again
+    assert 'id="new-link"' not in again
+    # a new link replaces the old one
+    reissued = client.post(reverse("matching:invitation-action", args=[invitation.pk, "reissue"]))
+    assert reissued.status_code == 200
+    new_link = _shown_link(reissued.content.decode())
+    assert client.get(link).status_code == 404
+    assert client.get(new_link).status_code == 200
+    # withdrawn: the link is refused and the list says so
+    withdrawn = client.post(reverse("matching:invitation-action", args=[invitation.pk, "withdraw"]))
+    assert withdrawn.status_code == 302
+    assert client.get(new_link).status_code == 410
+    assert "state-withdrawn" in client.get(url).content.decode()
+    # the same organisation twice, or an unknown action, is refused
+    assert client.post(url, {"organisation": company.pk, "days": "14"}).status_code == 422
+    assert (
+        client.post(reverse("matching:invitation-action", args=[invitation.pk, "nonsense"])).status_code
+        == 404
+    )
+    assert Invitation.objects.filter(organisation=company).count() == 1
+
+
+def test_the_invitation_list_shows_draft_and_submitted_and_a_submitted_link_is_not_reissued(
+    client, matching_world
+):
+    w = matching_world
+    services.response_answer(invitation=w.invitation, profile={}, answers={"need": "品質管理"}, submit=False)
+    client.force_login(w.secretariat)
+    url = reverse("matching:survey-invitations", args=[w.survey.pk])
+    assert "state-draft" in client.get(url).content.decode()
+    services.response_answer(
+        invitation=w.invitation, profile={"industry": "E"}, submit=True,
+        answers={"size": "s", "need": "品質管理の研修", "people": "3"},
+    )  # fmt: skip
+    assert "state-submitted" in client.get(url).content.decode()
+    before = Invitation.objects.get(pk=w.invitation.pk).secret_hash
+    refused = client.post(reverse("matching:invitation-action", args=[w.invitation.pk, "reissue"]))
+    assert refused.status_code == 409
+    assert Invitation.objects.get(pk=w.invitation.pk).secret_hash == before
+    # an employer may not see the page; the admin cannot add (the link would never be shown)
+    client.force_login(w.editors[0])
+    assert client.get(url).status_code == 403
+
+
+def test_a_coordinator_enters_a_hearing_and_its_needs_are_tagged_and_matched(client, matching_world):
+    from renkei.matching.models import Hearing
+
+    w = matching_world
+    client.force_login(w.secretariat)
+    url = reverse("matching:hearing-new")
+    page = client.get(url, {"survey": w.survey.pk, "network": w.network.pk})
+    assert page.status_code == 200
+    assert 'name="interviewees"' in page.content.decode()
+    form = {
+        "network": w.network.pk, "survey": w.survey.pk, "organisation": w.employers[0].pk,
+        "held_on": "2026-11-20", "interviewees": "製造部長", "interviewer": "事務局 山田",
+        "notes_ja": "若手の品質管理の力を底上げしたいとのこと。", "needs": "品質管理の研修を受けたい\n\n溶接の技能を継承したい",
+    }  # fmt: skip
+    saved = client.post(url, form)
+    assert saved.status_code == 302
+    hearing = Hearing.objects.get(interviewer="事務局 山田")
+    needs = list(hearing.needs.order_by("pk"))
+    assert [n.text for n in needs] == ["品質管理の研修を受けたい", "溶接の技能を継承したい"]
+    assert {n.organisation_id for n in needs} == {w.employers[0].pk}
+    assert "skill-quality-management" in {ns.concept.code for ns in needs[0].need_skills.all()}
+    assert needs[0].matches.exists()  # matched at once
+    detail = client.get(saved["Location"]).content.decode()
+    assert "品質管理の研修を受けたい" in detail
+    # a need too long: a clear message, and nothing written (neither the hearing nor any need)
+    counts = (Hearing.objects.count(), Need.objects.count())
+    bad = client.post(url, {**form, "interviewer": "別の人", "needs": "品質管理\n" + "あ" * 5000})
+    assert bad.status_code == 422
+    assert (Hearing.objects.count(), Need.objects.count()) == counts
+    assert 'class="error"' in bad.content.decode()
+    # an employer may not enter hearings
+    client.force_login(w.editors[0])
+    assert client.get(url).status_code == 403
+
+
+def test_a_coordinator_starts_a_run_and_moves_a_proposal_through_the_api(client, immediate, two_employers):
+    from factories import ProposalFactory
+
+    w = two_employers
+    client.force_login(w.secretariat)
+    body = json.dumps({"network": w.network.key, "top_k": 3})
+    headers = {"Idempotency-Key": "run-1"}
+    started = client.post("/api/v1/match-runs", data=body, content_type="application/json", headers=headers)
+    assert started.status_code == 201, started.content
+    run = started.json()
+    assert run["network"] == w.network.key
+    assert run["parameters"]["unmet_below"] == 0.3
+    polled = client.get(started["Location"]).json()
+    assert polled["id"] == run["id"]
+    assert polled["state"] == "done"  # the immediate task backend has run it
+    assert polled["match_count"] > 0
+    again = client.post("/api/v1/match-runs", data=body, content_type="application/json", headers=headers)
+    assert again.json()["id"] == run["id"]  # the same key: no second run
+    assert MatchRun.objects.filter(scope="open_needs").count() == 1
+    unknown = client.post("/api/v1/match-runs", data=json.dumps({"network": "no-such"}),
+                          content_type="application/json")  # fmt: skip
+    assert unknown.status_code == 422
+    # a proposal along its workflow; a step the workflow forbids is refused and changes nothing
+    proposal = ProposalFactory(network=w.network)
+    url = f"/api/v1/proposals/{proposal.pk}"
+    moved = client.patch(url, data=json.dumps({"status": "in_development"}), content_type="application/json")
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["status"] == "in_development"
+    launched = client.patch(url, data=json.dumps({"status": "launched"}), content_type="application/json")
+    assert launched.status_code == 422
+    assert "program" in launched.content.decode()
+    assert Proposal.objects.get(pk=proposal.pk).status == "in_development"
+    # an employer cannot start runs or see proposals
+    client.force_login(w.editors[0])
+    assert client.post("/api/v1/match-runs", data=body, content_type="application/json").status_code == 403
+    assert (
+        client.patch(
+            url, data=json.dumps({"status": "withdrawn"}), content_type="application/json"
+        ).status_code
+        == 404
+    )

@@ -114,3 +114,22 @@ def test_a_proposal_is_the_coordinators_and_cites_only_its_networks_needs(
     with pytest.raises(PermissionDenied):
         services.proposal_save(proposal=foreign, actor=None, needs=[needs[0]])
     assert not Proposal.objects.exists()
+
+
+def test_a_runs_stored_unmet_threshold_decides_its_gaps(matching_world, needs):
+    from renkei.matching.models import MatchRun
+
+    w = matching_world
+    quality = needs[0]
+    run = MatchRun.objects.filter(need=quality).latest("pk")
+    assert run.parameters["unmet_below"] == selectors.UNMET_BELOW  # stored with the run
+    best = run.matches.order_by("-score").first()
+    assert best is not None
+    assert best.score >= selectors.UNMET_BELOW
+    assert quality.pk not in {n.pk for n in selectors.gaps(w.secretariat, w.network).unmet}
+    # the same run read with a stricter threshold than its best score: the need is unmet
+    run.parameters = {**run.parameters, "unmet_below": min(1.0, best.score + 0.01)}
+    services.match_run_save(match_run=run, actor=None)
+    assert quality.pk in {n.pk for n in selectors.gaps(w.secretariat, w.network).unmet}
+    # the engine is not given the run's own parameter: the run is still reproduced
+    assert services.match_run_reproduce(run)[0]
