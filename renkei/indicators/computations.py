@@ -32,6 +32,7 @@ from renkei.core import policy
 from renkei.core.jdates import fiscal_year, fiscal_year_bounds
 from renkei.core.messages import Msg
 from renkei.core.policy import Actor
+from renkei.matching.models import Need
 from renkei.networks.models import Membership, Network
 from renkei.organisations.models import Organisation
 from renkei.partnerships.models import MobilityFigure
@@ -274,6 +275,68 @@ def outbound_mobility(organisation: Organisation, years: range, user: Actor | No
             )
         )
     return found
+
+
+def _needs(network: Network, user: Actor | None, *statuses: str) -> Records:
+    """A network's needs by the fiscal year they were collected: the survey answer's submission or the
+    hearing's date (a need entered directly, with neither, is left out and not counted).
+
+    The number is the project's own evaluation figure and counts every need; an employer's need is
+    private, so a need the user may not see is listed without its employer, text or link."""
+    rows = Need.objects.filter(network=network, status__in=statuses).select_related(
+        "organisation", "response", "hearing"
+    )
+    seen = set(policy.visible(user, Need.objects.filter(network=network)).values_list("pk", flat=True))
+
+    def collected(need: Need) -> dt.date | None:
+        if need.response is not None and need.response.submitted_at is not None:
+            return need.response.submitted_at.date()
+        return need.hearing.held_on if need.hearing is not None else None
+
+    def record(need: Need) -> Counted:
+        if need.pk not in seen:
+            return Counted("matching.need", need.pk, str(PRIVATE_NEED), "", need.is_sample)
+        label = f"{need.organisation.name}: {need}"
+        return Counted(
+            "matching.need", need.pk, label, _url("matching:need-detail", pk=need.pk), need.is_sample
+        )
+
+    return by_fiscal_year(rows, collected, record_of=record)
+
+
+PRIVATE_NEED = Msg("事業者のニーズ（非公開）", "An employer's need (not public)")
+
+
+@registry.computation(
+    "needs_collected",
+    subject="network",
+    name=Msg("収集した人材ニーズ数", "Skills needs collected"),
+    description=Msg(
+        "ネットワークの人材ニーズ調査（アンケートの回答・ヒアリング）で集めたニーズの数（取り下げを除く）。"
+        "回答の提出日またはヒアリングの日の年度に数える。",
+        "Needs the network collected in its skills-needs survey (questionnaire answers, hearings), not "
+        "counting withdrawn ones, in the fiscal year of the answer's submission or the hearing.",
+    ),
+)
+def needs_collected(network: Network, years: range, user: Actor | None) -> Records:
+    statuses = (Need.Status.OPEN, Need.Status.MATCHED, Need.Status.ADDRESSED)
+    return {fy: rows for fy, rows in _needs(network, user, *statuses).items() if fy in years}
+
+
+@registry.computation(
+    "needs_matched",
+    subject="network",
+    name=Msg("マッチングしたニーズ数", "Needs matched with programs"),
+    description=Msg(
+        "集めたニーズのうち、教育プログラムとマッチング済み（または対応済み）のものの数。"
+        "回答の提出日またはヒアリングの日の年度に数える。",
+        "Collected needs that have been matched with a program (or addressed), in the fiscal year they "
+        "were collected.",
+    ),
+)
+def needs_matched(network: Network, years: range, user: Actor | None) -> Records:
+    statuses = (Need.Status.MATCHED, Need.Status.ADDRESSED)
+    return {fy: rows for fy, rows in _needs(network, user, *statuses).items() if fy in years}
 
 
 def _founded_fy(network: Network) -> int:
