@@ -574,3 +574,14 @@ def network_projects(*, user: Actor | None, network: Any) -> list[Any]:
     return list(
         _visible(user, NetworkProject.objects.filter(network=network).select_related("lead", "source"))
     )
+
+
+def agreement_version_get(*, user: Actor | None, key: str, number: int) -> AgreementVersion:
+    """One version of an agreement the caller may see (DoesNotExist when it may not)."""
+    agreement = agreement_get(user=user, key=key)
+    return (
+        _visible(user, agreement.versions.all())
+        .select_related("agreement__owner", "previous")
+        .prefetch_related("parties__organisation", "parties__unit")
+        .get(number=number)
+    )
