@@ -579,6 +579,11 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
             PARTNERSHIP_STAFF | {"editor_b": 404, "admin_b": 404, "viewer_a": 403},
         )
     ],
+    # A's version 1 is a draft without a document: a 404 for those who may see it, and for the others
+    "partnerships:agreement-document": [(lambda c: {"key": "a-agreement", "number": 1}, dict.fromkeys(PERSONAS, 404))],
+    "partnerships:agreement-document-upload": [
+        (lambda c: {"key": "a-agreement", "number": 1}, dict.fromkeys(PERSONAS, 405))
+    ],
     "api-v1:partnerships_matrix": [(lambda c: {}, PUBLIC)],
     "api-v1:partnerships_list": [(lambda c: {}, PUBLIC)],
     "api-v1:partnerships_detail": [(lambda c: {"key": "a-partner"}, PUBLIC)],
