@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("programs/", include("renkei.portal.catalog_urls")),
     path("partnerships/", include("renkei.portal.partnership_urls")),
+    path("open-data/", include("renkei.portal.opendata_views")),
     path("", include("renkei.portal.urls")),
     prefix_default_language=False,
 )

@@ -73,7 +73,7 @@ def programs_list(request: HttpRequest, params: Query[ProgramSearchQuery]):
     result = selectors.program_search_page(
         user=request.user,
         query=params.q,
-        facets=params.facets(),
+        facets=selectors.facets_checked(params.facets()),
         sort=params.sort,
         cursor=params.cursor,
         limit=params.limit,
@@ -93,7 +93,10 @@ def programs_list(request: HttpRequest, params: Query[ProgramSearchQuery]):
 def programs_geojson(request: HttpRequest, params: Query[MapQuery]):
     """Located programs and their providers as GeoJSON points, filtered like the search."""
     data = selectors.program_map(
-        user=request.user, query=params.q, facets=params.facets(), limit=params.limit
+        user=request.user,
+        query=params.q,
+        facets=selectors.facets_checked(params.facets()),
+        limit=params.limit,
     )
     language = params.lang or translation.get_language()
     with translation.override(language):

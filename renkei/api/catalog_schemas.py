@@ -131,15 +131,19 @@ class ProgramDetailOut(ProgramOut):
 
 
 class FacetValueOut(Schema):
-    value: str
-    label: str
+    value: str = Field(description="What to pass in the facet's parameter to select it.")
+    label: str = Field(description="The label in Japanese (both languages: label_ja, label_en).")
+    label_ja: str
+    label_en: str
     count: int
     selected: bool
 
 
 class FacetOut(Schema):
-    key: str
-    label: str
+    key: str = Field(description="The facet's query parameter.")
+    label: str = Field(description="The label in Japanese (both languages: label_ja, label_en).")
+    label_ja: str
+    label_en: str
     values: list[FacetValueOut]
 
 

@@ -25,6 +25,7 @@ from ninja import NinjaAPI, Redoc, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from renkei.api import auth, catalog, catalog_writes, networks, organisations, problems, throttling  # noqa: F401 (catalog_writes adds its operations to the catalog's router)
+from renkei.api.governance import router as governance_router
 from renkei.api.links import add_links
 from renkei.api.partnerships import router as partnerships_router
 from renkei.core.messages import Msg
@@ -100,6 +101,7 @@ api.add_router("", organisations.router)
 api.add_router("", networks.router)
 api.add_router("", catalog.router)
 api.add_router("", partnerships_router)
+api.add_router("", governance_router)
 
 
 @api.exception_handler(ValidationError)

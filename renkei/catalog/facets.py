@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -55,7 +55,7 @@ FACETS: tuple[FacetSpec, ...] = (
 BY_KEY = {facet.key: facet for facet in FACETS}
 
 
-def clean_selection(raw: dict[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
+def clean_selection(raw: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
     """Keep known facets and well-formed values; drop blanks and duplicates, keep the order."""
     selection: dict[str, tuple[str, ...]] = {}
     for facet in FACETS:
@@ -70,6 +70,52 @@ def clean_selection(raw: dict[str, Iterable[str]]) -> dict[str, tuple[str, ...]]
         if values:
             selection[facet.key] = tuple(dict.fromkeys(values))
     return selection
+
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def resolve_values(
+    raw: Mapping[str, Iterable[str]], *, strict: bool = False
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Facet values as the search uses them, and those that name nothing.
+
+    Fields and skills are given by concept id or by the code the API shows (`field-management`); codes
+    become ids. With `strict` (the API), ids of no such concept and keys of no such provider are
+    unknown too; pages are lenient and drop what names nothing, as they always did."""
+    out = {key: [str(v).strip() for v in values or ()] for key, values in raw.items()}
+    unknown: dict[str, list[str]] = {}
+    for facet in (FIELD, SKILL):
+        values = out.get(facet.key)
+        if not values:
+            continue
+        concepts = (
+            Concept.objects.filter(kind=Concept.Kind.FIELD) if facet is FIELD else Concept.objects.all()
+        )
+        codes = [v for v in values if not _ID.fullmatch(v)]
+        by_code: dict[str, list[str]] = {}
+        for pk, code in concepts.filter(code__in=codes).values_list("pk", "code") if codes else ():
+            by_code.setdefault(code, []).append(str(pk))
+        ids = [int(v) for v in values if _ID.fullmatch(v)]
+        known = (
+            {str(pk) for pk in concepts.filter(pk__in=ids).values_list("pk", flat=True)}
+            if strict and ids
+            else set()
+        )
+        resolved: list[str] = []
+        for value in values:
+            if _ID.fullmatch(value) and (not strict or value in known):
+                resolved.append(str(int(value)))
+            elif value in by_code:
+                resolved += by_code[value]
+            elif value:
+                unknown.setdefault(facet.key, []).append(value)
+        out[facet.key] = list(dict.fromkeys(resolved))
+    if strict and (keys := out.get(PROVIDER.key)):
+        found = set(Organisation.objects.filter(key__in=keys).values_list("key", flat=True))
+        if missing := [k for k in keys if k and k not in found]:
+            unknown[PROVIDER.key] = missing
+    return out, unknown
 
 
 def selection_filter(facet: FacetSpec, values: tuple[str, ...], provider_ids: dict[str, int]) -> Q:
@@ -97,9 +143,9 @@ class Labels:
     Plain values, not model instances: a facet may name hundreds of concepts and organisations.
     """
 
-    providers: dict[int, tuple[str, str]]  # id -> (key, name in the active language)
-    concepts: dict[int, str]  # id -> label
-    municipalities: dict[str, str]  # code -> name
+    providers: dict[int, tuple[str, SimpleNamespace]]  # id -> (key, names in both languages)
+    concepts: dict[int, SimpleNamespace]  # id -> labels in both languages
+    municipalities: dict[str, SimpleNamespace]  # code -> names in both languages
 
     def value(self, facet: FacetSpec, raw: str) -> str:
         """URL value for a raw column value (providers are named by key)."""
@@ -108,12 +154,16 @@ class Labels:
         return raw
 
     def label(self, facet: FacetSpec, raw: str) -> str:
+        """The value's label in the active language."""
+        names: SimpleNamespace | None = None
         if facet is PROVIDER:
-            return self.providers.get(int(raw), (raw, raw))[1]
-        if facet in (FIELD, SKILL):
-            return self.concepts.get(int(raw), raw)
-        if facet is MUNICIPALITY:
-            return self.municipalities.get(raw, raw)
+            names = self.providers.get(int(raw), (raw, None))[1]
+        elif facet in (FIELD, SKILL):
+            names = self.concepts.get(int(raw))
+        elif facet is MUNICIPALITY:
+            names = self.municipalities.get(raw)
+        if facet in (PROVIDER, FIELD, SKILL, MUNICIPALITY):
+            return localized(names, "name") if names is not None else raw
         if facet is PREFECTURE:
             return str(Prefecture(raw).label) if raw in Prefecture.values else raw
         if facet is MODE:
@@ -139,8 +189,8 @@ def natural_order(facet: FacetSpec) -> list[str]:
     return []
 
 
-def _localized(ja: str, en: str) -> str:
-    return localized(SimpleNamespace(name_ja=ja, name_en=en), "name")
+def _names(ja: str, en: str) -> SimpleNamespace:
+    return SimpleNamespace(name_ja=ja, name_en=en)
 
 
 def load_labels(raw: dict[str, set[str]]) -> Labels:
@@ -148,8 +198,8 @@ def load_labels(raw: dict[str, set[str]]) -> Labels:
     provider_ids = {int(v) for v in raw.get(PROVIDER.key, ()) if v.isdigit()}
     concept_ids = {int(v) for key in (FIELD.key, SKILL.key) for v in raw.get(key, ()) if v.isdigit()}
     codes = {v for v in raw.get(MUNICIPALITY.key, ()) if v}
-    providers: dict[int, tuple[str, str]] = {}
-    municipalities: dict[str, str] = {}
+    providers: dict[int, tuple[str, SimpleNamespace]] = {}
+    municipalities: dict[str, SimpleNamespace] = {}
     if provider_ids or codes:
         wanted = Q(pk__in=provider_ids) | Q(kind=Organisation.Kind.MUNICIPALITY, municipality_code__in=codes)
         rows = Organisation.objects.filter(wanted).values_list(
@@ -157,11 +207,11 @@ def load_labels(raw: dict[str, set[str]]) -> Labels:
         )
         for pk, key, kind, code, ja, en in rows:
             if pk in provider_ids:
-                providers[pk] = (key, _localized(ja, en))
+                providers[pk] = (key, _names(ja, en))
             if kind == Organisation.Kind.MUNICIPALITY and code in codes:
-                municipalities[code] = _localized(ja, en)
-    concepts: dict[int, str] = {}
+                municipalities[code] = _names(ja, en)
+    concepts: dict[int, SimpleNamespace] = {}
     if concept_ids:
         labels = Concept.objects.filter(pk__in=concept_ids).values_list("pk", "label_ja", "label_en")
-        concepts = {pk: _localized(ja, en) for pk, ja, en in labels}
+        concepts = {pk: _names(ja, en) for pk, ja, en in labels}
     return Labels(providers=providers, concepts=concepts, municipalities=municipalities)

@@ -49,7 +49,6 @@ ProgramCode = Annotated[
         examples=["QC-1"],
     ),
 ]
-ConceptId = Annotated[int, *integer(ge=1, le=INT64_MAX, description="A taxonomy concept id.")]
 MunicipalityCode = Annotated[
     str, *pattern(r"[0-9]{5}", max_chars=5, description="5-digit municipality code.", examples=["06201"])
 ]
@@ -63,10 +62,27 @@ SortOrder = Annotated[
         Sort.values, description="relevance (default with q), newest (default without), start, fee, title."
     ),
 ]
-Fields = Annotated[list[ConceptId], *many(description="Field concept ids (repeat for OR).")]
-Skills = Annotated[list[ConceptId], *many(description="Skill concept ids (repeat for OR).")]
+ConceptRef = Annotated[
+    str,
+    *pattern(
+        r"[0-9]{1,18}|[A-Za-z][A-Za-z0-9_.:\-]{0,199}",
+        max_chars=200,
+        description="A concept: its code as the API shows it (e.g. field-management) or its id.",
+        examples=["field-management"],
+    ),
+]
+Fields = Annotated[
+    list[ConceptRef],
+    *many(description="Fields by code or id (repeat for OR); a value naming nothing is a 422."),
+]
+Skills = Annotated[
+    list[ConceptRef],
+    *many(description="Skills by code or id (repeat for OR); a value naming nothing is a 422."),
+]
 Modes = Annotated[list[Annotated[str, *choice(Program.Mode.values)]], *many(description="How it is taught.")]
-Providers = Annotated[list[OrganisationKey], *many(description="Organisation keys.")]
+Providers = Annotated[
+    list[OrganisationKey], *many(description="Organisation keys; a key naming no organisation is a 422.")
+]
 Prefectures = Annotated[list[PrefectureCode], *many(description="JIS prefecture codes, e.g. 06.")]
 Municipalities = Annotated[list[MunicipalityCode], *many(description="Municipality codes.")]
 Levels = Annotated[list[Annotated[str, *choice(Program.Level.values)]], *many(description="Levels.")]

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import translation
 from django.utils.translation import get_language
 
 from renkei.catalog import bitmaps, search
@@ -29,6 +30,7 @@ from renkei.catalog.facets import (
     clean_selection,
     load_labels,
     natural_order,
+    resolve_values,
     selection_filter,
 )
 from renkei.catalog.models import (
@@ -62,16 +64,20 @@ STALE_CURSOR = Msg(
 @dataclass(frozen=True, slots=True)
 class FacetValue:
     value: str
-    label: str
+    label: str  # in the active language
     count: int
     selected: bool
+    label_ja: str = ""
+    label_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class FacetResult:
     key: str
-    label: str
+    label: str  # in the active language
     values: tuple[FacetValue, ...]
+    label_ja: str = ""
+    label_en: str = ""
 
     @property
     def selected(self) -> tuple[str, ...]:
@@ -116,7 +122,7 @@ class _Plan:
     def __init__(self, *, user: Any, query: str, facets: Mapping[str, Iterable[str]] | None) -> None:
         self.text = query or ""
         self.query: Query = parse_query(self.text)
-        self.selection = clean_selection(dict(facets or {}))
+        self.selection = clean_selection(resolve_values(dict(facets or {}))[0])
         self.visibility = program_visibility_q(user)
         self.engine = search.backend()
         self.provider_ids: dict[str, int] = {}
@@ -278,6 +284,13 @@ def _facet_results(plan: _Plan, counts: dict[str, dict[str, int]]) -> tuple[Face
     selected_raw = {facet.key: set(plan._selected_raw(facet)) for facet in FACETS}  # providers: ids
     raw = {facet.key: set(counts.get(facet.key, {})) | selected_raw.get(facet.key, set()) for facet in FACETS}
     labels = load_labels(raw)
+    # every label in both languages (the API gives both; pages show the active one)
+    names: dict[str, dict[tuple[str, str], str]] = {}
+    for lang in ("ja", "en"):
+        with translation.override(lang):
+            names[lang] = {(f.key, v): labels.label(f, v) for f in FACETS for v in raw[f.key]}
+            names[lang] |= {(f.key, ""): str(f.label) for f in FACETS}
+    active = "en" if (get_language() or "ja")[:2] == "en" else "ja"
     results = []
     for facet in FACETS:
         facet_counts = counts.get(facet.key, {})
@@ -289,9 +302,11 @@ def _facet_results(plan: _Plan, counts: dict[str, dict[str, int]]) -> tuple[Face
             values.append(
                 FacetValue(
                     value=labels.value(facet, value),
-                    label=labels.label(facet, value),
+                    label=names[active][facet.key, value],
                     count=facet_counts.get(value, 0),
                     selected=value in chosen,
+                    label_ja=names["ja"][facet.key, value],
+                    label_en=names["en"][facet.key, value],
                 )
             )
         if facet.by_count:
@@ -301,8 +316,36 @@ def _facet_results(plan: _Plan, counts: dict[str, dict[str, int]]) -> tuple[Face
             values.sort(key=lambda v: (rank.get(v.value, len(rank)), v.value))
         else:
             values.sort(key=lambda v: v.value)
-        results.append(FacetResult(key=facet.key, label=str(facet.label), values=tuple(values)))
+        results.append(
+            FacetResult(
+                key=facet.key,
+                label=names[active][facet.key, ""],
+                values=tuple(values),
+                label_ja=names["ja"][facet.key, ""],
+                label_en=names["en"][facet.key, ""],
+            )
+        )
     return tuple(results)
+
+
+UNKNOWN_FACET_VALUE = Msg(
+    "{values} に当たるものはありません（ファセットの値か、API が示すコード・キーを指定してください）。",
+    "Nothing is named {values} (give a value the facets list, or a code or key the API shows).",
+)
+
+
+def facets_checked(facets: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """The API's facet selection with codes resolved; a value that names nothing is a ParamErrors
+    (a 422 naming the parameter), not a silent empty result."""
+    resolved, unknown = resolve_values(facets, strict=True)
+    if unknown:
+        raise ParamErrors(
+            [
+                ParamProblem(key, "invalid-value", UNKNOWN_FACET_VALUE.format(values=", ".join(values)))
+                for key, values in unknown.items()
+            ]
+        )
+    return resolved
 
 
 def program_search(

@@ -11,8 +11,11 @@ from django.utils import timezone
 from renkei.core import policy
 from renkei.core.pagination import Key, Keyset
 from renkei.networks.models import (
+    AgendaItem,
+    Attendance,
     Body,
     BodyParticipant,
+    Decision,
     DeclaredCount,
     Document,
     DocumentVersion,
@@ -144,4 +147,93 @@ def organisation_body_participations(*, user: Any, organisation: Organisation) -
         policy.visible(user, BodyParticipant.objects.filter(organisation=organisation)).select_related(
             "body__network"
         )
+    )
+
+
+# --- governance records for the API: bodies, posts, documents, meetings -----------------------------------
+
+BODY_KEYSET = Keyset("bodies", Key("network_id"), Key("sort_order"), Key("pk"))
+POST_KEYSET = Keyset("posts", Key("body_id"), Key("sort_order"), Key("pk"))
+DOCUMENT_KEYSET = Keyset("documents", Key("network_id"), Key("pk"))
+MEETING_KEYSET = Keyset("meetings", Key("held_on", descending=True), Key("pk"))
+
+
+def body_list(*, user: Any, network: str | None = None, kind: str | None = None) -> QuerySet[Body]:
+    qs = policy.visible(user, Body.objects.all())
+    if network:
+        qs = qs.filter(network__key=network)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return BODY_KEYSET.order(
+        qs.select_related("network", "reports_to_body", "hosted_by", "source").prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=policy.visible(user, BodyParticipant.objects.all())
+                .select_related("organisation")
+                .order_by("sort_order", "pk"),
+            )
+        )
+    )
+
+
+def body_get(*, user: Any, network: str, key: str) -> Body:
+    return body_list(user=user, network=network).get(key=key)
+
+
+def post_list(*, user: Any, network: str | None = None, body: str | None = None) -> QuerySet[Post]:
+    qs = policy.visible(user, Post.objects.all())
+    if network:
+        qs = qs.filter(body__network__key=network)
+    if body:
+        qs = qs.filter(body__key=body)
+    tenures = policy.visible(user, Tenure.objects.all()).select_related("person", "on_behalf_of")
+    return POST_KEYSET.order(
+        qs.select_related("body__network", "source").prefetch_related(
+            Prefetch("tenures", queryset=tenures.order_by("-start_date", "pk"))
+        )
+    )
+
+
+def document_list(*, user: Any, network: str | None = None, kind: str | None = None) -> QuerySet[Document]:
+    qs = policy.visible(user, Document.objects.all())
+    if network:
+        qs = qs.filter(network__key=network)
+    if kind:
+        qs = qs.filter(kind=kind)
+    versions = policy.visible(user, DocumentVersion.objects.all()).select_related("source")
+    return DOCUMENT_KEYSET.order(
+        qs.select_related("network").prefetch_related(
+            Prefetch("versions", queryset=versions.order_by("-number"))
+        )
+    )
+
+
+def document_get(*, user: Any, pk: int) -> Document:
+    return document_list(user=user).get(pk=pk)
+
+
+def meeting_list(
+    *, user: Any, network: str | None = None, body: str | None = None, public: bool | None = None
+) -> QuerySet[Meeting]:
+    qs = policy.visible(user, Meeting.objects.all())
+    if network:
+        qs = qs.filter(body__network__key=network)
+    if body:
+        qs = qs.filter(body__key=body)
+    if public is not None:
+        qs = qs.filter(is_public=public)
+    return MEETING_KEYSET.order(qs.select_related("body__network", "source"))
+
+
+def meeting_get(*, user: Any, pk: int) -> Meeting:
+    return (
+        meeting_list(user=user)
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("number")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("agenda_item").order_by("pk")),
+            Prefetch(
+                "attendances", queryset=Attendance.objects.select_related("organisation").order_by("pk")
+            ),
+        )
+        .get(pk=pk)
     )

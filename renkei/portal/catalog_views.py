@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from renkei.catalog import jsonld, selectors
+from renkei.catalog import selectors
 from renkei.catalog.models import JointCurriculum, Program, TeachingContent
 from renkei.catalog.params import ContentListPage, CurriculumFilter, ProgramSearchPage, Sort, SortOrder
 from renkei.core.pagination import PageParams
@@ -94,12 +94,10 @@ def program_detail(request: HttpRequest, provider_key: str, code: str) -> HttpRe
         program = selectors.program_get(user=request.user, provider_key=provider_key, code=code)
     except Program.DoesNotExist as exc:
         raise Http404 from exc
-    course = jsonld.course(program, url=request.build_absolute_uri())
     context = {
         "program": program,
         "runs": list(program.runs.all()),
         "next_run": program.next_run(),
-        "jsonld": jsonld.script_json(course),
         "nav": "programs",
         "curricula": sorted({unit.curriculum for unit in program.curriculum_units.all()}, key=lambda c: c.pk),
     }

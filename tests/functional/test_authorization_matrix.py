@@ -597,7 +597,34 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
         ]
         for verb in ("transition", "sign", "amend", "renew", "terminate")
     },
+    # governance: public records for all; a meeting not marked public for the network's members only
+    "api-v1:bodies_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:bodies_detail": [(lambda c: {"network": "network-n", "key": "council"}, PUBLIC)],
+    "api-v1:posts_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:documents_list": [(lambda c: {}, PUBLIC)],
+    "api-v1:documents_detail": [(lambda c: {"document_id": c.rows[Document].pk}, PUBLIC)],
+    "api-v1:meetings_list": [(lambda c: {}, PUBLIC)],  # each persona gets the rows it may see
+    "api-v1:meetings_detail": [
+        (
+            lambda c: {"meeting_id": c.rows[type(c.rows[Decision].meeting)].pk},
+            {p: (404 if p in ("anonymous", "outsider") else 200) for p in PERSONAS},
+        )
+    ],
+    # open data: one set of files for everyone, made as an anonymous visitor sees the records
+    "opendata:page": [(lambda c: {}, PUBLIC)],
+    "opendata:bundle": [(lambda c: _bundle_built(), PUBLIC)],
+    "opendata:manifest": [(lambda c: _bundle_built(), PUBLIC)],
+    "opendata:popolo": [(lambda c: {}, PUBLIC)],
+    "opendata:popolo-kind": [(lambda c: {"kind": "memberships"}, PUBLIC)],
+    "opendata:regenerate": [(lambda c: {}, dict.fromkeys(PERSONAS, 405))],  # POST, superusers only
 }
+
+
+def _bundle_built() -> dict[str, Any]:
+    from renkei.formats import bundle
+
+    bundle.build()
+    return {}
 
 
 def test_every_route_is_in_the_matrix() -> None:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from renkei.core.loading import SeedRejected
 from renkei.demo.loader import load_demo
+from renkei.formats import bundle
 
 
 class Command(BaseCommand):
@@ -29,3 +30,8 @@ class Command(BaseCommand):
                 _("Kept %(n)d rows that people changed since the demo data was loaded (not overwritten).")
                 % {"n": kept}
             )
+        manifest = bundle.build()  # the open-data bundle of what was just loaded
+        self.stdout.write(
+            _("Open-data bundle made: %(files)d files, %(rows)d rows.")
+            % {"files": len(manifest["files"]), "rows": sum(f["rows"] for f in manifest["files"])}
+        )
