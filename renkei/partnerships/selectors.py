@@ -184,6 +184,7 @@ class TimelineEntry:
     url: str = ""
     is_sample: bool = False
     declared: bool = False
+    record: Any = None  # the row behind the entry (an activity, for its JSON-LD Event)
 
     @property
     def kind_label(self) -> str:
@@ -241,6 +242,7 @@ def partnership_timeline(*, user: Actor | None, partnership: Partnership) -> lis
                 activity.title,
                 detail,
                 is_sample=activity.is_sample,
+                record=activity,
             )
         )
     for fund in _visible(user, partnership.funds.all()):
