@@ -288,7 +288,7 @@ def _partnership_trail(request: HttpRequest, context: Any) -> list[dict[str, Any
     match = request.resolver_match
     label = {
         "partnerships:map": _("Map"),
-        "partnerships:joint-degrees": _("Joint degrees"),
+        "partnerships:joint-degrees": _("Joint degree programs"),
     }.get(match.view_name if match else "", "")
     if "agreement" in context:
         label = context["agreement"].title

@@ -580,7 +580,9 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
         )
     ],
     # A's version 1 is a draft without a document: a 404 for those who may see it, and for the others
-    "partnerships:agreement-document": [(lambda c: {"key": "a-agreement", "number": 1}, dict.fromkeys(PERSONAS, 404))],
+    "partnerships:agreement-document": [
+        (lambda c: {"key": "a-agreement", "number": 1}, dict.fromkeys(PERSONAS, 404))
+    ],
     "partnerships:agreement-document-upload": [
         (lambda c: {"key": "a-agreement", "number": 1}, dict.fromkeys(PERSONAS, 405))
     ],

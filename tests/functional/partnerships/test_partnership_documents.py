@@ -55,7 +55,8 @@ def test_an_editor_attaches_the_pdf_once_and_it_is_downloaded(
     signed.refresh_from_db()
     assert signed.document == "v1-signed.pdf"
     kept = services.agreement_document_path(signed)
-    assert kept.read_bytes() == PDF and kept.is_relative_to(tmp_path)
+    assert kept.read_bytes() == PDF
+    assert kept.is_relative_to(tmp_path)
     assert DOWNLOAD in response.content.decode()
     # a second upload is refused: the document is part of the signed version
     again = _post(client, "other.pdf", PDF, "en")
