@@ -136,12 +136,14 @@ def agreement_detail(request: HttpRequest, key: str) -> HttpResponse:
     except Agreement.DoesNotExist as exc:
         raise Http404 from exc
     versions = selectors.agreement_versions(user=request.user, agreement=agreement)
-    for v in versions:
-        # editors of a signed version without its document get the upload form
-        v.may_attach = bool(v.is_signed and not v.document and policy.can(request.user, "change", v))
+    # editors of a signed version without its document get the upload form
+    attachable = {
+        v.number for v in versions if v.is_signed and not v.document and policy.can(request.user, "change", v)
+    }
     context = {
         "agreement": agreement,
         "versions": versions,
+        "attachable": attachable,
         "lead_days": lead_days_of(agreement),
         "document_max_mb": document_max_bytes() / (1024 * 1024),
         "nav": "partnerships",
