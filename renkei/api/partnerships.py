@@ -249,7 +249,7 @@ class ConditionOut(Schema):
     blended: bool
 
 
-class VersionOut(Schema):
+class AgreementVersionOut(Schema):
     number: int
     previous: int | None
     change: str
@@ -273,7 +273,7 @@ class AgreementOut(Schema):
     partnership: str | None
     iia_id: str
     is_sample: bool
-    versions: list[VersionOut]
+    versions: list[AgreementVersionOut]
 
 
 def _version_out(v: AgreementVersion) -> dict[str, Any]:
@@ -405,7 +405,7 @@ Signatory = Annotated[str, Field(max_length=200)]
 def _version_response(version: AgreementVersion, *, status: int = 200) -> HttpResponse:
     version = AgreementVersion.objects.select_related("agreement", "previous").get(pk=version.pk)
     location = reverse("api-v1:partnerships_agreement", kwargs={"key": version.agreement.key})
-    return respond(VersionOut, _version_out(version), status=status, location=location)
+    return respond(AgreementVersionOut, _version_out(version), status=status, location=location)
 
 
 class TransitionIn(WriteSchema):
@@ -417,7 +417,7 @@ class TransitionIn(WriteSchema):
 
 @router.post(
     "/partnerships/agreements/{key}/versions/{number}/transition",
-    response={200: VersionOut},
+    response={200: AgreementVersionOut},
     auth=auth.WRITE,
     operation_id="partnerships_agreement_transition",
     summary="Move an agreement version along the lifecycle",
@@ -453,7 +453,7 @@ class SignIn(WriteSchema):
 
 @router.post(
     "/partnerships/agreements/{key}/versions/{number}/sign",
-    response={200: VersionOut},
+    response={200: AgreementVersionOut},
     auth=auth.WRITE,
     operation_id="partnerships_agreement_sign",
     summary="Record an agreement version as signed",
@@ -497,7 +497,7 @@ class AmendIn(WriteSchema):
 
 @router.post(
     "/partnerships/agreements/{key}/versions/{number}/amend",
-    response={201: VersionOut},
+    response={201: AgreementVersionOut},
     auth=auth.WRITE,
     operation_id="partnerships_agreement_amend",
     summary="Draft an amendment of a signed agreement version",
@@ -527,7 +527,7 @@ class RenewIn(WriteSchema):
 
 @router.post(
     "/partnerships/agreements/{key}/versions/{number}/renew",
-    response={201: VersionOut},
+    response={201: AgreementVersionOut},
     auth=auth.WRITE,
     operation_id="partnerships_agreement_renew",
     summary="Draft a renewal of an agreement version",
@@ -555,7 +555,7 @@ class TerminateIn(WriteSchema):
 
 @router.post(
     "/partnerships/agreements/{key}/versions/{number}/terminate",
-    response={200: VersionOut},
+    response={200: AgreementVersionOut},
     auth=auth.WRITE,
     operation_id="partnerships_agreement_terminate",
     summary="End a signed agreement version before its term",
