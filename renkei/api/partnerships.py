@@ -5,6 +5,7 @@ publishes the agreement), and staff writes of activities through the services.""
 import datetime as dt
 from typing import Annotated, Any
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema
@@ -13,13 +14,23 @@ from pydantic import Field
 from renkei.api import auth
 from renkei.api.catalog_inputs import LongText, ShortText, WriteSchema
 from renkei.api.paging import PageOut, page_body
-from renkei.api.writes import IdempotencyKeyHeader, respond, write_operation
+from renkei.api.writes import IdempotencyKeyHeader, assign, by_keys, respond, unknown, write_operation
 from renkei.core import policy
 from renkei.core.keys import KEY_PATTERN
+from renkei.core.messages import Msg
 from renkei.core.pagination import CursorParams, cursor, keyset_page
 from renkei.core.params import Optional, choice, integer, pattern
+from renkei.organisations.models import Organisation
 from renkei.partnerships import selectors, services
-from renkei.partnerships.models import Activity, Partnership
+from renkei.partnerships.models import (
+    Activity,
+    AgreementVersion,
+    Basis,
+    MobilityFigure,
+    Partnership,
+    Qualifier,
+    TeamMember,
+)
 from renkei.partnerships.params import MatrixFilter
 
 router = Router(tags=["partnerships"])
@@ -238,7 +249,7 @@ class ConditionOut(Schema):
     blended: bool
 
 
-class VersionOut(Schema):
+class AgreementVersionOut(Schema):
     number: int
     previous: int | None
     change: str
@@ -262,7 +273,50 @@ class AgreementOut(Schema):
     partnership: str | None
     iia_id: str
     is_sample: bool
-    versions: list[VersionOut]
+    versions: list[AgreementVersionOut]
+
+
+def _version_out(v: AgreementVersion) -> dict[str, Any]:
+    return {
+        "number": v.number,
+        "previous": v.previous.number if v.previous else None,
+        "change": v.change,
+        "status": v.status,
+        "valid_from": v.valid_from,
+        "valid_until": v.valid_until,
+        "signed_on": v.signed_on,
+        "date_precision": v.date_precision,
+        "scope_ja": v.scope_ja,
+        "scope_en": v.scope_en,
+        "parties": [
+            {
+                "organisation": p.organisation.key,
+                "unit": p.unit.key if p.unit else None,
+                "signatory_name": p.signatory_name,
+                "signed_on": p.signed_on,
+            }
+            for p in v.parties.all()
+        ],
+        "conditions": [
+            {
+                "mobility_type": c.mobility_type,
+                "sending_hei": c.sending_hei.key,
+                "sending_ounit": c.sending_ounit.key if c.sending_ounit_id else None,
+                "receiving_hei": c.receiving_hei.key,
+                "receiving_ounit": c.receiving_ounit.key if c.receiving_ounit_id else None,
+                "receiving_first_academic_year_id": c.receiving_first_academic_year_id,
+                "receiving_last_academic_year_id": c.receiving_last_academic_year_id,
+                "mobilities_per_year": c.mobilities_per_year,
+                "total_months_per_year": c.total_months_per_year,
+                "total_days_per_year": c.total_days_per_year,
+                "subject_areas": c.subject_areas,
+                "eqf_levels": c.eqf_levels,
+                "recommended_language_skills": c.recommended_language_skills,
+                "blended": c.blended,
+            }
+            for c in v.conditions.all()
+        ],
+    }
 
 
 @router.get("/partnerships/agreements/{key}", response=AgreementOut, operation_id="partnerships_agreement")
@@ -280,49 +334,7 @@ def partnerships_agreement(request: HttpRequest, key: AgreementKey) -> dict[str,
         "partnership": agreement.partnership.key if agreement.partnership else None,
         "iia_id": str(agreement.iia_id),
         "is_sample": agreement.is_sample,
-        "versions": [
-            {
-                "number": v.number,
-                "previous": v.previous.number if v.previous else None,
-                "change": v.change,
-                "status": v.status,
-                "valid_from": v.valid_from,
-                "valid_until": v.valid_until,
-                "signed_on": v.signed_on,
-                "date_precision": v.date_precision,
-                "scope_ja": v.scope_ja,
-                "scope_en": v.scope_en,
-                "parties": [
-                    {
-                        "organisation": p.organisation.key,
-                        "unit": p.unit.key if p.unit else None,
-                        "signatory_name": p.signatory_name,
-                        "signed_on": p.signed_on,
-                    }
-                    for p in v.parties.all()
-                ],
-                "conditions": [
-                    {
-                        "mobility_type": c.mobility_type,
-                        "sending_hei": c.sending_hei.key,
-                        "sending_ounit": c.sending_ounit.key if c.sending_ounit_id else None,
-                        "receiving_hei": c.receiving_hei.key,
-                        "receiving_ounit": c.receiving_ounit.key if c.receiving_ounit_id else None,
-                        "receiving_first_academic_year_id": c.receiving_first_academic_year_id,
-                        "receiving_last_academic_year_id": c.receiving_last_academic_year_id,
-                        "mobilities_per_year": c.mobilities_per_year,
-                        "total_months_per_year": c.total_months_per_year,
-                        "total_days_per_year": c.total_days_per_year,
-                        "subject_areas": c.subject_areas,
-                        "eqf_levels": c.eqf_levels,
-                        "recommended_language_skills": c.recommended_language_skills,
-                        "blended": c.blended,
-                    }
-                    for c in v.conditions.all()
-                ],
-            }
-            for v in versions
-        ],
+        "versions": [_version_out(v) for v in versions],
     }
 
 
@@ -379,3 +391,281 @@ def partnerships_activity_create(
     services.activity_save(activity=activity, actor=request.user)
     location = reverse("api-v1:partnerships_detail", kwargs={"key": partnership.key})
     return respond(ActivityOut, activity, status=201, location=location)
+
+
+# --- the agreement lifecycle (ADR 0008) through the services ---------------------------------------
+
+VersionNumber = Annotated[
+    int, *integer(ge=1, le=1000, description="The version's number within the agreement.")
+]
+LifecycleStatus = Annotated[str, *choice(AgreementVersion.Status.values)]
+Signatory = Annotated[str, Field(max_length=200)]
+
+
+def _version_response(version: AgreementVersion, *, status: int = 200) -> HttpResponse:
+    version = AgreementVersion.objects.select_related("agreement", "previous").get(pk=version.pk)
+    location = reverse("api-v1:partnerships_agreement", kwargs={"key": version.agreement.key})
+    return respond(AgreementVersionOut, _version_out(version), status=status, location=location)
+
+
+class TransitionIn(WriteSchema):
+    """Move a version along the review steps (draft, internal review, with the partner, withdrawn);
+    signing, amending, renewing and terminating have their own operations."""
+
+    status: LifecycleStatus
+
+
+@router.post(
+    "/partnerships/agreements/{key}/versions/{number}/transition",
+    response={200: AgreementVersionOut},
+    auth=auth.WRITE,
+    operation_id="partnerships_agreement_transition",
+    summary="Move an agreement version along the lifecycle",
+)
+@write_operation
+def partnerships_agreement_transition(
+    request: HttpRequest,
+    key: AgreementKey,
+    number: VersionNumber,
+    payload: TransitionIn,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> HttpResponse:
+    """A refused move (not in the lifecycle table) is a 422 naming the rule, in ja or en."""
+    version = selectors.agreement_version_get(user=request.user, key=key, number=number)
+    services.agreement_transition(version=version, status=payload.status, actor=request.user)
+    return _version_response(version)
+
+
+class SignatureIn(WriteSchema):
+    organisation: Annotated[
+        str, *pattern(KEY_PATTERN, max_chars=120, description="The party's organisation.")
+    ]
+    signed_on: dt.date
+    signatory_name: Signatory | Optional = None
+
+
+class SignIn(WriteSchema):
+    """The parties' signatures (each party's signing date) not recorded yet; the version is signed when
+    every party has signed and it has a start date."""
+
+    signatures: list[SignatureIn] = Field(default_factory=list, max_length=50)
+
+
+@router.post(
+    "/partnerships/agreements/{key}/versions/{number}/sign",
+    response={200: AgreementVersionOut},
+    auth=auth.WRITE,
+    operation_id="partnerships_agreement_sign",
+    summary="Record an agreement version as signed",
+)
+@write_operation
+def partnerships_agreement_sign(
+    request: HttpRequest,
+    key: AgreementKey,
+    number: VersionNumber,
+    payload: SignIn,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> HttpResponse:
+    """From now on the version is immutable; the version it replaces becomes amended or renewed."""
+    version = selectors.agreement_version_get(user=request.user, key=key, number=number)
+    with transaction.atomic():
+        parties = {p.organisation.key: p for p in version.parties.all()}
+        unknown_keys = {s.organisation for s in payload.signatures} - set(parties)
+        if unknown_keys:
+            raise unknown("signatures", unknown_keys, Msg("この版の当事者", "party of this version"))
+        for signature in payload.signatures:
+            party = parties[signature.organisation]
+            party.signed_on = signature.signed_on
+            if signature.signatory_name:
+                party.signatory_name = signature.signatory_name
+            services.agreement_party_save(agreement_party=party, actor=request.user)
+        services.agreement_sign(version=version, actor=request.user)
+    return _version_response(version)
+
+
+class AmendIn(WriteSchema):
+    """What the amendment changes; everything else is carried over from the signed version."""
+
+    change_summary_ja: LongText = Field(min_length=1, examples=["受入人数を年3名に変更"])
+    change_summary_en: LongText | Optional = None
+    scope_ja: LongText | Optional = None
+    scope_en: LongText | Optional = None
+    intended_outcomes_ja: LongText | Optional = None
+    intended_outcomes_en: LongText | Optional = None
+    valid_until: dt.date | None = None
+
+
+@router.post(
+    "/partnerships/agreements/{key}/versions/{number}/amend",
+    response={201: AgreementVersionOut},
+    auth=auth.WRITE,
+    operation_id="partnerships_agreement_amend",
+    summary="Draft an amendment of a signed agreement version",
+)
+@write_operation
+def partnerships_agreement_amend(
+    request: HttpRequest,
+    key: AgreementKey,
+    number: VersionNumber,
+    payload: AmendIn,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> HttpResponse:
+    """A new draft version linked to this one (parties to sign again, conditions carried over)."""
+    version = selectors.agreement_version_get(user=request.user, key=key, number=number)
+    new = services.agreement_amend(version=version, actor=request.user, changes=payload.given())
+    return _version_response(new, status=201)
+
+
+class RenewIn(WriteSchema):
+    """The renewal's new dates; everything else is carried over."""
+
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+    change_summary_ja: LongText | Optional = None
+    change_summary_en: LongText | Optional = None
+
+
+@router.post(
+    "/partnerships/agreements/{key}/versions/{number}/renew",
+    response={201: AgreementVersionOut},
+    auth=auth.WRITE,
+    operation_id="partnerships_agreement_renew",
+    summary="Draft a renewal of an agreement version",
+)
+@write_operation
+def partnerships_agreement_renew(
+    request: HttpRequest,
+    key: AgreementKey,
+    number: VersionNumber,
+    payload: RenewIn,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> HttpResponse:
+    version = selectors.agreement_version_get(user=request.user, key=key, number=number)
+    values = payload.given()
+    valid_from, valid_until = values.pop("valid_from"), values.pop("valid_until", None)
+    new = services.agreement_renew(
+        version=version, actor=request.user, valid_from=valid_from, valid_until=valid_until, changes=values
+    )
+    return _version_response(new, status=201)
+
+
+class TerminateIn(WriteSchema):
+    reason: Annotated[str, Field(max_length=300)] | Optional = None
+
+
+@router.post(
+    "/partnerships/agreements/{key}/versions/{number}/terminate",
+    response={200: AgreementVersionOut},
+    auth=auth.WRITE,
+    operation_id="partnerships_agreement_terminate",
+    summary="End a signed agreement version before its term",
+)
+@write_operation
+def partnerships_agreement_terminate(
+    request: HttpRequest,
+    key: AgreementKey,
+    number: VersionNumber,
+    payload: TerminateIn,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> HttpResponse:
+    """Its content stays as signed; only a signed, live version can be terminated."""
+    version = selectors.agreement_version_get(user=request.user, key=key, number=number)
+    services.agreement_terminate(version=version, actor=request.user, reason=payload.reason or "")
+    return _version_response(version)
+
+
+# --- mobility figures and team members ---------------------------------------------------------------
+
+FiscalYear = Annotated[int, *integer(ge=1900, le=2100, description="Empty: a typical year.")]
+Count = Annotated[int, *integer(ge=0, le=10_000_000, description="People.")]
+
+
+class MobilityIn(WriteSchema):
+    """People moving in one fiscal year, direction and category: counted, or as a source declares it."""
+
+    fiscal_year: FiscalYear | None = None
+    direction: Annotated[str, *choice(MobilityFigure.Direction.values)]
+    category: Annotated[str, *choice(MobilityFigure.Category.values)]
+    count: Count
+    basis: Annotated[str, *choice(Basis.values)] | Optional = None
+    qualifier: Annotated[str, *choice(Qualifier.values)] | Optional = None
+    note_ja: ShortText | Optional = None
+    note_en: ShortText | Optional = None
+
+
+class MobilityOut(Schema):
+    fiscal_year: int | None
+    direction: str
+    category: str
+    count: int
+    basis: str
+    qualifier: str
+    note_ja: str
+    note_en: str
+    is_sample: bool
+
+
+@router.post(
+    "/partnerships/{key}/mobility",
+    response={201: MobilityOut},
+    auth=auth.WRITE,
+    operation_id="partnerships_mobility_create",
+    summary="Record a mobility figure of a partnership",
+)
+@write_operation
+def partnerships_mobility_create(
+    request: HttpRequest,
+    key: PartnershipKey,
+    payload: MobilityIn,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> HttpResponse:
+    """409/422 when the partnership already has a figure for that year, direction, category and basis."""
+    partnership = selectors.partnership_get(user=request.user, key=key)
+    figure = MobilityFigure(partnership=partnership)
+    assign(figure, payload.given())
+    services.mobility_figure_save(mobility_figure=figure, actor=request.user)
+    location = reverse("api-v1:partnerships_detail", kwargs={"key": partnership.key})
+    return respond(MobilityOut, figure, status=201, location=location)
+
+
+class TeamMemberIn(WriteSchema):
+    """A unit of the home institution joining the partnership's team."""
+
+    unit: Annotated[str, *pattern(KEY_PATTERN, max_chars=120, description="The unit's key.")]
+    is_lead: bool = False
+    joined_on: dt.date | None = None
+    note_ja: ShortText | Optional = None
+    note_en: ShortText | Optional = None
+
+
+@router.post(
+    "/partnerships/{key}/team",
+    response={201: TeamMemberOut},
+    auth=auth.WRITE,
+    operation_id="partnerships_team_create",
+    summary="Add a unit to a partnership's team",
+)
+@write_operation
+def partnerships_team_create(
+    request: HttpRequest,
+    key: PartnershipKey,
+    payload: TeamMemberIn,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> HttpResponse:
+    """The unit must belong to the home institution (a 422 otherwise)."""
+    partnership = selectors.partnership_get(user=request.user, key=key)
+    values = payload.given()
+    (unit,) = by_keys("unit", Organisation, "key", [values.pop("unit")], Msg("部局", "unit"))
+    member = TeamMember(partnership=partnership, unit=unit)
+    assign(member, values)
+    services.team_member_save(team_member=member, actor=request.user)
+    location = reverse("api-v1:partnerships_detail", kwargs={"key": partnership.key})
+    body = {
+        "unit": unit.key,
+        "code": unit.code,
+        "name_ja": unit.name_ja,
+        "name_en": unit.name_en,
+        "is_lead": member.is_lead,
+        "joined_on": member.joined_on,
+    }
+    return respond(TeamMemberOut, body, status=201, location=location)

@@ -279,3 +279,42 @@ def script_json(data: dict[str, Any]) -> SafeString:
     """JSON safe to put between <script type="application/ld+json"> tags."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
     return mark_safe(text.translate(_SCRIPT_ESCAPES))
+
+
+ATTENDANCE_MODE = {
+    "onsite": "https://schema.org/OfflineEventAttendanceMode",
+    "online": "https://schema.org/OnlineEventAttendanceMode",
+    "hybrid": "https://schema.org/MixedEventAttendanceMode",
+}
+
+
+def event(activity: Any, *, url: str, home: Organisation, partner: Organisation) -> dict[str, Any]:
+    """A partnership's activity (symposium, workshop, visit...) as an Event organised by both sides.
+    Dates are cut to the precision stated (a fiscal year or a year gives the year only)."""
+    precision = "year" if activity.date_precision == "fy" else activity.date_precision
+    data: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "Event",
+        "name": activity.title,
+        "url": url,
+        "startDate": _date_as_stated(activity.starts_on, precision),
+        "organizer": [organisation_ref(home), organisation_ref(partner)],
+    }
+    if activity.ends_on:
+        data["endDate"] = _date_as_stated(activity.ends_on, precision)
+    if activity.title_en and activity.title_en != activity.title:
+        data["alternateName"] = activity.title_en
+    if activity.theme:
+        data["description"] = activity.theme[:1000]
+    if activity.mode in ATTENDANCE_MODE:
+        data["eventAttendanceMode"] = ATTENDANCE_MODE[activity.mode]
+    if activity.mode == "online":
+        data["location"] = {"@type": "VirtualLocation", "url": url}
+    elif activity.host in ("home", "partner"):
+        host = home if activity.host == "home" else partner
+        data["location"] = {
+            "@type": "Place",
+            "name": host.name,
+            "address": {"@type": "PostalAddress", "addressCountry": host.country or "JP"},
+        }
+    return data

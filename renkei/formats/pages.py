@@ -262,3 +262,62 @@ def _curriculum(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
         "provider": {"@type": "Organization", "name": curriculum.network.name},
     }
     return [node, jsonld.breadcrumbs([_home(request), _programs(request), (curriculum.title, url)])]
+
+
+# --- the partnership pages -------------------------------------------------------------------------
+
+
+def _partnerships(request: HttpRequest) -> tuple[str, str]:
+    return (_("Partnerships"), _url(request, "partnerships:matrix"))
+
+
+@page("partnerships:matrix")
+def _matrix(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
+    items = [
+        (row.partnership.partner.name, _url(request, "partnerships:partnership", row.partnership.key))
+        for row in context["matrix"].rows
+    ]
+    return [
+        jsonld.item_list(_("Partnerships"), items),
+        jsonld.breadcrumbs([_home(request), _partnerships(request)]),
+    ]
+
+
+@page("partnerships:map", "partnerships:joint-degrees", "partnerships:agreement")
+def _partnership_trail(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
+    match = request.resolver_match
+    label = {
+        "partnerships:map": _("Map"),
+        "partnerships:joint-degrees": _("Joint degree programs"),
+    }.get(match.view_name if match else "", "")
+    if "agreement" in context:
+        label = context["agreement"].title
+    return [
+        jsonld.breadcrumbs([_home(request), _partnerships(request), (label, request.build_absolute_uri())])
+    ]
+
+
+@page("partnerships:partnership")
+def _partnership(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
+    """The partner institution (CollegeOrUniversity, Organization...) and each activity as an Event;
+    activities made up for the demo (sample data) are left out."""
+    partnership = context["partnership"]
+    partner, home = partnership.partner, partnership.home
+    url = request.build_absolute_uri()
+    node = {"@context": jsonld.CONTEXT, **jsonld.organisation_ref(partner, url=url)}
+    node["identifier"] = partner.key
+    if partner.country:
+        node["address"] = {"@type": "PostalAddress", "addressCountry": partner.country}
+    if partner.latitude is not None and partner.longitude is not None:
+        node["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": partner.latitude,
+            "longitude": partner.longitude,
+        }
+    events = [
+        jsonld.event(entry.record, url=url, home=home, partner=partner)
+        for entry in context["timeline"]
+        if entry.kind == "activity" and entry.record is not None and not entry.record.is_sample
+    ]
+    trail = jsonld.breadcrumbs([_home(request), _partnerships(request), (partner.name, url)])
+    return [node, *events, trail]

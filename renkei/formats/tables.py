@@ -23,6 +23,14 @@ from renkei.networks.models import (
     Tenure,
 )
 from renkei.organisations.models import Identifier, Organisation
+from renkei.partnerships.models import (
+    Activity,
+    AgreementVersion,
+    MobilityFigure,
+    Partnership,
+    PartnershipTier,
+    TeamMember,
+)
 
 M = Msg
 
@@ -416,5 +424,160 @@ register(
         ),
         rows=lambda: CurriculumUnit.objects.select_related("curriculum__network", "concept"),
         order=("curriculum__network__key", "curriculum__key", "order", "pk"),
+    )
+)
+
+
+# --- partnerships (issue 11): published partnerships and what hangs from them; signed versions of the
+# agreements their owner publishes (the policy gives an anonymous visitor nothing else) ------------------
+
+
+PARTNERSHIP = Column("partnership", M("パートナーシップのキー", "Partnership key"), "partnership.key")
+
+register(
+    Table(
+        "partnerships",
+        Partnership,
+        M(
+            "戦略的パートナーシップ（ホーム大学と相手校）",
+            "Strategic partnerships (a home university and a partner institution)",
+        ),
+        (
+            KEY,
+            Column("home", M("ホーム大学のキー", "Key of the home university"), "home.key"),
+            Column("partner", M("相手校のキー", "Key of the partner institution"), "partner.key"),
+            Column("title_ja", M("名称（日本語）", "Title in Japanese")),
+            Column("title_en", M("名称（英語）", "Title in English")),
+            Column("summary_ja", M("概要（日本語）", "Summary in Japanese")),
+            Column("summary_en", M("概要（英語）", "Summary in English")),
+            Column("started_on", M("開始日", "Started on")),
+            Column(
+                "started_precision", M("開始日の精度（day/month/year/fy）", "Precision of the start date")
+            ),
+            IS_SAMPLE,
+            SOURCE,
+        ),
+        rows=lambda: Partnership.objects.select_related("home", "partner", "source"),
+        order=("key",),
+    )
+)
+register(
+    Table(
+        "partnership_tiers",
+        PartnershipTier,
+        M("期ごとのパートナー区分", "Tier of each partnership in each programme phase"),
+        (
+            PARTNERSHIP,
+            Column("phase", M("期の番号", "Phase number"), "phase.number"),
+            Column("tier", M("区分のコード", "Tier (code)")),
+            SOURCE,
+        ),
+        rows=lambda: PartnershipTier.objects.select_related("partnership", "phase", "source"),
+        order=("partnership__key", "phase__number"),
+    )
+)
+register(
+    Table(
+        "partnership_team_members",
+        TeamMember,
+        M("パートナーシップに参画する部局", "Units of the home university in each partnership's team"),
+        (
+            PARTNERSHIP,
+            Column("unit", M("部局のキー", "Unit key"), "unit.key"),
+            Column("is_lead", M("主幹部局か", "Whether the unit leads the team")),
+            Column("joined_on", M("参画日", "Joined on")),
+            Column("left_on", M("離脱日", "Left on")),
+        ),
+        rows=lambda: TeamMember.objects.select_related("partnership", "unit"),
+        order=("partnership__key", "sort_order", "pk"),
+    )
+)
+register(
+    Table(
+        "partnership_activities",
+        Activity,
+        M(
+            "パートナーシップの活動（シンポジウム、訪問など）",
+            "Activities of partnerships (symposia, visits...)",
+        ),
+        (
+            PARTNERSHIP,
+            KEY,
+            Column("kind", M("種別のコード", "Kind (code)")),
+            Column("title_ja", M("名称（日本語）", "Title in Japanese")),
+            Column("title_en", M("名称（英語）", "Title in English")),
+            Column("starts_on", M("開始日", "Starts on")),
+            Column("date_precision", M("日付の精度", "Precision of the dates")),
+            Column("ends_on", M("終了日", "Ends on")),
+            Column("host", M("開催側のコード", "Host side (code)")),
+            Column("mode", M("開催形態のコード", "Mode (code)")),
+            Column("participants", M("参加者数", "Participants")),
+            Column(
+                "participants_qualifier",
+                M("参加者数の性質（exact/about/over）", "Whether the count is exact"),
+            ),
+            IS_SAMPLE,
+            SOURCE,
+        ),
+        rows=lambda: Activity.objects.select_related("partnership", "source"),
+        order=("partnership__key", "starts_on", "key"),
+    )
+)
+register(
+    Table(
+        "partnership_mobility",
+        MobilityFigure,
+        M(
+            "人の移動の数（記録から数えた値と、資料が述べる値を basis で区別）",
+            "People moving under partnerships: counted from records or as a source declares it (basis)",
+        ),
+        (
+            PARTNERSHIP,
+            Column("fiscal_year", M("年度（空欄は典型的な年）", "Fiscal year (empty: a typical year)")),
+            Column("direction", M("方向のコード", "Direction (code)")),
+            Column("category", M("区分のコード", "Category (code)")),
+            Column("count", M("人数", "People")),
+            Column("basis", M("counted（数えた値）/declared（述べられた値）", "counted or declared")),
+            Column("qualifier", M("数の性質（exact/about/over）", "Whether the count is exact")),
+            IS_SAMPLE,
+            SOURCE,
+        ),
+        rows=lambda: MobilityFigure.objects.select_related("partnership", "source"),
+        order=("partnership__key", "fiscal_year", "direction", "category", "basis"),
+    )
+)
+register(
+    Table(
+        "agreement_versions",
+        AgreementVersion,
+        M(
+            "公開された協定の署名済みの版（改定・更新は前の版を指す）",
+            "Signed versions of the agreements their owner publishes (amendments and renewals name the "
+            "version they replace)",
+        ),
+        (
+            Column("agreement", M("協定のキー", "Agreement key"), "agreement.key"),
+            Column("kind", M("協定の種別のコード", "Kind of agreement (code)"), "agreement.kind"),
+            Column("title_ja", M("協定名（日本語）", "Title in Japanese"), "agreement.title_ja"),
+            Column("title_en", M("協定名（英語）", "Title in English"), "agreement.title_en"),
+            Column("owner", M("所有する大学のキー", "Key of the owning university"), "agreement.owner.key"),
+            Column("number", M("版の番号", "Version number")),
+            Column(
+                "previous", M("置き換える版の番号", "Number of the version it replaces"), "previous.number"
+            ),
+            Column("change", M("original/amendment/renewal", "original, amendment or renewal")),
+            Column("status", M("状態のコード", "Status (code)")),
+            Column("valid_from", M("発効日", "In effect from")),
+            Column("valid_until", M("終了日", "In effect until")),
+            Column("signed_on", M("署名日（最後の当事者）", "Signed on (the last party)")),
+            Column("date_precision", M("日付の精度", "Precision of the dates")),
+            Column("scope_ja", M("範囲（日本語）", "Scope in Japanese")),
+            Column("scope_en", M("範囲（英語）", "Scope in English")),
+            Column(
+                "is_sample", M("デモ用のサンプルデータか", "Whether it is sample data"), "agreement.is_sample"
+            ),
+        ),
+        rows=lambda: AgreementVersion.objects.select_related("agreement__owner", "previous"),
+        order=("agreement__key", "number"),
     )
 )

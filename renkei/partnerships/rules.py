@@ -212,3 +212,40 @@ def check_signing(*, parties: int, unsigned_parties: int, valid_from: dt.date | 
 def check_unchanged(*, changed: Collection[str]) -> list[Broken]:
     """A signed version (or a party or condition of one) keeps its content."""
     return [Broken(None, SIGNED_IMMUTABLE, "immutable")] if changed else []
+
+
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+DOCUMENT_NOT_SIGNED = Msg(
+    "署名済み文書を添付できるのは署名済みの版だけです。",
+    "Only a signed version can have its signed document attached.",
+)
+DOCUMENT_EMPTY = Msg("ファイルが空です。", "The file is empty.")
+DOCUMENT_NOT_PDF = Msg(
+    "PDFファイル（拡張子 .pdf、内容が %PDF- で始まるもの）だけを添付できます。",
+    "Only a PDF file can be attached (name ending in .pdf, content starting with %PDF-).",
+)
+
+
+def document_too_large(size: int, limit: int) -> Msg:
+    if limit >= 1024 * 1024:
+        ja_limit, en_limit = f"{limit / (1024 * 1024):g} MB", f"{limit / (1024 * 1024):g} MB"
+    else:
+        ja_limit, en_limit = f"{limit:,} バイト", f"{limit:,} bytes"
+    return Msg(
+        f"ファイルが大きすぎます（{size:,} バイト）。上限は {ja_limit}です。",
+        f"The file is too large ({size:,} bytes); the limit is {en_limit}.",
+    )
+
+
+def check_document(*, signed: bool, name: str, size: int, head: bytes, limit: int) -> list[Broken]:
+    """A signed document: a PDF by name and by content, not empty, within the size limit, and only for a
+    signed version."""
+    if not signed:
+        return [Broken("document", DOCUMENT_NOT_SIGNED, "transition")]
+    if not name.lower().endswith(".pdf") or not head.startswith(b"%PDF-"):
+        return [Broken("document", DOCUMENT_NOT_PDF, "type")]
+    if size == 0:
+        return [Broken("document", DOCUMENT_EMPTY, "size")]
+    if size > limit:
+        return [Broken("document", document_too_large(size, limit), "size")]
+    return []

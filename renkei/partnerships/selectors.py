@@ -184,6 +184,7 @@ class TimelineEntry:
     url: str = ""
     is_sample: bool = False
     declared: bool = False
+    record: Any = None  # the row behind the entry (an activity, for its JSON-LD Event)
 
     @property
     def kind_label(self) -> str:
@@ -241,6 +242,7 @@ def partnership_timeline(*, user: Actor | None, partnership: Partnership) -> lis
                 activity.title,
                 detail,
                 is_sample=activity.is_sample,
+                record=activity,
             )
         )
     for fund in _visible(user, partnership.funds.all()):
@@ -573,4 +575,15 @@ def network_projects(*, user: Actor | None, network: Any) -> list[Any]:
 
     return list(
         _visible(user, NetworkProject.objects.filter(network=network).select_related("lead", "source"))
+    )
+
+
+def agreement_version_get(*, user: Actor | None, key: str, number: int) -> AgreementVersion:
+    """One version of an agreement the caller may see (DoesNotExist when it may not)."""
+    agreement = agreement_get(user=user, key=key)
+    return (
+        _visible(user, agreement.versions.all())
+        .select_related("agreement__owner", "previous")
+        .prefetch_related("parties__organisation", "parties__unit")
+        .get(number=number)
     )

@@ -457,6 +457,11 @@ DOCUMENT_NAME = Msg(
 )
 
 
+def document_max_bytes() -> int:
+    """The largest signed document accepted (RENKEI_AGREEMENT_DOCUMENT_MAX_BYTES, 20 MB by default)."""
+    return int(getattr(settings, "RENKEI_AGREEMENT_DOCUMENT_MAX_BYTES", rules.DOCUMENT_MAX_BYTES))
+
+
 def agreement_document_path(version: AgreementVersion) -> Path:
     """Where a version's signed document lives: under the data directory, never in the database."""
     return Path(settings.DATA_DIR) / "agreements" / version.agreement.key / version.document
@@ -471,6 +476,15 @@ def agreement_document_attach(
     authorize_save(actor, version)
     if version.document:
         raise validation_error([Broken("document", DOCUMENT_TAKEN, "immutable")])
+    enforce(
+        rules.check_document(
+            signed=version.is_signed,
+            name=name,
+            size=len(content),
+            head=content[:5],
+            limit=document_max_bytes(),
+        )
+    )
     if not re.fullmatch(r"[A-Za-z0-9._-]{1,200}\.pdf", name) or ".." in name:
         raise validation_error([Broken("document", DOCUMENT_NAME, "format")])
     version.document = f"v{version.number}-{name}"

@@ -14,5 +14,15 @@ urlpatterns = [
     path("staff/", views.staff_dashboard, name="dashboard"),
     path("agreements/<key:key>/", views.agreement_detail, name="agreement"),
     path("agreements/<key:key>/review/", views.renewal_review, name="renewal-review"),
+    path(
+        "agreements/<key:key>/versions/<id:number>/document/",
+        views.agreement_document,
+        name="agreement-document",
+    ),
+    path(
+        "agreements/<key:key>/versions/<id:number>/document/upload/",
+        views.agreement_document_upload,
+        name="agreement-document-upload",
+    ),
     path("<key:key>/", views.partnership_detail, name="partnership"),
 ]

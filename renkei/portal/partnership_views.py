@@ -6,21 +6,24 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from renkei.core import charts, policy
 from renkei.importing.exporting import escape_formula
-from renkei.partnerships import selectors
+from renkei.partnerships import rules, selectors, services
 from renkei.partnerships.models import Agreement, AgreementVersion, Partnership, Tier
 from renkei.partnerships.params import MatrixDownload, MatrixFilter
-from renkei.partnerships.services import lead_days_of
+from renkei.partnerships.services import agreement_document_path, document_max_bytes, lead_days_of
 from renkei.portal.params import parses
 
 
@@ -133,13 +136,79 @@ def agreement_detail(request: HttpRequest, key: str) -> HttpResponse:
     except Agreement.DoesNotExist as exc:
         raise Http404 from exc
     versions = selectors.agreement_versions(user=request.user, agreement=agreement)
+    # editors of a signed version without its document get the upload form
+    attachable = {
+        v.number for v in versions if v.is_signed and not v.document and policy.can(request.user, "change", v)
+    }
     context = {
         "agreement": agreement,
         "versions": versions,
+        "attachable": attachable,
         "lead_days": lead_days_of(agreement),
+        "document_max_mb": document_max_bytes() / (1024 * 1024),
         "nav": "partnerships",
     }
     return render(request, "portal/partnerships/agreement_detail.html", context)
+
+
+def _version(request: HttpRequest, key: str, number: int) -> AgreementVersion:
+    try:
+        return selectors.agreement_version_get(user=request.user, key=key, number=number)
+    except (Agreement.DoesNotExist, AgreementVersion.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def _safe_name(name: str) -> str:
+    """An uploaded file's name as the service keeps it: ASCII letters, digits, '.', '_', '-'."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:150] or "signed"
+    return f"{stem}.{suffix.lower()}" if suffix else stem
+
+
+@require_POST
+@login_required
+def agreement_document_upload(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    """The signed document (a PDF) of a signed version, attached once by an editor of the owner."""
+    version = _version(request, key, number)
+    if not policy.can(request.user, "change", version):
+        raise PermissionDenied
+    page = redirect("partnerships:agreement", key=key)
+    upload = request.FILES.get("document")
+    if upload is None:
+        messages.error(request, _("Choose the signed PDF to attach."))
+        return page
+    limit = document_max_bytes()
+    if upload.size is not None and upload.size > limit:  # refused before reading it into memory
+        messages.error(request, rules.document_too_large(upload.size, limit).text())
+        return page
+    try:
+        services.agreement_document_attach(
+            version=version, actor=request.user, name=_safe_name(upload.name or ""), content=upload.read()
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return page
+    messages.success(request, _("The signed document is attached to version %(n)s.") % {"n": number})
+    return page
+
+
+def agreement_document(request: HttpRequest, key: str, number: int) -> FileResponse:
+    """The signed document, for those who may see that version."""
+    version = _version(request, key, number)
+    if not version.document:
+        raise Http404
+    path = agreement_document_path(version)
+    if not path.is_file():
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"{key}-{version.document}",
+        content_type="application/pdf",
+    )
 
 
 def joint_degrees(request: HttpRequest) -> HttpResponse:

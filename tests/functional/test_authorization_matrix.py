@@ -730,11 +730,26 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
             PARTNERSHIP_STAFF | {"editor_b": 404, "admin_b": 404, "viewer_a": 403},
         )
     ],
+    # A's version 1 is a draft without a document: a 404 for those who may see it, and for the others
+    "partnerships:agreement-document": [
+        (lambda c: {"key": "a-agreement", "number": 1}, dict.fromkeys(PERSONAS, 404))
+    ],
+    "partnerships:agreement-document-upload": [
+        (lambda c: {"key": "a-agreement", "number": 1}, dict.fromkeys(PERSONAS, 405))
+    ],
     "api-v1:partnerships_matrix": [(lambda c: {}, PUBLIC)],
     "api-v1:partnerships_list": [(lambda c: {}, PUBLIC)],
     "api-v1:partnerships_detail": [(lambda c: {"key": "a-partner"}, PUBLIC)],
     "api-v1:partnerships_agreement": [(lambda c: {"key": "a-agreement"}, A_ONLY)],
     "api-v1:partnerships_activity_create": [(lambda c: {"key": "a-partner"}, dict.fromkeys(PERSONAS, 405))],
+    "api-v1:partnerships_mobility_create": [(lambda c: {"key": "a-partner"}, dict.fromkeys(PERSONAS, 405))],
+    "api-v1:partnerships_team_create": [(lambda c: {"key": "a-partner"}, dict.fromkeys(PERSONAS, 405))],
+    **{
+        f"api-v1:partnerships_agreement_{verb}": [
+            (lambda c: {"key": "a-agreement", "number": 1}, dict.fromkeys(PERSONAS, 405))
+        ]
+        for verb in ("transition", "sign", "amend", "renew", "terminate")
+    },
     # governance: public records for all; a meeting not marked public for the network's members only
     "api-v1:bodies_list": [(lambda c: {}, PUBLIC)],
     "api-v1:bodies_detail": [(lambda c: {"network": "network-n", "key": "council"}, PUBLIC)],
@@ -844,6 +859,10 @@ def _run_url(c: Cast) -> dict[str, Any]:
     return {"provider_key": c.a.key, "code": "DRAFT", "run_id": c.rows[ProgramRun].pk}
 
 
+def _version_url(c: Cast) -> dict[str, Any]:
+    return {"key": "a-agreement", "number": 1}
+
+
 NEW_UNIT = {"key": "owner-u.new", "kind": "faculty", "name_ja": "新学部", "parent": "owner-u"}
 NEW_TOP = {"key": "new-u", "kind": "university", "name_ja": "新大学"}
 
@@ -905,6 +924,28 @@ API_WRITES: dict[str, list[tuple[str, Callable[[Cast], dict[str, Any]], dict[str
         ("PUT", lambda c: {"key": "a-indicator", "fiscal_year": 2030}, {"value": 1}, _outcome(201, hidden=False)),
     ],
     "api-v1:indicators_actuals_delete": [("DELETE", _indicator_year(Actual), None, _outcome(204, hidden=False))],
+    "api-v1:partnerships_mobility_create": [
+        ("POST", lambda c: {"key": "a-partner"},
+         {"fiscal_year": 2023, "direction": "inbound", "category": "faculty", "count": 4},
+         _outcome(201, hidden=False)),
+    ],
+    "api-v1:partnerships_team_create": [
+        # the law faculty is in the team already: A's writers get a 409 (taken)
+        ("POST", lambda c: {"key": "a-partner"}, {"unit": "owner-u.law"}, _outcome(409, hidden=False)),
+    ],
+    # the agreement's version 1 is A's draft: hidden from the others; a refused move is the rule's 422
+    "api-v1:partnerships_agreement_transition": [
+        ("POST", _version_url, {"status": "internal_review"}, _outcome(200, hidden=True)),
+        ("POST", _version_url, {"status": "in_effect"}, _outcome(422, hidden=True)),
+    ],
+    "api-v1:partnerships_agreement_sign": [("POST", _version_url, {}, _outcome(422, hidden=True))],
+    "api-v1:partnerships_agreement_amend": [
+        ("POST", _version_url, {"change_summary_ja": "変更"}, _outcome(422, hidden=True)),
+    ],
+    "api-v1:partnerships_agreement_renew": [
+        ("POST", _version_url, {"valid_from": "2029-04-01"}, _outcome(422, hidden=True)),
+    ],
+    "api-v1:partnerships_agreement_terminate": [("POST", _version_url, {}, _outcome(422, hidden=True))],
 }  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from renkei.catalog.models import JointCurriculum, Program, TeachingContent
 from renkei.formats import bundle, pages
 from renkei.networks.models import Network
 from renkei.organisations.models import Organisation
+from renkei.partnerships.models import Activity, Agreement, Partnership
 
 pytestmark = pytest.mark.django_db
 
@@ -97,12 +98,30 @@ PUBLIC_PAGES: dict[str, list[tuple[Args, set[str]]]] = {
         )
     ],
     "opendata:page": [(dict, {"Dataset", "BreadcrumbList"})],
+    "partnerships:matrix": [(dict, {"ItemList", "BreadcrumbList"})],
+    "partnerships:map": [(dict, {"BreadcrumbList"})],
+    "partnerships:joint-degrees": [(dict, {"BreadcrumbList"})],
+    "partnerships:partnership": [
+        (lambda: {"key": "utokyo-ntu-tw"}, {"CollegeOrUniversity", "Event", "BreadcrumbList"})
+    ],
+    "partnerships:agreement": [
+        (
+            lambda: {
+                "key": Agreement.objects.filter(is_public=True)
+                .order_by("pk")
+                .values_list("key", flat=True)[0]
+            },
+            {"BreadcrumbList"},
+        )
+    ],
 }
 # Routes that are not public HTML pages: files and documents, forms that post, and signed-in pages.
 NOT_PUBLIC_PAGES = {
     "opendata:bundle", "opendata:manifest", "opendata:popolo", "opendata:popolo-kind", "opendata:regenerate",
     "portal:import-start", "portal:import-job", "portal:import-job-status", "portal:import-confirm",
     "portal:import-retry", "portal:export", "portal:tokens", "portal:token-revoke", "set_language",
+    "partnerships:matrix-download", "partnerships:dashboard", "partnerships:renewal-review",
+    "partnerships:agreement-document", "partnerships:agreement-document-upload",
 }  # fmt: skip
 
 
@@ -177,6 +196,24 @@ def test_a_script_end_tag_in_a_name_cannot_close_the_json_ld(client: Any, owner_
     assert "<script>alert(1)" not in html
     names = {n.get("name") for n in _nodes(html)}
     assert owner_org.name_ja in names
+
+
+def test_a_partnership_page_has_its_activities_as_events_and_no_sample_one(
+    client: Any, demo_loaded: Any
+) -> None:
+    partnership = Partnership.objects.get(key="utokyo-ntu-tw")
+    nodes = _nodes(client.get(f"/en/partnerships/{partnership.key}/").content.decode())
+    events = [n for n in nodes if n["@type"] == "Event"]
+    real = Activity.objects.filter(partnership=partnership, is_sample=False)
+    assert len(events) == real.count() > 0
+    first = real.order_by("starts_on").first()
+    event = next(e for e in events if e["name"] in {first.title_en, first.title_ja})
+    assert event["startDate"].startswith(str(first.starts_on.year))
+    assert [o["name"] for o in event["organizer"]] == [partnership.home.name_en, partnership.partner.name_en]
+    partner = next(n for n in nodes if n.get("identifier") == partnership.partner.key)
+    assert partner["@type"] == "CollegeOrUniversity"
+    for activity in Activity.objects.filter(partnership=partnership, is_sample=True):
+        assert all(e["name"] not in {activity.title_en, activity.title_ja} for e in events)
 
 
 def test_a_missing_page_has_only_the_site_node(client: Any, db: None) -> None:

@@ -217,3 +217,39 @@ def test_a_document_name_that_leaves_the_folder_is_refused(signed, settings, tmp
     with pytest.raises(ValidationError):
         services.agreement_document_attach(version=signed, actor=None, name="../../x.pdf", content=b"x")
     assert not list(tmp_path.rglob("*.pdf"))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "ja", "en"),
+    [
+        ("signed.pdf", b"PK\x03\x04 not a pdf", "PDFファイル", "Only a PDF file can be attached"),
+        ("signed.docx", b"%PDF-1.4", "PDFファイル", "Only a PDF file can be attached"),
+        (
+            "signed.pdf",
+            b"%PDF-" + b"x" * 100,
+            "ファイルが大きすぎます（105 バイト）。上限は 50 バイトです。",
+            "The file is too large (105 bytes); the limit is 50 bytes.",
+        ),
+    ],
+)
+def test_a_document_that_is_not_a_pdf_or_too_large_is_refused_in_both_languages(
+    signed, settings, tmp_path, name, content, ja, en
+) -> None:
+    from django.utils import translation
+
+    settings.DATA_DIR = tmp_path
+    settings.RENKEI_AGREEMENT_DOCUMENT_MAX_BYTES = 50
+    for language, expected in (("ja", ja), ("en", en)):
+        with translation.override(language), pytest.raises(ValidationError) as refused:
+            services.agreement_document_attach(version=signed, actor=None, name=name, content=content)
+        assert expected in str(refused.value)
+    assert not list(tmp_path.rglob("*"))
+    signed.refresh_from_db()
+    assert signed.document == ""
+
+
+def test_a_draft_version_takes_no_signed_document(signed, settings, tmp_path) -> None:
+    settings.DATA_DIR = tmp_path
+    draft = services.agreement_amend(version=signed, actor=None, changes={"scope_ja": "改定"})
+    with pytest.raises(ValidationError):
+        services.agreement_document_attach(version=draft, actor=None, name="a.pdf", content=b"%PDF-1.4")
