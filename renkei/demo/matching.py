@@ -70,7 +70,13 @@ class _MatchingDemo:
         self.source = self.loader.upsert(
             Source,
             {"code": row["code"]},
-            {"title_ja": row["title_ja"], "title_en": row["title_en"], "is_sample": True},
+            {
+                "title_ja": row["title_ja"],
+                "title_en": row["title_en"],
+                "used_for_ja": row["used_for_ja"],
+                "used_for_en": row["used_for_en"],
+                "is_sample": True,
+            },
         )
         survey = self._survey(self.seed["survey"])
         for employer in self.seed["employer"]:

@@ -321,3 +321,54 @@ def _partnership(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
     ]
     trail = jsonld.breadcrumbs([_home(request), _partnerships(request), (partner.name, url)])
     return [node, *events, trail]
+
+
+# --- indicators and sources --------------------------------------------------------------------------
+
+
+def _indicators(request: HttpRequest) -> tuple[str, str]:
+    return (_("Indicators"), _url(request, "indicators:home"))
+
+
+@page("indicators:home", "indicators:computations")
+def _indicators_home(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
+    trail = [_home(request), _indicators(request)]
+    match = request.resolver_match
+    if match is not None and match.view_name == "indicators:computations":
+        trail.append((_("Computations"), request.build_absolute_uri()))
+    return [jsonld.breadcrumbs(trail)]
+
+
+@page("indicators:initiative", "indicators:organisation", "indicators:network")
+def _indicator_dashboard(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
+    """A dashboard publishes a set of figures by fiscal year: a Dataset."""
+    title = str(context.get("title") or context.get("heading") or _("Indicators"))
+    url = request.build_absolute_uri()
+    return [
+        {"@context": jsonld.CONTEXT, "@type": "Dataset", "name": title, "url": url,
+         "isAccessibleForFree": True, "inLanguage": get_language() or "ja"},
+        jsonld.breadcrumbs([_home(request), _indicators(request), (title, url)]),
+    ]  # fmt: skip
+
+
+@page("indicators:indicator")
+def _indicator(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
+    indicator = context["indicator"]
+    url = request.build_absolute_uri()
+    return [
+        {"@context": jsonld.CONTEXT, "@type": "Dataset", "name": indicator.name, "url": url,
+         "description": indicator.definition, "isAccessibleForFree": True, "inLanguage": get_language() or "ja"},
+        jsonld.breadcrumbs([_home(request), _indicators(request), (indicator.name, url)]),
+    ]  # fmt: skip
+
+
+@page("portal:sources")
+def _sources(request: HttpRequest, context: Any) -> list[dict[str, Any]]:
+    items = [
+        (str(source), request.build_absolute_uri() + f"#source-{source.code}")
+        for source in context["sources"]
+    ]
+    return [
+        jsonld.item_list(_("Sources"), items),
+        jsonld.breadcrumbs([_home(request), (_("Sources"), request.build_absolute_uri())]),
+    ]

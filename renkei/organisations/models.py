@@ -175,6 +175,14 @@ class Organisation(AuditedModel):
     def is_unit(self) -> bool:
         return self.kind in self.UNIT_KINDS
 
+    @property
+    def map_link(self) -> str:
+        """A link to the place on OpenStreetMap (a page people follow, not an asset this site loads)."""
+        if self.latitude is None or self.longitude is None:
+            return ""
+        lat, lon = f"{self.latitude}", f"{self.longitude}"
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=13/{lat}/{lon}"
+
     def audit_organisation_id(self) -> int | None:
         return self.root_id()
 

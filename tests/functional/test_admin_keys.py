@@ -68,4 +68,5 @@ def test_every_demo_key_has_the_one_syntax(demo_loaded) -> None:
     for model in (Organisation, Network, Body):
         bad = [key for key in model.objects.values_list("key", flat=True) if not KEY_RE.fullmatch(key)]
         assert bad == [], model.__name__
-    assert Organisation.objects.filter(key__contains=".").count() > 50
+    # units have dotted keys (UTokyo alone has 34); municipalities are organisations of their own now
+    assert Organisation.objects.filter(key__contains=".").count() > 40

@@ -280,12 +280,12 @@ def test_unknown_keys_are_404(client, demo_loaded, url):
     [
         ("/", 4),  # + the universities to start from
         ("/en/", 4),
-        (ALLIANCE, 17),  # + names to link, its joint curriculum (4 prefetches) and its shared programs
-        ("/networks/yamagata-platform/", 12),
+        (ALLIANCE, 18),  # + names to link, its joint curriculum (4 prefetches), its shared programs, projects
+        ("/networks/yamagata-platform/", 13),  # + the network's projects (partnerships)
         ("/organisations/", 4),
         ("/organisations/?kind=municipality", 4),
         ("/organisations/?q=大学", 5),
-        ("/organisations/utokyo/", 10),  # + names to link, its count of programs
+        ("/organisations/utokyo/", 11),  # + names to link, its count of programs, its partnerships
     ],
 )
 def test_query_counts_are_pinned(client, demo_loaded, django_assert_max_num_queries, url, queries):

@@ -114,6 +114,15 @@ PUBLIC_PAGES: dict[str, list[tuple[Args, set[str]]]] = {
             {"BreadcrumbList"},
         )
     ],
+    "portal:sources": [(dict, {"ItemList", "BreadcrumbList"})],
+    "indicators:home": [(dict, {"BreadcrumbList"})],
+    "indicators:computations": [(dict, {"BreadcrumbList"})],
+    "indicators:initiative": [(lambda: {"key": "tohoku-global-initiative"}, {"Dataset", "BreadcrumbList"})],
+    "indicators:organisation": [(lambda: {"key": "tohoku-u"}, {"Dataset", "BreadcrumbList"})],
+    "indicators:network": [(lambda: {"key": "yamagata-platform"}, {"Dataset", "BreadcrumbList"})],
+    "indicators:indicator": [
+        (lambda: {"key": "tohoku-international-students"}, {"Dataset", "BreadcrumbList"})
+    ],
 }
 # Routes that are not public HTML pages: files and documents, forms that post, and signed-in pages.
 NOT_PUBLIC_PAGES = {
@@ -122,6 +131,16 @@ NOT_PUBLIC_PAGES = {
     "portal:import-retry", "portal:export", "portal:tokens", "portal:token-revoke", "set_language",
     "partnerships:matrix-download", "partnerships:dashboard", "partnerships:renewal-review",
     "partnerships:agreement-document", "partnerships:agreement-document-upload",
+    # EWP documents are XML; reports are files or owners' pages; the needs pages are for signed-in staff and
+    # employers, and the survey form for one invited respondent
+    "ewp:factsheet", "ewp:iia-approval", "ewp:iias", "ewp:institutions", "ewp:ounits",
+    "indicators:report-live", "indicators:report-detail", "indicators:report-file", "indicators:report-job", "indicators:report-job-status",
+    "indicators:report-new",
+    "matching:gaps", "matching:gaps-csv", "matching:hearing-detail", "matching:hearing-new", "matching:home",
+    "matching:invitation-action", "matching:match-detail", "matching:need-detail", "matching:need-list",
+    "matching:need-new", "matching:proposal-detail", "matching:proposal-list", "matching:response-detail",
+    "matching:run-action", "matching:run-detail", "matching:run-list", "matching:run-status",
+    "matching:survey-answer", "matching:survey-detail", "matching:survey-invitations",
 }  # fmt: skip
 
 

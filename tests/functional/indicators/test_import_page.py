@@ -20,8 +20,12 @@ def test_targets_are_imported_from_the_import_page(client: Any, owner: Any, owne
     assert "指標の実績値" in page
     assert "/export/indicator_targets.csv" in page
     template = b"".join(client.get("/export/indicator_targets.csv").streaming_content).decode("utf-8-sig")
-    assert template.splitlines()[0].startswith("indicator,fiscal_year,value")
-    data = csv_bytes([["indicator", "fiscal_year", "value"], ["students-a", 2023, 3500]])
+    assert template.splitlines()[0].startswith("指標,年度,値")  # the headers people read, by default
+    codes = b"".join(client.get("/export/indicator_targets.csv?codes=1").streaming_content).decode(
+        "utf-8-sig"
+    )
+    assert codes.splitlines()[0].startswith("indicator,fiscal_year,value")
+    data = csv_bytes([["指標", "年度", "値"], ["students-a", 2023, 3500]])  # the template's own headers
     response = client.post(
         reverse("portal:import-start"),
         {"importer": "indicator_targets", "file": SimpleUploadedFile("t.csv", data), "encoding": ""},
