@@ -1,6 +1,6 @@
 """Progress reports written from the records: the data snapshot, and the same report as HTML, Excel
 (one sheet per indicator group, with native charts) and PDF (A4, Japanese set in IPAexGothic embedded
-in the file; see docs/decisions/0010-reports-pdf.md).
+in the file; see docs/decisions/0009-reports-pdf.md).
 
 `report_data` takes the snapshot (what the user may see, as it stands); the writers read only the
 snapshot, so a kept report can be written again exactly as it was made."""
@@ -297,7 +297,7 @@ def write_xlsx(data: dict[str, Any]) -> bytes:
 
 
 def font_path() -> Path:
-    """IPAexGothic (IPA Font License), shipped in the japanize-matplotlib package (ADR 0010)."""
+    """IPAexGothic (IPA Font License), shipped in the japanize-matplotlib package (ADR 0009)."""
     spec = importlib.util.find_spec("japanize_matplotlib")  # found, not imported (it would load matplotlib)
     if spec is None or spec.origin is None:
         raise RuntimeError("japanize-matplotlib is not installed: it ships the PDF reports' Japanese font")
