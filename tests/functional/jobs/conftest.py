@@ -25,16 +25,37 @@ def _data_dir(settings: Any, tmp_path: Path) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_queue(settings: Any) -> Iterator[None]:
-    """On Redis, each test starts and ends with an empty queue (only our queue's keys are touched)."""
+    """On Redis, each test starts and ends with an empty queue and empty job registries (only our queue's
+    keys are touched): a job left in the started registry by a killed worker, in this run or an earlier
+    one, would otherwise be failed by the next test's worker."""
     if settings.TASKS_BACKEND != "redis":
         yield
         return
+    _empty_rq_queue()
+    yield
+    _empty_rq_queue()
+
+
+def _rq_queue() -> Any:
+    """The queue as `renkei worker` sees it on Redis: with django-tasks-rq's job class, whose failure
+    callback (also run for a job abandoned by a dead worker) needs it."""
     import django_rq
 
-    queue = django_rq.get_queue("default", job_class="django_tasks_rq.Job")
+    return django_rq.get_queue("default", job_class="django_tasks_rq.Job")
+
+
+def _empty_rq_queue() -> None:
+    queue = _rq_queue()
     queue.empty()
-    yield
-    queue.empty()
+    registries = [
+        queue.started_job_registry, queue.finished_job_registry, queue.failed_job_registry,
+        queue.deferred_job_registry, queue.scheduled_job_registry, queue.canceled_job_registry,
+    ]  # fmt: skip
+    for registry in registries:
+        for entry in queue.connection.zrange(registry.key, 0, -1):  # job id, or job id:execution id
+            queue.connection.delete(queue.job_class.key_for(entry.decode().split(":")[0]))
+        queue.connection.delete(registry.key)
+    queue.connection.delete(queue.registry_cleaning_key)  # so that the next worker cleans the registries
 
 
 @pytest.fixture
@@ -44,12 +65,11 @@ def run_worker(settings: Any) -> Callable[[], None]:
 
     def run() -> None:
         if settings.TASKS_BACKEND == "redis":
-            import django_rq
             from rq import SimpleWorker
 
             # RQ's own loop (dequeue, then execute in this process), without work()'s start and stop:
             # its stop waits up to a minute for a pub/sub thread, which would only slow the tests
-            queue = django_rq.get_queue("default")
+            queue = _rq_queue()
             worker = SimpleWorker([queue], connection=queue.connection, job_class="django_tasks_rq.Job")
             worker.register_birth()
             try:

@@ -148,6 +148,42 @@ def test_a_job_whose_worker_died_is_offered_again_and_writes_once(
     assert read_live(job.pk) is None
 
 
+def test_a_task_abandoned_by_a_dead_rq_worker_is_failed_by_the_next_worker_and_runs_again_once(
+    client: Any, org_admin: Any, owner_org: Any, run_worker: Callable[[], None], settings: Any
+) -> None:
+    if settings.TASKS_BACKEND != "redis":
+        pytest.skip("RQ's registry of started tasks: CI runs this directory once more on Redis")
+    import django_rq
+
+    settings.RENKEI_JOB_STALL_SECONDS = 0.2
+    client.force_login(org_admin)
+    job = upload(client, units_csv("owner-u", 4))
+    run_worker()
+    client.post(reverse("portal:import-confirm", args=[job.pk]))
+    job.refresh_from_db()
+    # given: a worker took the commit task and died: RQ still lists the task as started, its time long
+    # past; the job says "running" and its last sign of life grows old
+    queue = django_rq.get_queue("default", job_class="django_tasks_rq.Job")
+    queue.remove(job.task_result_id)
+    queue.connection.zadd(queue.started_job_registry.key, {f"{job.task_result_id}:a-dead-worker": 1})
+    Job.objects.filter(pk=job.pk).update(state="running", attempt=job.attempt + 1)
+    time.sleep(0.3)
+    # when: the next worker starts, it fails the abandoned task (without an error of its own)
+    run_worker()
+    assert queue.fetch_job(job.task_result_id).get_status() == "failed"
+    job.refresh_from_db()
+    assert job_is_stalled(job)
+    assert units() == 0
+    # when: the job is run again from its page
+    client.post(reverse("portal:import-retry", args=[job.pk]))
+    run_worker()
+    # then: written once
+    job.refresh_from_db()
+    assert job.state == "done", (job.error_en, job.result)
+    assert units() == 4
+    assert unit_audit_entries() == 4
+
+
 def test_the_worker_command_matches_the_backend(settings: Any) -> None:
     settings.TASKS_BACKEND = "immediate"
     with pytest.raises(CommandError, match="no worker"):
