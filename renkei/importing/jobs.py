@@ -30,7 +30,7 @@ from renkei.importing.planning import plan_import, plan_table, recognise
 from renkei.importing.plans import CREATE, Plan
 from renkei.importing.problems import ImportRejected, Msg, Problem
 from renkei.importing.readers import open_table
-from renkei.importing.spec import get_importer
+from renkei.importing.spec import importer_for
 from renkei.jobs.models import Job
 from renkei.jobs.runner import Run
 from renkei.jobs.services import job_continue, job_create, job_enqueue, job_retry
@@ -66,15 +66,24 @@ def _upload(job_id: Any) -> Path:
 
 
 def import_job_start(
-    *, user: Any, organisation: Any = None, importer: str, filename: str, chunks: Any, encoding: str = ""
+    *,
+    user: Any,
+    organisation: Any = None,
+    importer: str,
+    filename: str,
+    chunks: Any,
+    encoding: str = "",
+    options: dict[str, Any] | None = None,
 ) -> Job:
-    """Keep the upload, record a job and queue its preview."""
+    """Keep the upload, record a job and queue its preview. `options` make an importer registered with
+    `spec.register_factory` (e.g. the survey and the mapping of a form tool's export)."""
     from renkei.importing.tasks import import_preview  # the tasks wrap this module's work
 
     _remove_expired()
     job = job_create(
         kind=KIND, step=PREVIEW, user=user, organisation=organisation,
-        params={"importer": importer, "filename": Path(filename).name[:200], "encoding": encoding},
+        params={"importer": importer, "filename": Path(filename).name[:200], "encoding": encoding,
+                **({"options": options} if options else {})},
     )  # fmt: skip
     folder = job_dir(job.pk)
     folder.mkdir(parents=True, mode=0o700)
@@ -163,7 +172,7 @@ def _plan(run: Run) -> tuple[Plan, Any]:
     params = job.params
     if params["importer"] != AUTO:
         plan = plan_import(
-            get_importer(params["importer"]), path.read_bytes(), filename=params["filename"],
+            importer_for(params["importer"], params.get("options"), user), path.read_bytes(), filename=params["filename"],
             encoding=params.get("encoding") or None, user=user, progress=run.progress,
         )  # fmt: skip
         return plan, user

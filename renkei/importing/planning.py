@@ -467,6 +467,7 @@ def plan_table(
 ) -> Plan:
     limits = limits or Limits.from_settings()
     progress = progress or no_progress
+    table = spec.prepare_table(table)
     planner = _Planner(spec, user=user, limits=limits, progress=progress)
     planner.map_header(table.header)
     done = 0

@@ -7,7 +7,7 @@ module (found by autodiscovery). The same declaration drives import, dry run, ex
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -245,6 +245,11 @@ class ImportSpec:
                 q &= Q(**{f"{column.field_name}__in": list(values)})
         return q
 
+    def prepare_table(self, table: Any) -> Any:
+        """The file's table as the planner reads it (a `readers.Table`): an importer made for one file's
+        layout (see `register_factory`) turns its columns into its own here; raises `ImportRejected`."""
+        return table
+
     # --- rules the engine asks about ---------------------------------------------------------------
     def clean_row(self, context: RowContext) -> list[tuple[str, CellError]]:
         """Rules across columns of one row: (column name, error) pairs."""
@@ -306,6 +311,31 @@ def get_importer(name: str) -> ImportSpec:
     if found is None:
         raise KeyError(name)
     return found()
+
+
+# Importers made per use, from options (e.g. the survey whose answers a form tool's export holds, and
+# how its headers map to the questions): name → (model written, factory(options, user) → ImportSpec).
+# They are not listed with `importers()` (no page or export offers them without their options).
+Factory = Callable[[Mapping[str, Any], Any], ImportSpec]
+_factories: dict[str, tuple[type[models.Model], Factory]] = {}
+
+
+def register_factory(name: str, model: type[models.Model], factory: Factory) -> None:
+    """Register an importer that is made from options, in the app's `importers` module."""
+    _factories[name] = (model, factory)
+
+
+def factories() -> dict[str, tuple[type[models.Model], Factory]]:
+    autodiscover_modules("importers")
+    return dict(sorted(_factories.items()))
+
+
+def importer_for(name: str, options: Mapping[str, Any] | None = None, user: Any = None) -> ImportSpec:
+    """A registered importer, or one made from `options` for `user` by its factory; KeyError if none."""
+    made = factories().get(name)
+    if made is not None:
+        return made[1](options or {}, user)
+    return get_importer(name)
 
 
 def cell_errors(broken: Iterable[Broken]) -> list[tuple[str, CellError]]:

@@ -66,6 +66,11 @@ class Survey(AuditedModel):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
     )
+    import_mapping = models.JSONField(
+        _("mapping of imported files"), default=dict, blank=True,
+        help_text=_("How the headers of a form tool's export map to the questions and the respondent's "
+                    "fields, as confirmed at the last import (`renkei.matching.importers`)."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("survey")
@@ -320,6 +325,9 @@ class Response(AuditedModel):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     via = models.CharField(_("through"), max_length=10, choices=Via.choices, default=Via.FORM)
+    source_file = models.CharField(
+        _("imported from"), max_length=200, blank=True, help_text=_("The name of the file it was imported from.")
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False, help_text=SAMPLE_HELP)
 

@@ -240,6 +240,16 @@ def response_answer(
 
 
 @service
+def survey_import_mapping_save(*, survey: Survey, mapping: Mapping[str, str], actor: Actor | None) -> Survey:
+    """Keep the confirmed mapping of a form tool's export (folded header → question or respondent field,
+    `renkei.matching.importers`) on the survey, so the next file of the same form maps the same way."""
+    if actor is not None and not policy.can(actor, Action.CHANGE, survey):
+        raise PermissionDenied
+    survey.import_mapping = {**(survey.import_mapping or {}), **{str(k): str(v) for k, v in mapping.items()}}
+    return survey_save(survey=survey, actor=actor)
+
+
+@service
 def response_save(*, response: Response, actor: Actor | None) -> Response:
     """Save a response (the admin, an import): a submitted one is fixed, except for the secretariat."""
     stored = Response.objects.filter(pk=response.pk).first() if response.pk else None

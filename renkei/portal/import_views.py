@@ -28,6 +28,7 @@ from renkei.core.params import ParamErrors, Params, flag
 from renkei.importing import Limits, importers, jobs
 from renkei.importing.decoding import ENCODING_CHOICES
 from renkei.importing.exporting import CONTENT_TYPES, csv_chunks, write_xlsx
+from renkei.importing.spec import factories
 from renkei.jobs.models import Job
 from renkei.jobs.selectors import job_for_user, job_status
 from renkei.organisations.selectors import organisation_acting_for
@@ -40,7 +41,8 @@ def _lang() -> str:
 
 def _require_editor(user: Any) -> None:
     """Imports are for people who may write some rows of what at least one importer writes."""
-    if not any(policy.may_write_some(user, spec.model) for spec in importers().values()):
+    models = [spec.model for spec in importers().values()] + [model for model, _f in factories().values()]
+    if not any(policy.may_write_some(user, model) for model in models):
         raise PermissionDenied
 
 

@@ -1,6 +1,7 @@
 """`renkei import <importer>|auto FILE [--dry-run] [--encoding cp932] [--lang ja|en]`.
 
-`auto` recognises what the file contains from its header, as the import page does by default."""
+`auto` recognises what the file contains from its header, as the import page does by default. An importer
+made from options (`spec.register_factory`, e.g. survey_responses) takes them as `--option name=value`."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from renkei.importing import (
     Limits,
     Plan,
     apply_plan,
-    get_importer,
     importers,
     plan_import,
     plan_table,
@@ -31,7 +31,7 @@ from renkei.importing.jobs import AUTO
 from renkei.importing.planning import recognise
 from renkei.importing.progress import ProgressBar, TextOut
 from renkei.importing.readers import open_table
-from renkei.importing.spec import ImportSpec
+from renkei.importing.spec import ImportSpec, factories, importer_for
 
 TEXTS = {
     CREATE: ("作成", "create"),
@@ -105,6 +105,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--lang", choices=["ja", "en"], help="Language of the messages (default: LANGUAGE)."
         )
+        parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                            help="An option of an importer made per use, e.g. survey=12 for survey_responses.")  # fmt: skip
         parser.add_argument("--max-rows", type=int, help="Refuse files with more data rows than this.")
         parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                             help="Show a progress bar (default: when stderr is a terminal).")  # fmt: skip
@@ -114,7 +116,7 @@ class Command(BaseCommand):
             self.run(options)
 
     def run(self, options: dict[str, Any]) -> None:
-        available = importers()
+        available = {**importers(), **factories()}
         if options["importer"] not in (*available, AUTO):
             raise CommandError(t("unknown", options["importer"], ", ".join([*available, AUTO])))
         path = Path(options["file"])
@@ -138,7 +140,8 @@ class Command(BaseCommand):
                 self.stdout.write(t("recognised", _label(spec), spec.name))
                 plan = plan_table(spec, table, filename=path.name, limits=limits, progress=bar)
             else:
-                spec = get_importer(options["importer"])
+                made = dict(item.split("=", 1) for item in options["option"] if "=" in item)
+                spec = importer_for(options["importer"], {**made, "filename": path.name}, None)
                 plan = plan_import(
                     spec, path.read_bytes(), filename=path.name, encoding=options["encoding"], limits=limits,
                     progress=bar,
