@@ -456,7 +456,8 @@ class SurveyResponses(ImportSpec):
                 continue
             first_row[organisation] = change.row
             if change.action == UPDATE:
-                found.append((change.row, "answers", ALREADY_IMPORTED))
+                for place in self._changed_places(plan, change.before, change.after):
+                    found.append((change.row, place, ALREADY_IMPORTED))
             elif change.action == CREATE:
                 creates[organisation] = change.row
         stored = Response.objects.filter(survey=self.survey, organisation_id__in=list(creates))
@@ -464,6 +465,19 @@ class SurveyResponses(ImportSpec):
             message = rules.ALREADY_SUBMITTED if status == Response.Status.SUBMITTED else DRAFT_THROUGH_LINK
             found.append((creates[organisation_id], "organisation", message))
         return found
+
+    def _changed_places(self, plan: Plan, before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+        """The file's headers of what an update would change (each answer by its question's column)."""
+        places = []
+        for name, value in after.items():
+            if name != ANSWERS:
+                places.append(plan.header(name))
+                continue
+            old = before.get(name) or {}
+            for key in sorted(set(old) | set(value or {})):
+                if old.get(key) != (value or {}).get(key):
+                    places.append(self.question_headers.get(key, key))
+        return places
 
     def check_permissions(self, user: Any, rows: list[tuple[RowContext, Any]]) -> list[Msg | None]:
         for _context, obj in rows:

@@ -111,3 +111,99 @@ def test_xlsx_import_and_a_reimport_changes_nothing(matching_world):
     again = imported(world, book, "forms.xlsx")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert (Response.objects.count(), Need.objects.count()) == counts
+
+
+def refused(world: Any, data: bytes, filename: str = "forms.csv", **kwargs: Any) -> list[dict]:
+    before = (Response.objects.count(), Need.objects.count(), EmployerProfile.objects.count())
+    with pytest.raises(ImportRejected) as caught:
+        plan(world, data, filename, **kwargs)
+    assert (Response.objects.count(), Need.objects.count(), EmployerProfile.objects.count()) == before
+    return [p.as_dict() for p in caught.value.problems]
+
+
+def test_a_wrong_choice_scale_or_missing_required_answer_refuses_the_file_with_row_and_column(matching_world):
+    world = matching_world
+    data = rows(world)
+    data[0][5] = "中"  # not a choice of 設問 size
+    data[0][6] = "9"  # the scale is 1–5
+    data[1][7] = ""  # 設問 need is required
+    problems = refused(world, csv_bytes(HEADER, data))
+    by_place = {(p["row"], p["column"]): p for p in problems}
+    assert set(by_place) == {(2, "設問 size"), (2, "設問 priority"), (3, "設問 need")}
+    assert by_place[(2, "設問 size")]["ja"] == "2行目「設問 size」列: 「中」は選択肢にありません。選択肢: 小、大"
+    assert by_place[(2, "設問 size")]["en"] == "Row 2, column “設問 size”: “中” is not one of the choices: 小, 大"
+    assert by_place[(2, "設問 priority")]["en"].endswith("Enter a number from 1 to 5.")
+    assert by_place[(3, "設問 need")]["ja"].endswith("この設問は回答必須です。")
+    assert by_place[(3, "設問 need")]["en"].endswith("This question must be answered.")
+
+
+def test_an_unknown_skill_a_bad_timestamp_and_an_unknown_organisation_are_named(matching_world):
+    world = matching_world
+    data = rows(world)
+    data[0][8] = "宇宙遊泳"
+    data[1][0] = "きのう"
+    data[1][2] = "存在しない会社"
+    problems = {(p["row"], p["column"]): p["en"] for p in refused(world, csv_bytes(HEADER, data))}
+    assert problems[(2, "設問 skills")].endswith("“宇宙遊泳” is not in the list of skills.")
+    assert problems[(3, "タイムスタンプ")].endswith("Not a date and time (e.g. 2026/11/05 10:23:45).")
+    assert "存在しない会社" in problems[(3, "会社名")]
+
+
+def test_a_changed_mapping_is_honoured_and_kept_for_the_next_file(matching_world):
+    world = matching_world
+    header = [*HEADER[:2], "御社名", *HEADER[3:5], "規模の印象", *HEADER[6:]]
+    proposed = propose_mapping(world.survey, header)
+    # unusual headers are not proposed: no organisation, and the required size question unanswered
+    assert proposed[fold("御社名")] == "" and proposed[fold("規模の印象")] == ""
+    problems = refused(world, csv_bytes(header, rows(world)), mapping=proposed)
+    assert {p["code"] for p in problems} == {"missing_column", "missing_question"}
+    # the coordinator maps it, and maps the size question to the other column
+    changed = {**proposed, fold("御社名"): "organisation", fold("規模の印象"): "q:size"}
+    services.survey_import_mapping_save(survey=world.survey, mapping=changed, actor=world.secretariat)
+    assert imported(world, csv_bytes(header, rows(world)), "forms.csv", mapping=changed).created == 2
+    # the next file of the same form is proposed the same mapping
+    assert propose_mapping(Survey.objects.get(pk=world.survey.pk), header) == changed
+
+
+def test_one_submission_per_respondent(matching_world):
+    world = matching_world
+    # given: employer 1 submitted through its link
+    services.response_answer(
+        invitation=world.invitation, submit=True, profile={},
+        answers={"size": "s", "need": "品質管理を学びたい。"},
+    )  # fmt: skip
+    # then: its row in the file is refused as already submitted, and nothing is written
+    problems = refused(world, csv_bytes(HEADER, rows(world)))
+    assert [(p["row"], p["code"]) for p in problems] == [(2, "plan")]
+    assert "already been submitted" in problems[0]["en"]
+    # and: the same respondent twice in one file is refused too
+    data = rows(world)
+    data[1][2] = "試験事業者1"
+    Response.objects.all().delete()
+    problems = refused(world, csv_bytes(HEADER, data))
+    assert [p["row"] for p in problems] == [3]
+    assert "one response per organisation" in problems[0]["en"]
+
+
+def test_a_changed_answer_in_a_reimport_is_refused_as_submitted_answers_are_fixed(matching_world):
+    world = matching_world
+    imported(world, csv_bytes(HEADER, rows(world)), "forms.csv")
+    data = rows(world)
+    data[0][6] = "2"
+    problems = refused(world, csv_bytes(HEADER, data))
+    assert [(p["row"], p["column"]) for p in problems] == [(2, "設問 priority")]
+    assert Response.objects.get(organisation=world.employers[0]).answers["priority"] == 4
+
+
+def test_an_employer_or_another_networks_coordinator_cannot_import(matching_world, other_network):
+    from factories import NetworkStaffFactory, UserFactory
+
+    world = matching_world
+    outsider = NetworkStaffFactory(network=other_network, user=UserFactory(username="other-staff")).user
+    for user in (world.editors[0], outsider):
+        with pytest.raises(ImportRejected) as caught:
+            importer_for("survey_responses", {"survey": world.survey.pk}, user)
+        assert [p.code for p in caught.value.problems] == ["permission"]
+        with pytest.raises(services.PermissionDenied):
+            services.survey_import_mapping_save(survey=world.survey, mapping={}, actor=user)
+    assert Response.objects.count() == 0
