@@ -74,16 +74,18 @@ def import_job_start(
     chunks: Any,
     encoding: str = "",
     options: dict[str, Any] | None = None,
+    start_url: str = "",
 ) -> Job:
     """Keep the upload, record a job and queue its preview. `options` make an importer registered with
-    `spec.register_factory` (e.g. the survey and the mapping of a form tool's export)."""
+    `spec.register_factory` (e.g. the survey and the mapping of a form tool's export); `start_url` is the
+    page the job's page links back to for another file (by default the import page)."""
     from renkei.importing.tasks import import_preview  # the tasks wrap this module's work
 
     _remove_expired()
     job = job_create(
         kind=KIND, step=PREVIEW, user=user, organisation=organisation,
         params={"importer": importer, "filename": Path(filename).name[:200], "encoding": encoding,
-                **({"options": options} if options else {})},
+                **({"options": options} if options else {}), **({"start_url": start_url} if start_url else {})},
     )  # fmt: skip
     folder = job_dir(job.pk)
     folder.mkdir(parents=True, mode=0o700)

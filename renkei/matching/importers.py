@@ -193,9 +193,19 @@ def check_mapping(survey: Survey, header: list[Any], mapping: Mapping[str, str])
 # --- cells ----------------------------------------------------------------------------------------------
 
 
+def _strptime(text: str) -> dt.datetime | None:
+    for form in _DATETIME_FORMATS:
+        try:
+            return dt.datetime.strptime(text, form)  # noqa: DTZ007 - made aware by the caller
+        except ValueError:
+            continue
+    return None
+
+
 def parse_timestamp(value: Any) -> dt.datetime:
-    """A form tool's timestamp (2026/11/05 10:23:45, 11/5/2026 10:23:45, an Excel date cell) as an aware
-    date and time in the site's time zone."""
+    """A form tool's timestamp (2026/11/05 10:23:45, 11/5/2026 10:23:45, 午後1:23:45, an Excel date cell)
+    as an aware date and time in the site's time zone (that of a naive one)."""
+    moment: dt.datetime | None
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, dt.date):
@@ -203,14 +213,8 @@ def parse_timestamp(value: Any) -> dt.datetime:
     else:
         text = " ".join(nfkc(value).replace("午前", "").split())
         afternoon = "午後" in text
-        text = text.replace("午後", "").strip()
-        for form in _DATETIME_FORMATS:
-            try:
-                moment = dt.datetime.strptime(text, form)  # noqa: DTZ007 - made aware below
-                break
-            except ValueError:
-                continue
-        else:
+        moment = _strptime(text.replace("午後", "").strip())
+        if moment is None:
             raise CellError(DATETIME.ja, DATETIME.en, code="datetime")
         if afternoon and moment.hour < 12:
             moment += dt.timedelta(hours=12)
@@ -292,6 +296,16 @@ class _Labels:
         if buffer:
             unknown.append(buffer)
         return codes, unknown
+
+
+class Answers(dict):
+    """A row's answers (question key → value as stored), shown in the preview as `key: value; …`."""
+
+    def __str__(self) -> str:
+        return "; ".join(
+            f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+            for key, value in self.items()
+        )
 
 
 def _answers_column() -> Column:
@@ -401,7 +415,7 @@ class SurveyResponses(ImportSpec):
             question = self.questions[item.field or ""]
             header = self.question_headers.get(question.key, question.text_ja)
             errors.append((header, CellError(item.message.ja, item.message.en, code=item.code)))
-        context.values[ANSWERS] = cleaned
+        context.values[ANSWERS] = Answers(cleaned)
         _values, profile_broken = services.check_profile(
             {name: context.values.get(name) for name in ("industry", "employees_band", "municipality_code")}
         )

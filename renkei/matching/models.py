@@ -326,7 +326,10 @@ class Response(AuditedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     via = models.CharField(_("through"), max_length=10, choices=Via.choices, default=Via.FORM)
     source_file = models.CharField(
-        _("imported from"), max_length=200, blank=True, help_text=_("The name of the file it was imported from.")
+        _("imported from"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name of the file it was imported from."),
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False, help_text=SAMPLE_HELP)

@@ -16,7 +16,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -180,6 +180,7 @@ def _job_context(job: Job) -> dict[str, Any]:
         "result": result,
         "problems": [p[lang] for p in job.result.get("problems", [])],
         "finished": status.finished,
+        "start_url": job.params.get("start_url") or reverse("portal:import-start"),
     }
 
 

@@ -3,7 +3,10 @@
 from django.urls import path
 
 from renkei.portal import matching_views as views
-from renkei.portal import params  # noqa: F401  (registers the path converters)
+from renkei.portal import (
+    params,  # noqa: F401  (registers the path converters)
+    survey_import_views,
+)
 
 app_name = "matching"
 urlpatterns = [
@@ -11,6 +14,12 @@ urlpatterns = [
     path("s/<str:token>/", views.survey_answer, name="survey-answer"),
     path("surveys/<id:pk>/", views.survey_detail, name="survey-detail"),
     path("surveys/<id:pk>/invitations/", views.survey_invitations, name="survey-invitations"),
+    path("surveys/<id:pk>/import/", survey_import_views.survey_import, name="survey-import"),
+    path(
+        "surveys/<id:pk>/import/<str:token>/",
+        survey_import_views.survey_import_mapping,
+        name="survey-import-mapping",
+    ),
     path("invitations/<id:pk>/<slug:action>/", views.invitation_action, name="invitation-action"),
     path("responses/<id:pk>/", views.response_detail, name="response-detail"),
     path("hearings/new/", views.hearing_new, name="hearing-new"),

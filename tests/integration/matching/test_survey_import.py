@@ -86,11 +86,14 @@ def test_the_mapping_is_proposed_from_the_headers_and_a_csv_imports_as_submitted
     # then: two submitted responses, marked as imported from the file, with the answers as codes
     assert result.created == 2
     first = Response.objects.get(survey=world.survey, organisation=world.employers[0])
-    assert first.status == Response.Status.SUBMITTED and first.via == Response.Via.IMPORT
+    assert first.status == Response.Status.SUBMITTED
+    assert first.via == Response.Via.IMPORT
     assert first.source_file == "forms.csv"
-    assert first.answers["size"] == "s" and first.answers["priority"] == 4
+    assert first.answers["size"] == "s"
+    assert first.answers["priority"] == 4
     assert first.answers["skills"] == ["skill-python", "skill-quality-management"]
-    assert first.industry == "E" and first.respondent_name == "soumu@e1.example.jp"
+    assert first.industry == "E"
+    assert first.respondent_name == "soumu@e1.example.jp"
     assert timezone.localtime(first.submitted_at).strftime("%Y-%m-%d %H:%M:%S") == "2026-11-05 10:23:45"
     # then: the needs are made and tagged as from the form; the response rate counts the imports
     need = Need.objects.get(response=first)
@@ -130,8 +133,13 @@ def test_a_wrong_choice_scale_or_missing_required_answer_refuses_the_file_with_r
     problems = refused(world, csv_bytes(HEADER, data))
     by_place = {(p["row"], p["column"]): p for p in problems}
     assert set(by_place) == {(2, "設問 size"), (2, "設問 priority"), (3, "設問 need")}
-    assert by_place[(2, "設問 size")]["ja"] == "2行目「設問 size」列: 「中」は選択肢にありません。選択肢: 小、大"
-    assert by_place[(2, "設問 size")]["en"] == "Row 2, column “設問 size”: “中” is not one of the choices: 小, 大"
+    assert (
+        by_place[(2, "設問 size")]["ja"] == "2行目「設問 size」列: 「中」は選択肢にありません。選択肢: 小、大"
+    )
+    assert (
+        by_place[(2, "設問 size")]["en"]
+        == "Row 2, column “設問 size”: “中” is not one of the choices: 小, 大"
+    )
     assert by_place[(2, "設問 priority")]["en"].endswith("Enter a number from 1 to 5.")
     assert by_place[(3, "設問 need")]["ja"].endswith("この設問は回答必須です。")
     assert by_place[(3, "設問 need")]["en"].endswith("This question must be answered.")
@@ -154,7 +162,8 @@ def test_a_changed_mapping_is_honoured_and_kept_for_the_next_file(matching_world
     header = [*HEADER[:2], "御社名", *HEADER[3:5], "規模の印象", *HEADER[6:]]
     proposed = propose_mapping(world.survey, header)
     # unusual headers are not proposed: no organisation, and the required size question unanswered
-    assert proposed[fold("御社名")] == "" and proposed[fold("規模の印象")] == ""
+    assert proposed[fold("御社名")] == ""
+    assert proposed[fold("規模の印象")] == ""
     problems = refused(world, csv_bytes(header, rows(world)), mapping=proposed)
     assert {p["code"] for p in problems} == {"missing_column", "missing_question"}
     # the coordinator maps it, and maps the size question to the other column
