@@ -64,7 +64,7 @@ class InvitationAdmin(PolicyAdmin):
 class ResponseAdmin(PolicyAdmin):
     list_display = ["survey", "organisation", "status", "via", "submitted_at", "is_sample"]
     list_filter = ["survey", "status", "via", "is_sample", "industry", "employees_band"]
-    search_fields = ["organisation__name_ja", "respondent_name", "external_id"]
+    search_fields = ["organisation__name_ja", "respondent_name", "external_id", "source_file"]
 
 
 @admin.register(Hearing)

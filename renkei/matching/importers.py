@@ -132,7 +132,8 @@ def targets(survey: Survey, lang: str) -> list[tuple[str, str]]:
 def propose_mapping(survey: Survey, header: list[Any]) -> dict[str, str]:
     """folded header → target for each header cell: the survey's kept mapping first, then the
     question's text (ja or en) or key, then the usual words of form tools for the respondent fields."""
-    kept = survey.import_mapping or {}
+    allowed = {value for value, _label in targets(survey, "ja")}
+    kept = {k: v for k, v in (survey.import_mapping or {}).items() if v in allowed}  # questions may go
     by_question: dict[str, str] = {}
     for question in survey.questions.all():
         for form in (question.text_ja, question.text_en, question.key):

@@ -77,6 +77,9 @@ def test_upload_map_preview_confirm(client: Any, matching_world: Any) -> None:
     assert Need.objects.filter(response__via=Response.Via.IMPORT).count() == 2
     done = client.get(reverse("portal:import-job", args=[job.pk])).content.decode()
     assert reverse("matching:survey-import", args=[world.survey.pk]) in done
+    imported = Response.objects.filter(via=Response.Via.IMPORT).first()
+    detail = client.get(reverse("matching:response-detail", args=[imported.pk])).content.decode()
+    assert "(forms.csv)" in detail
 
 
 def test_a_bad_file_is_refused_in_english_with_row_and_column(client: Any, matching_world: Any) -> None:

@@ -216,3 +216,12 @@ def test_an_employer_or_another_networks_coordinator_cannot_import(matching_worl
         with pytest.raises(services.PermissionDenied):
             services.survey_import_mapping_save(survey=world.survey, mapping={}, actor=user)
     assert Response.objects.count() == 0
+
+
+def test_a_draft_saved_through_the_link_is_not_overwritten_by_an_import(matching_world):
+    world = matching_world
+    services.response_answer(invitation=world.invitation, submit=False, profile={}, answers={"size": "l"})
+    problems = refused(world, csv_bytes(HEADER, rows(world)))
+    assert [(p["row"], p["column"]) for p in problems] == [(2, "会社名")]
+    assert "saved a draft through the survey link" in problems[0]["en"]
+    assert Response.objects.get().answers == {"size": "l"}
