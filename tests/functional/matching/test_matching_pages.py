@@ -106,7 +106,8 @@ def test_a_coordinator_runs_a_batch_and_reads_the_reasons_gaps_and_a_proposal(
     match = run.matches.order_by("need_id", "rank").first()
     reasons = client.get(reverse("matching:match-detail", args=[match.pk])).content.decode()
     assert match.reasons_ja in reasons
-    assert "skill" in reasons
+    assert "<td>スキル</td>" in reasons  # the skill contribution, named in Japanese (not the engine's key)
+    assert "<td>skill</td>" not in reasons
     gaps = client.get(reverse("matching:gaps"))
     html = gaps.content.decode()
     assert gaps.status_code == 200
