@@ -331,7 +331,9 @@ def test_an_employer_answers_and_a_coordinator_runs_matching(
     widths.check(page, "hearing")
     page.get_by_role("link", name=needs[0].text).click()
     expect(page.locator(".skill-tags")).to_contain_text("本文から抽出：「データ分析」")
-    expect(page.locator(".facts-list")).to_contain_text("天童市")  # the place by name (the employer's, answered)
+    expect(page.locator(".facts-list")).to_contain_text(
+        "天童市"
+    )  # the place by name (the employer's, answered)
     widths.check(page, "need")
 
     # 4. a batch run started and watched, a match's reasons, the gap chart, a proposal
