@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.catalog.models import MUNICIPALITY_VALIDATOR, Program
 from renkei.core.keys import KeyField
@@ -292,7 +293,7 @@ class Response(AuditedModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
+        SUBMITTED = "submitted", pgettext_lazy("survey response", "submitted")
 
     class Via(models.TextChoices):
         FORM = "form", _("survey link")

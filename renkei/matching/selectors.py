@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.catalog.models import Program
 from renkei.core import policy
@@ -89,7 +90,7 @@ def invitations(user: Actor | None, survey: Survey) -> list[dict[str, Any]]:
     ):
         answered = statuses.get(invitation.pk)
         if answered == Response.Status.SUBMITTED:
-            state, label = "submitted", _("submitted")
+            state, label = "submitted", pgettext_lazy("survey response", "submitted")
         elif invitation.revoked_at is not None:
             state, label = "withdrawn", _("withdrawn")
         elif invitation.expires_at <= now:

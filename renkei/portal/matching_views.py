@@ -12,12 +12,12 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -164,9 +164,11 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     saved = False
     profile_form = ProfileForm(request.POST or None, initial=initial)
     if response is not None and response.status == Response.Status.SUBMITTED:
+        # answers sent again (from a page left open) are refused, and the respondent is told so
+        again = request.method == "POST"
         return _render(request, "portal/matching/survey_done.html",
-                      {"survey": survey, "response": response, "already": True,
-                       "needs": _needs_with_matches(response)}, status=200 if request.method == "GET" else 409)  # fmt: skip
+                      {"survey": survey, "response": response, "refused": services.rules.ALREADY_SUBMITTED.text() if again else "",
+                       "needs": _needs_with_matches(response)}, status=409 if again else 200)  # fmt: skip
     if request.method == "POST":
         questions = list(survey.questions.all())
         answers = _answers_from_post(request, questions)
@@ -431,8 +433,10 @@ def hearing_new(request: HttpRequest) -> HttpResponse:
 def hearing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _coordinator(request)
     hearing = _visible(request.user, Hearing.objects.select_related("organisation", "network"), pk)
+    skills = Prefetch("need_skills", NeedSkill.objects.filter(rejected=False).select_related("concept"))
+    needs = hearing.needs.order_by("pk").prefetch_related(skills)
     return _render(request, "portal/matching/hearing_detail.html",
-                  {"hearing": hearing, "needs": hearing.needs.all(), "nav": "matching"})  # fmt: skip
+                  {"hearing": hearing, "needs": needs, "nav": "matching"})  # fmt: skip
 
 
 # --- needs ---------------------------------------------------------------------------------------------------
@@ -554,8 +558,15 @@ def _int(value: Any) -> int:
 def _need_context(
     request: HttpRequest, need: Need, form: Any, may_change: bool, coordinator: bool
 ) -> dict[str, Any]:
+    code = need.place_code()
+    place = (
+        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, municipality_code=code).first()
+        if code
+        else None
+    )
     return {
         "need": need, "form": form, "may_change": may_change, "coordinator": coordinator, "nav": "matching",
+        "place": place.name if place else code,  # the municipality by name, its code when unknown
         "skills": list(need.need_skills.select_related("concept").order_by("rejected", "pk")),
         "matches": selectors.latest_matches(need, request.user), "statuses": Need.Status.choices,
     }  # fmt: skip
@@ -630,6 +641,20 @@ def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     raise Http404
 
 
+# the engine's contributions to a score (renkei/engine), named in the user's language
+CONTRIBUTIONS = {
+    "skill": pgettext_lazy("match contribution", "Skills"),
+    "text": pgettext_lazy("match contribution", "Text"),
+    "precedent": pgettext_lazy("match contribution", "Similar needs"),
+    "mode": pgettext_lazy("match contribution", "Mode"),
+    "distance": pgettext_lazy("match contribution", "Distance"),
+    "fee": pgettext_lazy("match contribution", "Fee"),
+    "level": pgettext_lazy("match contribution", "Level"),
+    "schedule": pgettext_lazy("match contribution", "Schedule"),
+    "time": pgettext_lazy("match contribution", "Time of day"),
+}
+
+
 @login_required
 def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _participant(request)
@@ -637,7 +662,8 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                                                 "program__provider", "run"), pk)  # fmt: skip
     parts = sorted(match.contributions.items(), key=lambda kv: -kv[1])
     total = sum(v for _, v in parts) or 1.0
-    contributions = [{"kind": k, "value": v, "percent": round(100 * v / total)} for k, v in parts]
+    contributions = [{"kind": CONTRIBUTIONS.get(k, k), "value": v, "percent": round(100 * v / total)}
+                     for k, v in parts]  # fmt: skip
     return _render(request, "portal/matching/match_detail.html",
                   {"match": match, "contributions": contributions, "nav": "matching"})  # fmt: skip
 
@@ -753,7 +779,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for o in Organisation.objects.filter(pk__in=[d["organisation"] for d in proposal.developer_evidence])
     }
     developers = [
-        {"organisation": organisations.get(d["organisation"]), **d} for d in proposal.developer_evidence
+        {**d, "organisation": organisations.get(d["organisation"])} for d in proposal.developer_evidence
     ]
     context = {
         "proposal": proposal, "developers": developers, "needs": list(proposal.needs.select_related("organisation")),

@@ -63,14 +63,17 @@ def test_the_survey_link_saves_a_draft_then_submits_once(client, matching_world)
     thanks = client.get(url).content.decode()
     assert 'id="submitted"' in thanks
     assert "品質管理入門" in thanks
+    assert "このアンケートはすでに提出済みです。" not in thanks  # opened again: nothing was refused
+    assert "/matching/matches/" not in thanks  # a match's own page needs an account the respondent lacks
     # a second submission is refused with a clear message
     again = client.post(url, {**ANSWERS, "action": "submit"})
     assert again.status_code == 409
+    assert "このアンケートはすでに提出済みです。" in again.content.decode()
     assert Response.objects.count() == 1
     assert Need.objects.count() == 1
     english = client.post("/en" + url, {**ANSWERS, "action": "submit"}, headers={"accept-language": "en"})
     assert english.status_code == 409
-    assert b"submitted" in english.content
+    assert b"This survey has already been submitted." in english.content
 
 
 def test_an_expired_or_unknown_link_says_so(client, matching_world):
@@ -103,7 +106,8 @@ def test_a_coordinator_runs_a_batch_and_reads_the_reasons_gaps_and_a_proposal(
     match = run.matches.order_by("need_id", "rank").first()
     reasons = client.get(reverse("matching:match-detail", args=[match.pk])).content.decode()
     assert match.reasons_ja in reasons
-    assert "skill" in reasons
+    assert "<td>スキル</td>" in reasons  # the skill contribution, named in Japanese (not the engine's key)
+    assert "<td>skill</td>" not in reasons
     gaps = client.get(reverse("matching:gaps"))
     html = gaps.content.decode()
     assert gaps.status_code == 200
@@ -322,6 +326,7 @@ def test_a_coordinator_enters_a_hearing_and_its_needs_are_tagged_and_matched(cli
     assert needs[0].matches.exists()  # matched at once
     detail = client.get(saved["Location"]).content.decode()
     assert "品質管理の研修を受けたい" in detail
+    assert "本文から抽出：「品質管理」" in detail  # each need's skills, with the words behind each
     # a need too long: a clear message, and nothing written (neither the hearing nor any need)
     counts = (Hearing.objects.count(), Need.objects.count())
     bad = client.post(url, {**form, "interviewer": "別の人", "needs": "品質管理\n" + "あ" * 5000})
