@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "COMPONENTS",
@@ -212,9 +212,11 @@ class Params:
 DEFAULT_PARAMS = Params()
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """One explained contribution: ``contribution`` is its share of the score (they add up to it)."""
+class Reason(NamedTuple):
+    """One explained contribution: ``contribution`` is its share of the score (they add up to it).
+
+    A named tuple (immutable, like the dataclasses here) because a run builds millions of them: it is
+    made several times faster than a frozen dataclass."""
 
     kind: str
     contribution: float
