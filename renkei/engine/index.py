@@ -40,6 +40,7 @@ _MODE_CODE = {"onsite": 1, "online": 2, "hybrid": 3, "on_demand": 4}
 _NO_TRAVEL = (2, 4)  # online, on demand
 _TIME_BIT = {t: 1 << i for i, t in enumerate(TIMES)}
 _ROUND = 9
+_DAY_SPAN = 1 << 22  # above date.max.toordinal()
 _EMPTY_TAXONOMY = Taxonomy()
 
 
@@ -133,12 +134,17 @@ class _Bm25:
         self.title_max = np.zeros(v, dtype=np.float64)
         if self.title_w.size:
             np.maximum.at(self.title_max, t_tid[t_order], self.title_w.astype(np.float64))
+        # the same values as Python lists, for the per-term lookups of a query (no NumPy scalars)
+        self.idf_list: list[float] = self.idf.tolist()
+        self.active_list: list[bool] = self.active.tolist()
+        self.term_max_list: list[float] = self.term_max.tolist()
 
     def shared_words(self, doc: int, terms: Sequence[tuple[int, float]], limit: int) -> tuple[str, ...]:
         """The document's word terms found among the query terms, highest idf first."""
         mine = self.word_tids[self.word_offsets[doc] : self.word_offsets[doc + 1]].tolist()
         wanted = {t for t, _ in terms}
-        best = sorted((t for t in mine if t in wanted), key=lambda t: (-float(self.idf[t]), t))
+        idf = self.idf_list
+        best = sorted((t for t in mine if t in wanted), key=lambda t: (-idf[t], t))
         return tuple(self.terms[t] for t in best if len(self.terms[t]) > 1)[:limit]
 
     def query(self, words: Sequence[str], grams: Sequence[str]) -> tuple[list[tuple[int, float]], float]:
@@ -147,17 +153,18 @@ class _Bm25:
         counts = Counter(words)
         counts.update(grams)
         k3, k1 = self.params.k3, self.params.k1
+        vocab, active, idf = self.vocab, self.active_list, self.idf_list
         terms: list[tuple[int, float]] = []
         mass = 0.0
         for term, qtf in counts.items():
-            tid = self.vocab.get(term)
-            if tid is None or not self.active[tid]:
+            tid = vocab.get(term)
+            if tid is None or not active[tid]:
                 continue
             q = qtf * (k3 + 1) / (qtf + k3)
             terms.append((tid, q))
-            mass += q * float(self.idf[tid]) * (k1 + 1)
-        term_max = self.term_max
-        terms.sort(key=lambda t: (-t[1] * float(term_max[t[0]]), t[0]))
+            mass += q * idf[tid] * (k1 + 1)
+        term_max = self.term_max_list
+        terms.sort(key=lambda t: (-t[1] * term_max[t[0]], t[0]))
         return terms, mass
 
     def value(self, raw: F64, cov: F64, mass: float) -> F64:
@@ -257,8 +264,13 @@ class Index:
         self.start_day = np.asarray([d.toordinal() for p in progs for d in p.starts], dtype=np.int64)
         self.start_offsets = np.zeros(n + 1, dtype=np.int64)
         self.start_offsets[1:] = np.cumsum(np.bincount(self.start_prog, minlength=n))
+        # the same starts as sorted keys position * _DAY_SPAN + day: "a start of p in [lo, hi]" is one
+        # searchsorted for any number of (program, window) pairs at once
+        by_day = np.lexsort((self.start_day, self.start_prog))
+        self.start_key = self.start_prog[by_day].astype(np.int64) * _DAY_SPAN + self.start_day[by_day]
         # title + summary normalised, for the words shown in a reason
         self.heads = [pieces(normalise(f"{p.title} {p.summary}")) for p in progs]
+        self._body_pieces: dict[int, tuple[tuple[bool, str], ...]] = {}  # filled on demand
         # precedents
         precs = [pr for pr in precedents if any(g > 0 for g in pr.grades.values())]
         self.precedents: _Precedents | None = None
@@ -282,6 +294,14 @@ class Index:
 
     def __len__(self) -> int:
         return len(self.programs)
+
+    def body_pieces(self, p: int, chars: int) -> tuple[tuple[bool, str], ...]:
+        """The pieces of the normalised first ``chars`` characters of program ``p``'s body, kept once
+        computed (the reasons of a program that matches only by its body need them again and again)."""
+        got = self._body_pieces.get(p)
+        if got is None:
+            got = self._body_pieces[p] = pieces(normalise(self.programs[p].body[:chars]))
+        return got
 
 
 def build_index(
@@ -579,40 +599,22 @@ def _survivors(
     return survivors if survivors.size < n // 2 else None
 
 
-def _top(index: Index, scored: _Scored, k: int, prune: bool = True) -> list[Match]:
+def _top(index: Index, scored: _Scored, k: int) -> list[Match]:
+    """The reference ranking of one need: every candidate scored exactly, no pruning, one need at a
+    time (``rank_programs(..., exhaustive=True)``); the block path below must give exactly this."""
     n = len(index.programs)
     if k <= 0 or n == 0:
         return []
     c_active = _constraint_weights(index, scored.need)
     total_w = sum(scored.active.values()) + sum(c_active.values())
-    c_max = sum(c_active.values())
-    survivors = None
-    if "text" in scored.active and "text" not in scored.values:  # not already scored in a block
-        survivors = _text(index, scored, k, c_max, prune)
+    if "text" in scored.active and "text" not in scored.values:
+        _text(index, scored, k, sum(c_active.values()), prune=False)
     relevance = np.zeros(n, dtype=np.float64)
     for name, v in scored.values.items():
         relevance += scored.active[name] * v
-    if survivors is None:
-        cand = np.flatnonzero(relevance > 0).astype(np.int32)
-    else:
-        cand = survivors[relevance[survivors] > 0]
+    cand = np.flatnonzero(relevance > 0).astype(np.int32)
     if cand.size == 0:
         return []
-    first_n = max(4 * k, 256)
-    if cand.size > first_n and c_active and prune:
-        # exact scores for the best by relevance, then for every program that could still beat them
-        part = np.argpartition(-relevance[cand], first_n - 1)[:first_n]
-        first = np.sort(cand[part])
-        ex = _exact(index, scored, first, c_active)
-        ok = np.sort(ex.score[~ex.excluded])
-        theta = float(ok[-k]) if ok.size >= k else -1.0
-        bound = (relevance[cand] + sum(c_active.values())) / total_w
-        cand = cand[bound >= theta - 1e-9]
-    elif cand.size > first_n and prune:
-        # no constraints: the score is the relevance over the total weight; the top k by it suffice
-        rel = np.round(relevance[cand] / total_w, _ROUND)
-        kth = np.partition(-rel, k - 1)[k - 1] if cand.size >= k else -np.inf
-        cand = cand[-rel <= kth]
     ex = _exact(index, scored, cand, c_active)
     keep = np.flatnonzero(~ex.excluded)
     order = keep[np.lexsort((index.ids[cand[keep]], -ex.score[keep]))][:k]
@@ -650,9 +652,12 @@ def _match(
 def rank_programs(index: Index, need: Need, *, k: int = 10, exhaustive: bool = False) -> list[Match]:
     """The top ``k`` programs for ``need``: score descending, then program id ascending.
 
-    ``exhaustive=True`` scores every program without pruning: the same result, slower (for checking).
+    ``exhaustive=True`` scores every program one by one without pruning (the reference path): the same
+    result, slower (for checking).
     """
-    return _top(index, _relevance(index, need, dense_text=False), k, prune=not exhaustive)
+    if exhaustive:
+        return _top(index, _relevance(index, need, dense_text=False), k)
+    return rank_programs_batch(index, [need], k=k)[0]
 
 
 def rank_programs_batch(
@@ -666,10 +671,20 @@ def rank_programs_batch(
     done = 0
     for start in range(0, total, block):
         chunk = [_relevance(index, need, dense_text=False) for need in needs[start : start + block]]
-        if block > 1:
-            _block_text(index, chunk)
-        for scored in chunk:
-            out.append(_top(index, scored, k))
+        if k <= 0 or n == 0:
+            found: list[list[Match]] = [[] for _ in chunk]
+        else:
+            survivors: list[I32 | None] = [None] * len(chunk)
+            if block > 1:
+                _block_text(index, chunk)
+            else:
+                for r, scored in enumerate(chunk):
+                    if "text" in scored.active and "text" not in scored.values:
+                        c_max = sum(_constraint_weights(index, scored.need).values())
+                        survivors[r] = _text(index, scored, k, c_max, prune=True)
+            found = _block_top(index, chunk, survivors, k)
+        for matches in found:
+            out.append(matches)
             done += 1
             if progress is not None and (done % every == 0 or done == total):
                 progress(done, total)
@@ -677,8 +692,281 @@ def rank_programs_batch(
 
 
 _BLOCK_NEEDS = 256  # needs scored together (text) in rank_programs_batch
-_BLOCK_CELLS = 4_000_000  # at most needs x programs cells in one block (32 MB of doubles, twice)
-_BLOCK_MAX_PROGRAMS = 20_000  # above this the per-need pruned scoring (MaxScore) is faster (measured at 30k)
+_BLOCK_CELLS = 1_000_000  # at most needs x programs cells in one block (8 MB of doubles; smaller is faster)
+_BLOCK_MAX_PROGRAMS = 150_000  # blocks measured faster than the per-need pruned scoring (MaxScore) up to 100k
+_SAMPLE_STEP = 16
+_RELEVANCE = ("skills", "precedent", "text")  # the order in which _relevance and _block_text fill values
+
+
+@dataclass(slots=True)
+class _Asks:
+    """What the needs of a block ask, as arrays over the block's needs (row r = need r)."""
+
+    weight: dict[str, F64]  # component -> its weight for each need (0 where not active)
+    asked: dict[str, npt.NDArray[np.bool_]]  # constraint -> the need asks it (hard exclusions apply)
+    total: F64  # the sum of the active weights (the score's denominator, summed as _exact does)
+    total_w: F64  # the same sum as _top's (relevance, then constraints): the contributions' denominator
+    c_max: F64  # the sum of the active constraints' weights
+    mode_ok: F64  # rows x 5: the value of each mode code (0 = unknown)
+    p1: F64  # the need's latitude in radians (math.radians), NaN without a place
+    cos_p1: F64
+    lon1: F64
+    far: F64
+    span: F64
+    budget: F64
+    rank: npt.NDArray[np.int64]
+    lo: npt.NDArray[np.int64]
+    hi: npt.NDArray[np.int64]
+    time_mask: npt.NDArray[np.int64]
+    actives: list[dict[str, float]]  # the active weights of each need, in the reference's order
+
+
+def _asks(index: Index, block: Sequence[_Scored]) -> _Asks:
+    params = index.params
+    b = len(block)
+    weight = {name: np.zeros(b) for name in (*_RELEVANCE, *_CONSTRAINT_ORDER)}
+    asked = {name: np.zeros(b, dtype=bool) for name in _CONSTRAINT_ORDER}
+    total, total_w, c_max = np.zeros(b), np.zeros(b), np.zeros(b)
+    mode_ok = np.zeros((b, 5))
+    p1, cos_p1, lon1 = np.full(b, np.nan), np.full(b, np.nan), np.full(b, np.nan)
+    far, span, budget = np.zeros(b), np.ones(b), np.full(b, np.nan)
+    rank = np.zeros(b, dtype=np.int64)
+    lo, hi = np.zeros(b, dtype=np.int64), np.zeros(b, dtype=np.int64)
+    time_mask = np.zeros(b, dtype=np.int64)
+    actives: list[dict[str, float]] = []
+    for r, scored in enumerate(block):
+        need = scored.need
+        c_active = _constraint_weights(index, need)
+        active = {**scored.active, **c_active}
+        actives.append(active)
+        for name, w in active.items():
+            weight[name][r] = w
+        total[r] = sum(active.values())  # the same sums, in the same order, as _exact and _top
+        c_max[r] = sum(c_active.values())
+        total_w[r] = sum(scored.active.values()) + c_max[r]
+        if need.modes:
+            asked["mode"][r] = True
+            mode_ok[r, 0] = params.unknown
+            for name in need.modes:
+                code = _MODE_CODE.get(name, 0)
+                if code:
+                    mode_ok[r, code] = 1.0
+                if name in ("onsite", "online"):
+                    mode_ok[r, 3] = 1.0  # hybrid offers both
+        if need.place is not None:
+            asked["distance"][r] = True
+            f = need.max_km if need.max_km is not None else params.max_km
+            far[r] = f
+            span[r] = max(f - min(params.near_km, f), 1e-9)
+            p1[r] = math.radians(need.place.lat)
+            cos_p1[r] = math.cos(p1[r])
+            lon1[r] = math.radians(need.place.lon)
+        if need.budget_yen is not None:
+            asked["fee"][r] = True
+            budget[r] = float(need.budget_yen)
+        rank[r] = LEVEL_RANK.get(need.level, 0)
+        asked["level"][r] = rank[r] > 0
+        window = _window(need)
+        if window is not None:
+            asked["schedule"][r] = True
+            lo[r], hi[r] = window
+        time_mask[r] = _time_mask(need.times)
+        asked["time"][r] = time_mask[r] > 0
+    return _Asks(
+        weight, asked, total, total_w, c_max, mode_ok, p1, cos_p1, lon1, far, span, budget, rank, lo, hi,
+        time_mask, actives,
+    )  # fmt: skip
+
+
+_CONSTRAINT_ORDER = ("mode", "distance", "fee", "level", "schedule", "time")
+
+
+@dataclass(slots=True)
+class _Pairs:
+    """Exact scores of (need row, program position) pairs, with every component's value."""
+
+    score: F64
+    values: dict[str, F64]
+    excluded: npt.NDArray[np.bool_]
+    distance: F64
+
+
+def _pairs(
+    index: Index, asks: _Asks, dense: Mapping[str, F64], rows: npt.NDArray[np.int64], pos: I32
+) -> _Pairs:
+    """The exact score of each pair: the same terms added in the same order as ``_exact`` (a component
+    a need does not use adds 0.0, which changes no bit), over any number of needs at once."""
+    params = index.params
+    unknown, hard = params.unknown, params.hard
+    m = pos.size
+    values: dict[str, F64] = {}
+    score = np.zeros(m)
+    for name in _RELEVANCE:
+        if name in dense:
+            v = dense[name][rows, pos]
+            values[name] = v
+            score += asks.weight[name][rows] * v
+    excluded = np.zeros(m, dtype=bool)
+    mode = index.mode[pos]
+    dist = np.full(m, np.nan)
+
+    def add(name: str, v: F64, fails: npt.NDArray[np.bool_]) -> None:
+        nonlocal score, excluded
+        w = asks.weight[name][rows]
+        values[name] = v
+        score += np.where(w > 0, w * v, 0.0)
+        if name in hard:
+            excluded |= asks.asked[name][rows] & fails
+
+    if asks.asked["mode"].any():
+        v = asks.mode_ok[rows, mode]
+        add("mode", v, (mode > 0) & (v == 0))
+    if asks.asked["distance"].any():
+        with np.errstate(invalid="ignore"):
+            p2 = np.radians(index.lat[pos])
+            dphi = p2 - asks.p1[rows]
+            dl = np.radians(index.lon[pos]) - asks.lon1[rows]
+            a = np.sin(dphi / 2) ** 2 + asks.cos_p1[rows] * np.cos(p2) * np.sin(dl / 2) ** 2
+            d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+            travel = (mode != _NO_TRAVEL[0]) & (mode != _NO_TRAVEL[1])
+            dist = np.where(travel & asks.asked["distance"][rows], d, np.nan)
+            far = asks.far[rows]
+            v = np.where(np.isnan(dist), unknown, np.clip((far - dist) / asks.span[rows], 0.0, 1.0))
+            add("distance", np.where(travel, v, 1.0), dist > far)
+    if asks.asked["fee"].any():
+        fee = index.fee[pos]
+        budget = asks.budget[rows]
+        with np.errstate(invalid="ignore"):
+            safe = np.where(np.isnan(fee) | (fee <= 0), 1.0, fee)
+            v = np.where(fee <= budget, 1.0, np.clip(budget / safe, 0.0, 1.0))
+            add("fee", np.where(np.isnan(fee), unknown, v), fee > budget)
+    if asks.asked["level"].any():
+        lv = index.level[pos].astype(np.int64)
+        diff = np.abs(lv - asks.rank[rows])
+        v = np.where(diff == 0, 1.0, np.where(diff == 1, 0.5, 0.0))
+        add("level", np.where(lv == 0, unknown, v), (lv > 0) & (diff >= 2))
+    if asks.asked["schedule"].any():
+        known = index.start_offsets[pos + 1] > index.start_offsets[pos]
+        any_in = np.zeros(m, dtype=bool)
+        keys = index.start_key
+        if keys.size:
+            base = pos.astype(np.int64) * _DAY_SPAN
+            at = np.searchsorted(keys, base + asks.lo[rows])
+            any_in = (at < keys.size) & (keys[np.minimum(at, keys.size - 1)] <= base + asks.hi[rows])
+        add("schedule", np.where(known, np.where(any_in, 1.0, 0.0), unknown), known & ~any_in)
+    if asks.asked["time"].any():
+        tm = index.times[pos].astype(np.int64)
+        shared = (tm & asks.time_mask[rows]) > 0
+        add("time", np.where(tm == 0, unknown, np.where(shared, 1.0, 0.0)), (tm > 0) & ~shared)
+    total = asks.total[rows]
+    score = np.where(total > 0, score / np.where(total > 0, total, 1.0), 0.0)
+    return _Pairs(np.round(score, _ROUND), values, excluded, dist)
+
+
+def _block_top(
+    index: Index, block: Sequence[_Scored], survivors: Sequence[I32 | None], k: int
+) -> list[list[Match]]:
+    """The top ``k`` of every need of a block, exact, with the candidates' constraints computed for all
+    the needs at once. Candidates are the programs with relevance above zero (among the survivors of
+    the text pruning); for a need with more than ``max(4k, 256)`` of them, the exact scores of that
+    many best by relevance give a k-th score θ, and only candidates whose relevance plus every active
+    constraint at 1 could reach θ are scored (a lower bound cannot exceed the true k-th score)."""
+    n, b = len(index.programs), len(block)
+    asks = _asks(index, block)
+    dense: dict[str, F64] = {}
+    for name in _RELEVANCE:
+        if any(name in s.values for s in block):
+            arr = np.zeros((b, n))
+            for r, s in enumerate(block):
+                if name in s.values:
+                    arr[r] = s.values[name]
+            dense[name] = arr
+    relevance = np.zeros((b, n))
+    for name, arr in dense.items():  # the same sum, in the same order, as _top's
+        relevance += asks.weight[name][:, None] * arr
+    for r, surv in enumerate(survivors):
+        if surv is not None:  # programs the text pruning ruled out are no candidates
+            keep = np.zeros(n, dtype=bool)
+            keep[surv] = True
+            relevance[r, ~keep] = 0.0
+    first_n = max(4 * k, 256)
+    if n > 2 * first_n:
+        # about first_n of the best by relevance: those above a threshold read off every 16th program
+        # (a partition of the whole row costs more than all the rest); any such set gives a valid θ
+        take = max(k, first_n // _SAMPLE_STEP)
+        sample = relevance[:, ::_SAMPLE_STEP]
+        floor = (
+            -np.partition(-sample, take - 1, axis=1)[:, take - 1]
+            if sample.shape[1] > take
+            else 0 * sample[:, 0]
+        )
+        floor = np.where(floor > 0, floor, np.inf)  # too few candidates to bother: no pruning
+        rows1, pos1 = np.nonzero(relevance >= floor[:, None])
+        rows1 = rows1.astype(np.int64)
+        ex1 = _pairs(index, asks, dense, rows1, pos1.astype(np.int32))
+        ok = np.flatnonzero(~ex1.excluded)
+        order = ok[np.lexsort((-ex1.score[ok], rows1[ok]))]
+        sorted_rows = rows1[order]
+        every = np.arange(b)
+        first = np.searchsorted(sorted_rows, every, side="left")
+        last = np.searchsorted(sorted_rows, every, side="right")
+        enough = last - first >= k  # else no pruning for that need
+        theta = np.zeros(b)
+        theta[enough] = ex1.score[order[first[enough] + k - 1]]
+        # score <= (relevance + the active constraints' weight) / total_w: a program whose bound is
+        # under θ cannot reach the top k (the threshold is loosened, never tightened, by the slack)
+        need = (theta - 1e-9) * asks.total_w - asks.c_max - 1e-9 * (asks.total_w + 1.0)
+        need = np.maximum(need, 0.0)  # and relevance above zero in any case
+        cand = relevance > need[:, None]
+    else:
+        cand = relevance > 0
+    nz_rows, nz_pos = np.nonzero(cand)
+    rows: npt.NDArray[np.int64] = nz_rows.astype(np.int64)
+    pos: I32 = nz_pos.astype(np.int32)
+    ex = _pairs(index, asks, dense, rows, pos)
+    keep = np.flatnonzero(~ex.excluded)
+    order = keep[np.lexsort((index.ids[pos[keep]], -ex.score[keep], rows[keep]))]
+    sorted_rows = rows[order]
+    starts = np.searchsorted(sorted_rows, np.arange(b + 1))
+    chosen = np.concatenate([order[starts[r] : min(starts[r] + k, starts[r + 1])] for r in range(b)])
+    return _block_matches(index, block, asks, ex, rows, pos, chosen, starts, k)
+
+
+def _block_matches(
+    index: Index,
+    block: Sequence[_Scored],
+    asks: _Asks,
+    ex: _Pairs,
+    rows: npt.NDArray[np.int64],
+    pos: I32,
+    chosen: npt.NDArray[np.int64],
+    starts: npt.NDArray[np.int64],
+    k: int,
+) -> list[list[Match]]:
+    """The matches (with their reasons) of the chosen pairs, need by need, in rank order."""
+    out: list[list[Match]] = [[] for _ in block]
+    if chosen.size == 0:
+        return out
+    c_rows = rows[chosen].tolist()
+    c_pos = pos[chosen].tolist()
+    c_score = ex.score[chosen].tolist()
+    c_dist = ex.distance[chosen].tolist()
+    c_values = {name: v[chosen].tolist() for name, v in ex.values.items()}
+    ids = index.ids
+    for j, (r, p) in enumerate(zip(c_rows, c_pos, strict=True)):
+        scored = block[r]
+        active = asks.actives[r]
+        total_w = float(asks.total_w[r])
+        values = {name: c_values[name][j] for name in active}
+        contributions = {name: active[name] * v / total_w for name, v in values.items()}
+        hits = int(scored.precedent_hits[p]) if scored.precedent_hits is not None else 0
+        reasons = explain(
+            index, scored.need, scored.norm, p, scored.terms, scored.credits, values, contributions, hits,
+            c_dist[j],
+        )  # fmt: skip
+        matches = out[r]
+        matches.append(Match(scored.need.id, int(ids[p]), c_score[j], len(matches) + 1, reasons))
+    return out
 
 
 def _block_text(index: Index, block: Sequence[_Scored]) -> None:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from renkei.engine.model import LEVEL_RANK, TIMES, Match, Need, Params, ProgramDoc, Reason, Taxonomy
 from renkei.engine.terms import STOPWORDS, pieces
-from renkei.text.normalise import normalise
 from renkei.text.tokens import runs
 
 if TYPE_CHECKING:
@@ -109,7 +108,7 @@ def _text_terms(index: Index, p: int, terms: Sequence[tuple[int, float]], need_n
     program = index.programs[p]
     found = stretches_of_pieces(index.heads[p], need_norm)
     if not found and program.body:
-        found = shared_stretches(normalise(program.body[:_BODY_CHARS]), need_norm)
+        found = stretches_of_pieces(index.body_pieces(p, _BODY_CHARS), need_norm)
     if not found:  # words shared only through Sudachi's normalised forms (シュミレーション) or stems
         return index.text.shared_words(p, terms, _MAX_TERMS)
     if not any(_KATAKANA.search(f) for f in found):
@@ -132,36 +131,42 @@ def explain(
     precedent_hits: int,
     distance_km: float,
 ) -> tuple[Reason, ...]:
-    """The reasons of one match: one per active component (skills split by how they matched)."""
+    """The reasons of one match: one per active component (skills split by how they matched), in the
+    display order of KINDS."""
     program = index.programs[p]
     reasons: list[Reason] = []
-    for name, value in values.items():
-        c = contributions[name]
-        if name == "skills":
-            reasons.extend(_skill_reasons(credits, program, c, value))
-        elif name == "text":
-            terms = _text_terms(index, p, need_terms, need_norm) if value > 0 else ()
-            reasons.append(Reason("text", c, terms=terms, value=value))
-        elif name == "precedent":
-            reasons.append(Reason("precedent", c, value=float(precedent_hits)))
-        elif name == "mode":
-            reasons.append(Reason("mode", c, value=value, text=program.mode))
-        elif name == "distance":
-            km = None if math.isnan(distance_km) else round(distance_km, 1)
-            reasons.append(Reason("distance", c, value=km, text=program.mode))
-        elif name == "fee":
-            fee = None if program.fee_yen is None else float(program.fee_yen)
-            verdict = "" if fee is None else "within" if value >= 1 else "over"
-            reasons.append(Reason("fee", c, value=fee, text=verdict))
-        elif name == "level":
-            reasons.append(Reason("level", c, value=value, text=program.level))
-        elif name == "schedule":
-            start = _first_start(program, need)
-            reasons.append(Reason("schedule", c, value=value, text=start.isoformat() if start else ""))
-        elif name == "time":
-            shared = [t for t in TIMES if t in program.times and t in need.times]
-            reasons.append(Reason("time", c, terms=tuple(shared), value=value))
-    reasons.sort(key=lambda r: _ORDER[r.kind])
+    value = values.get("skills")
+    if value is not None:
+        reasons.extend(_skill_reasons(credits, program, contributions["skills"], value))
+    value = values.get("text")
+    if value is not None:
+        terms = _text_terms(index, p, need_terms, need_norm) if value > 0 else ()
+        reasons.append(Reason("text", contributions["text"], terms, (), value))
+    if "precedent" in values:
+        reasons.append(Reason("precedent", contributions["precedent"], (), (), float(precedent_hits)))
+    value = values.get("mode")
+    if value is not None:
+        reasons.append(Reason("mode", contributions["mode"], (), (), value, program.mode))
+    if "distance" in values:
+        km = None if math.isnan(distance_km) else round(distance_km, 1)
+        reasons.append(Reason("distance", contributions["distance"], (), (), km, program.mode))
+    value = values.get("fee")
+    if value is not None:
+        fee = None if program.fee_yen is None else float(program.fee_yen)
+        verdict = "" if fee is None else "within" if value >= 1 else "over"
+        reasons.append(Reason("fee", contributions["fee"], (), (), fee, verdict))
+    value = values.get("level")
+    if value is not None:
+        reasons.append(Reason("level", contributions["level"], (), (), value, program.level))
+    value = values.get("schedule")
+    if value is not None:
+        start = _first_start(program, need) if program.starts else None
+        text = start.isoformat() if start else ""
+        reasons.append(Reason("schedule", contributions["schedule"], (), (), value, text))
+    value = values.get("time")
+    if value is not None:
+        shared = tuple(t for t in TIMES if t in program.times and t in need.times)
+        reasons.append(Reason("time", contributions["time"], shared, (), value))
     return tuple(reasons)
 
 
@@ -178,25 +183,52 @@ def _skill_reasons(
     contribution: float,
     value: float,
 ) -> list[Reason]:
+    """For each need skill, the program's concept of best credit (the lowest id among equals); the
+    credits summed by kind (in the order of the need's skills) share the contribution."""
+    best: dict[int, tuple[float, int, str]] = {}
+    inverted = _inverted(credits)
+    for c in program.skills:
+        for s, credit, kind in inverted.get(c, ()):
+            got = best.get(s)
+            if got is None or credit > got[0] or (credit == got[0] and c < got[1]):
+                best[s] = (credit, c, kind)
+    if not best:
+        return [Reason("skill", 0.0, (), (), 0.0)]
     by_kind: dict[str, list[int]] = {}
     credit_by_kind: dict[str, float] = {}
-    for s in sorted(credits):
-        best: tuple[float, int, str] | None = None
-        for c, credit, kind in credits[s]:
-            if c in program.skills and (best is None or credit > best[0]):
-                best = (credit, c, kind)
-        if best is not None:
-            credit, c, kind = best
-            if c not in by_kind.setdefault(kind, []):
-                by_kind[kind].append(c)
-            credit_by_kind[kind] = credit_by_kind.get(kind, 0.0) + credit
-    if not by_kind:
-        return [Reason("skill", 0.0, value=0.0)]
+    for s in sorted(best):
+        credit, c, kind = best[s]
+        if c not in by_kind.setdefault(kind, []):
+            by_kind[kind].append(c)
+        credit_by_kind[kind] = credit_by_kind.get(kind, 0.0) + credit
     total = sum(credit_by_kind.values())
-    return [
-        Reason(kind, contribution * credit_by_kind[kind] / total, concepts=tuple(cs), value=value)
+    out = [
+        Reason(kind, contribution * credit_by_kind[kind] / total, (), tuple(cs), value)
         for kind, cs in by_kind.items()
     ]
+    if len(out) > 1:
+        out.sort(key=lambda r: _ORDER[r.kind])
+    return out
+
+
+def _inverted(
+    credits: Mapping[int, Sequence[tuple[int, float, str]]],
+) -> Mapping[int, list[tuple[int, float, str]]]:
+    """concept -> (need skill, credit, kind): the need's credits the other way round (memoised for the
+    last need: its matches are explained one after the other)."""
+    global _inverted_memo
+    held, inverted = _inverted_memo
+    if held is credits:
+        return inverted
+    inverted = {}
+    for s, entries in credits.items():
+        for c, credit, kind in entries:
+            inverted.setdefault(c, []).append((s, credit, kind))
+    _inverted_memo = (credits, inverted)
+    return inverted
+
+
+_inverted_memo: tuple[object, dict[int, list[tuple[int, float, str]]]] = (None, {})
 
 
 def skill_credits(skill: int, taxonomy: Taxonomy, params: Params) -> list[tuple[int, float, str]]:

@@ -243,18 +243,29 @@ def test_labels_used_by_the_golden_are_the_taxonomy_labels():
 
 
 def test_head_repeat_weights_the_first_line_of_the_need():
-    """The headline's terms count more; a one-line need is unchanged; 0 is the default (off)."""
+    """The headline's terms count more; a one-line need is unchanged; 0 is off (the default is 4)."""
     care = ProgramDoc(1, "介護技術講座", "介護の基礎を学びます。")
     books = ProgramDoc(2, "簿記講座", "仕訳と決算書を学びます。")
     filler = [ProgramDoc(100 + i, f"観光講座{i}", "地域の観光を学びます。") for i in range(3)]
     need = Need(1, "介護\n簿記と決算書の知識も少し")
-    heavy = dataclasses.replace(DEFAULT_PARAMS, head_repeat=4)
-    plain = rank_programs(build_index([care, books, *filler]), need)
+    off = dataclasses.replace(DEFAULT_PARAMS, head_repeat=0)
+    heavy = dataclasses.replace(DEFAULT_PARAMS, head_repeat=8)
+    plain = rank_programs(build_index([care, books, *filler], params=off), need)
     headed = rank_programs(build_index([care, books, *filler], params=heavy), need)
-    assert DEFAULT_PARAMS.head_repeat == 0
+    assert DEFAULT_PARAMS.head_repeat == 4
     assert plain[0].program_id == 2
     assert headed[0].program_id == 1
+    care_scores = []  # the headline's program gains with every step of head_repeat
+    for repeat in (0, 2, 4, 8, 16):
+        params = dataclasses.replace(DEFAULT_PARAMS, head_repeat=repeat)
+        found = {
+            m.program_id: m.score
+            for m in rank_programs(build_index([care, books, *filler], params=params), need)
+        }
+        care_scores.append(found[1])
+    assert care_scores == sorted(care_scores)
+    assert len(set(care_scores)) == len(care_scores)
     one_line = Need(2, "簿記と決算書の知識も少し")
-    assert rank_programs(build_index([care, books, *filler], params=heavy), one_line) == rank_programs(
-        build_index([care, books, *filler]), one_line
+    assert rank_programs(build_index([care, books, *filler]), one_line) == rank_programs(
+        build_index([care, books, *filler], params=off), one_line
     )

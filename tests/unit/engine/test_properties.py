@@ -245,3 +245,51 @@ def test_pruning_gives_exactly_the_exhaustive_ranking():
             assert rank_programs(index, need) == rank_programs(index, need, exhaustive=True)
         # the batch (needs scored together in blocks) gives exactly the same matches
         assert rank_programs_batch(index, needs) == [rank_programs(index, need) for need in needs]
+
+
+def _random_catalog(seed: int, size: int) -> list[ProgramDoc]:
+    """A catalog large enough for the pruning of rank_programs_batch to start (over 512 programs)."""
+    rnd = random.Random(seed)
+    return [
+        ProgramDoc(
+            i,
+            "と".join(rnd.choices(WORDS, k=rnd.randint(1, 3))),
+            "と".join(rnd.choices(WORDS, k=rnd.randint(0, 4))),
+            skills=frozenset(rnd.sample(CONCEPTS, rnd.randint(0, 2))),
+            mode=rnd.choice(("", *MODES)),
+            level=rnd.choice(LEVELS),
+            place=rnd.choice(PLACES),
+            fee_yen=rnd.choice((None, 0, 10_000, 50_000, 200_000)),
+            starts=tuple(DAY0 + timedelta(days=rnd.randint(0, 365)) for _ in range(rnd.randint(0, 2))),
+            times=frozenset(rnd.sample(TIMES, rnd.randint(0, 2))),
+        )
+        for i in rnd.sample(range(1, 100_000), size)
+    ]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 2**32),
+    st.integers(600, 1500),
+    st.lists(needs(), min_size=1, max_size=6),
+    hard_sets,
+    st.sampled_from((1, 3, 10, 25)),
+    st.booleans(),
+)
+def test_the_batch_gives_exactly_the_reference_ranking(seed, size, drawn, hard, k, one_by_one):
+    """rank_programs_batch (needs in blocks, constraints for all of them at once, pruned candidates,
+    reasons of the top k only) against the reference: every program scored one need at a time."""
+    import renkei.engine.index as engine_index
+
+    batch = [dataclasses.replace(need, id=i) for i, need in enumerate(drawn, start=1)]
+    params = dataclasses.replace(DEFAULT_PARAMS, hard=hard, max_df=0.5)
+    index = build_index(_random_catalog(seed, size), taxonomy=TAX, params=params)
+    expected = [rank_programs(index, need, k=k, exhaustive=True) for need in batch]
+    limit = engine_index._BLOCK_MAX_PROGRAMS
+    if one_by_one:  # the path of large catalogs: one need at a time with the text pruning (MaxScore)
+        engine_index._BLOCK_MAX_PROGRAMS = 0
+    try:
+        assert rank_programs_batch(index, batch, k=k) == expected
+        assert [rank_programs(index, need, k=k) for need in batch] == expected
+    finally:
+        engine_index._BLOCK_MAX_PROGRAMS = limit
