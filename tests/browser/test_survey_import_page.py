@@ -87,6 +87,7 @@ def test_a_coordinator_imports_a_forms_export(
     assert _fits_the_screen(page)
     screenshot(page, f"survey-import-mapping-{size}")
     page.get_by_role("button", name="3. 回答を確認").click()
+    page.wait_for_load_state()  # the job's page, with its scripts, before the test reloads it
 
     # the preview (the job runs here, as a worker would), then confirm
     job = Job.objects.get(kind="import")
@@ -97,6 +98,7 @@ def test_a_coordinator_imports_a_forms_export(
     screenshot(page, f"survey-import-preview-{size}")
     assert not Response.objects.filter(organisation=ryokan).exists()
     page.get_by_role("button", name="3. この変更を反映").click()
+    page.wait_for_load_state()
     run_step(str(job.pk), COMMIT, import_commit_run, phases=PHASES)
     page.reload()
     response = Response.objects.get(organisation=ryokan, survey=survey)
