@@ -30,6 +30,8 @@ engine_index.split_terms = functools.lru_cache(maxsize=None)(split_terms)  # typ
 
 GRID: dict[str, list[Any]] = {
     "title_weight": [1.0, 2.0, 3.0, 5.0],
+    "summary_weight": [1.0, 1.5, 2.0, 3.0],
+    "word_weight": [0.75, 1.0, 1.5, 2.0],
     "k1": [0.6, 0.9, 1.2, 1.8],
     "b": [0.3, 0.5, 0.75, 0.9],
     "k3": [0.5, 1.5, 5.0, 100.0],

@@ -158,14 +158,14 @@ class Weights:
 class Params:
     """Everything that changes a result; stored with a run (``to_dict``) so it can be repeated."""
 
-    version: str = "2026-12-05.2"
+    version: str = "2026-12-05.3"
     weights: Weights = Weights()
     hard: frozenset[str] = frozenset()  # names from CONSTRAINTS that exclude instead of lowering
     # text (BM25 over Sudachi forms + bigrams + stems)
-    k1: float = 1.2
-    b: float = 0.5
+    k1: float = 0.6
+    b: float = 0.3
     k3: float = 100.0
-    title_weight: float = 2.0
+    title_weight: float = 3.0
     summary_weight: float = 2.0
     bigram_weight: float = 1.0
     word_weight: float = 1.0
@@ -174,7 +174,7 @@ class Params:
     stop_min_df: int = 20  # ... and in more than this many programs (small catalogs keep every term)
     text_half: float = 0.3
     coverage_mix: float = 0.3
-    head_repeat: int = 4  # the need text's first line counts this many more times (0: off)
+    head_repeat: int = 8  # the need text's first line counts this many more times (0: off)
     # skills through the taxonomy
     narrower: float = 0.8
     broader: float = 0.6

@@ -243,7 +243,7 @@ def test_labels_used_by_the_golden_are_the_taxonomy_labels():
 
 
 def test_head_repeat_weights_the_first_line_of_the_need():
-    """The headline's terms count more; a one-line need is unchanged; 0 is off (the default is 4)."""
+    """The headline's terms count more; a one-line need is unchanged; 0 is off (the default is 8)."""
     care = ProgramDoc(1, "介護技術講座", "介護の基礎を学びます。")
     books = ProgramDoc(2, "簿記講座", "仕訳と決算書を学びます。")
     filler = [ProgramDoc(100 + i, f"観光講座{i}", "地域の観光を学びます。") for i in range(3)]
@@ -252,7 +252,7 @@ def test_head_repeat_weights_the_first_line_of_the_need():
     heavy = dataclasses.replace(DEFAULT_PARAMS, head_repeat=8)
     plain = rank_programs(build_index([care, books, *filler], params=off), need)
     headed = rank_programs(build_index([care, books, *filler], params=heavy), need)
-    assert DEFAULT_PARAMS.head_repeat == 4
+    assert DEFAULT_PARAMS.head_repeat == 8
     assert plain[0].program_id == 2
     assert headed[0].program_id == 1
     care_scores = []  # the headline's program gains with every step of head_repeat
