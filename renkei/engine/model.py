@@ -31,7 +31,7 @@ __all__ = [
     "Weights",
 ]
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 MODES = ("onsite", "online", "hybrid", "on_demand")  # the catalog's Program.Mode values
 TIMES = ("morning", "daytime", "evening", "weekend")

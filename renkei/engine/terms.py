@@ -15,6 +15,27 @@ from renkei.text.tokens import BIGRAM_SUFFIX, bigrams, content_forms, runs
 __all__ = ["STOPWORDS", "is_bigram", "pieces", "split_terms"]
 
 _HIRAGANA = re.compile(r"[\u3041-\u309f]+")  # hiragana (no ー: it belongs to katakana words)
+_ALL_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
+
+# Japanese function words that Sudachi keeps as content words (formal nouns, light verbs), by surface:
+# 「案内するための英語」 shares 為 and 為る with 「教員のための…」, which says nothing of what either is about.
+JA_STOPWORDS = frozenset(
+    [
+        "ため",
+        "する",
+        "こと",
+        "もの",
+        "よう",
+        "とき",
+        "ところ",
+        "ある",
+        "いる",
+        "なる",
+        "できる",
+        "など",
+        "ほう",
+    ]
+)
 
 # English function words: Sudachi keeps them as nouns of unknown words, and they carry nothing.
 STOPWORDS = frozenset(
@@ -66,7 +87,9 @@ def split_terms(text: str, stem: int) -> tuple[list[str], list[str], str]:
     if not norm:
         return [], [], norm
     words: list[str] = []
-    for _, form in content_forms(norm):
+    for surface, form in content_forms(norm):
+        if surface in JA_STOPWORDS:
+            continue
         for is_jp, run in runs(form):
             if is_jp:
                 words.append(run)
@@ -76,8 +99,8 @@ def split_terms(text: str, stem: int) -> tuple[list[str], list[str], str]:
                     words.append(run[:stem])
     grams: list[str] = []
     for is_jp, run in runs(norm):
-        if is_jp:
-            grams.extend(bigrams(run))
+        if is_jp:  # not two kana of grammar (のた, ため, する): particles and endings match everywhere
+            grams.extend(g for g in bigrams(run) if not _ALL_HIRAGANA.fullmatch(g[:2]))
     return words, grams, norm
 
 

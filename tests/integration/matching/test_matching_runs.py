@@ -8,6 +8,7 @@ import time
 import pytest
 
 from renkei.core.models import AuditEntry
+from renkei.engine import ENGINE_VERSION
 from renkei.jobs.models import Job
 from renkei.jobs.selectors import job_is_stalled
 from renkei.matching import jobs, services
@@ -45,7 +46,7 @@ def test_one_need_is_matched_at_once_with_reasons_in_both_languages(matching_wor
     assert best.reasons_en.startswith("skills:")
     assert 0 < best.score <= 1
     assert sum(best.contributions.values()) == pytest.approx(best.score, abs=1e-6)
-    assert (run.scope, run.engine_version, run.state) == ("one_need", "1", "done")
+    assert (run.scope, run.engine_version, run.state) == ("one_need", ENGINE_VERSION, "done")
 
 
 def test_a_batch_run_is_a_job_that_stores_its_parameters_and_can_be_reproduced(
@@ -59,7 +60,7 @@ def test_a_batch_run_is_a_job_that_stores_its_parameters_and_can_be_reproduced(
     assert (run.state, job.state, job.kind) == ("done", "done", "matching")
     assert job.result == {"run": run.pk, "matches": run.match_count, "needs": 4}
     assert (job.phase, job.done, job.total) == ("write", run.match_count, run.match_count)
-    assert run.parameters["engine_version"] == run.engine_version == "1"
+    assert run.parameters["engine_version"] == run.engine_version == ENGINE_VERSION
     assert sorted(run.inputs["needs"]) == sorted(n.pk for n in needs)
     assert set(run.inputs["programs"]) == {p.pk for p in matching_world.programs.values()}
     assert run.match_count == Match.objects.filter(run=run).count() > 0

@@ -174,6 +174,15 @@ def test_text_ranks_the_closer_title_first():
     assert ranked[0] == 3
 
 
+def test_words_of_grammar_match_nothing():
+    # 「…するための英語」 and 「教員のための…」 share only ため/する (and their kana bigrams)
+    index = build_index(
+        [ProgramDoc(1, "教員のためのICT活用講座"), ProgramDoc(2, "英語コミュニケーション講座")]
+    )
+    ranked = rank_programs(index, Need(1, "観光バスの運転士に、訪日外国人を案内するための英語を学ばせたい。"))
+    assert [m.program_id for m in ranked] == [2]
+
+
 def test_unrelated_programs_are_not_ranked_by_constraints_alone():
     index = build_index([ProgramDoc(1, "介護技術講習", mode="online", fee_yen=0)])
     need = Need(1, "品質管理", modes=frozenset({"online"}), budget_yen=10_000)
