@@ -59,11 +59,14 @@ MIX: tuple[tuple[str, str, dict[str, list[str]]], ...] = (
     ("variant", "ＤＸ", {}),
     ("en", "data science", {}),
     ("en", "python", {}),
+    ("phrase", '"data science"', {}),
+    ("phrase", '"project management"', {}),
     ("facet", "品質", {"mode": ["online"]}),
     ("facet", "経営", {"prefecture": ["06"]}),
     ("facet", "データ分析", {"level": ["introductory"]}),
     ("facet", "シュミレーション", {"mode": ["onsite", "hybrid"], "prefecture": ["06"]}),
     ("facet", "python", {"mode": ["online"], "level": ["introductory", "intermediate"]}),
+    ("facet", '"data science"', {"mode": ["online"]}),
     ("facet", "農", {"prefecture": ["06"]}),
     ("facet", "", {"prefecture": ["06"]}),
     ("facet", "", {"mode": ["online"]}),
@@ -123,11 +126,15 @@ def build_like_table() -> None:
 
 
 def _like_words(query: str) -> tuple[str, list[str]]:
-    """WHERE clause: per word, title OR summary OR description LIKE '%word%' (normalised, escaped)."""
+    """WHERE clause: per word (a quoted phrase is one word), title OR summary OR description LIKE '%word%'
+    (normalised, escaped)."""
     from renkei.text import normalise
 
     clauses, params = [], []
-    for word in normalise(query).split():
+    for quoted, plain in re.findall(r'"([^"]*)"|(\S+)', query):
+        word = normalise(quoted or plain)
+        if not word:
+            continue
         pattern = "%" + re.sub(r"([\\%_])", r"\\\1", word) + "%"
         clauses.append(
             "(t.title LIKE %s ESCAPE '\\' OR t.summary LIKE %s ESCAPE '\\' OR t.description LIKE %s ESCAPE '\\')"
