@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from renkei.catalog import bitmaps, search as search_index
+from renkei.catalog import bitmaps
+from renkei.catalog import search as search_index
 from renkei.catalog.models import Program, ProgramText
 from renkei.text import parse_query
 
@@ -18,11 +19,19 @@ ONLINE, ONSITE = Program.Mode.ONLINE, Program.Mode.ONSITE
 @pytest.fixture
 def phrases(owner_org, other_org, make_program, concepts):
     make = make_program
-    make(owner_org, "ADJ", title_ja="データサイエンス入門", title_en="Introduction to Data Science", mode=ONLINE)
+    make(
+        owner_org,
+        "ADJ",
+        title_ja="データサイエンス入門",
+        title_en="Introduction to Data Science",
+        mode=ONLINE,
+    )
     make(owner_org, "APART", title_ja="政治学", title_en="Data for political science", mode=ONSITE)
     make(owner_org, "REVERSED", title_ja="応用科学", summary_en="Applied science data pipelines", mode=ONSITE)
     # "data" ends one text, "science" starts the next: the title and the summary, the two titles
-    make(owner_org, "BORDER", title_ja="ビッグ", title_en="Big data", summary_en="Science for all", mode=ONLINE)
+    make(
+        owner_org, "BORDER", title_ja="ビッグ", title_en="Big data", summary_en="Science for all", mode=ONLINE
+    )
     make(owner_org, "TITLES", title_ja="統計 data", title_en="Science and society", mode=ONSITE)
     make(owner_org, "PUNCT", title_ja="手法", description_en="We teach data-science methods.", mode=ONLINE)
     make(other_org, "WIDE", title_ja="ＤＡＴＡ　ＳＣＩＥＮＣＥ講座", mode=ONSITE)
