@@ -234,8 +234,12 @@ def _unit(name_ja: str, name_en: str, name_kana: str) -> Related:
 
 
 def _concept(label_ja: str, label_en: str, synonyms_ja: str, synonyms_en: str) -> Related:
-    texts = (label_ja, label_en, synonyms_ja, synonyms_en)
-    return Related(_concept_terms(*texts), _phrase_parts(*texts))
+    # synonyms are one per line: each a text of its own for phrases ("computer science" then "data
+    # science" is no "science data")
+    synonyms = (*synonyms_ja.splitlines(), *synonyms_en.splitlines())
+    return Related(
+        _concept_terms(label_ja, label_en, synonyms_ja, synonyms_en), _phrase_parts(label_ja, label_en, *synonyms)
+    )
 
 
 def program_document(program: Program) -> IndexDocument:
@@ -393,6 +397,14 @@ class _Backend:
         raise NotImplementedError
 
 
+def _phrase_condition(phrase: Phrase, contains: str, regex: str) -> tuple[str, list[str]]:
+    """SQL that a phrase text holds `phrase`: any of its written forms as a substring, or (too many forms)
+    its longest literal and its pattern. `contains` and `regex` are the back-end's conditions on `text`."""
+    if phrase.needles:
+        return "(" + " OR ".join([contains] * len(phrase.needles)) + ")", list(phrase.needles)
+    return f"{contains} AND {regex}", [phrase.literal, phrase.pattern]
+
+
 class _Sqlite(_Backend):
     def clear(self) -> None:
         with connection.cursor() as cursor:
@@ -439,12 +451,14 @@ class _Sqlite(_Backend):
         return self._matching(FTS_TABLE, to_fts5(Query(include=(group,))))
 
     def _holding(self, phrase: Phrase, within: bitmaps.Bits) -> bitmaps.Bits:
-        # instr() in C drops most candidates before Django's REGEXP function (Python's re) sees them
+        # plain substrings (instr, in C) when the phrase has few written forms; else instr of its longest
+        # literal, then Django's REGEXP function (Python's re) on what is left
+        check, params = _phrase_condition(phrase, "instr(text, %s) > 0", "text REGEXP %s")
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT group_concat(program_id) FROM {PHRASE_TABLE} WHERE program_id IN "
-                "(SELECT value FROM json_each(%s)) AND instr(text, %s) > 0 AND text REGEXP %s",
-                ["[" + bitmaps.joined(within) + "]", phrase.literal, phrase.pattern],
+                f"(SELECT value FROM json_each(%s)) AND {check}",
+                ["[" + bitmaps.joined(within) + "]", *params],
             )
             (joined,) = cursor.fetchone()
         return bitmaps.bits_from_joined(joined)
@@ -518,10 +532,11 @@ class _Postgres(_Backend):
 
     def _holding(self, phrase: Phrase, within: bitmaps.Bits) -> bitmaps.Bits:
         with connection.cursor() as cursor:
+            check, params = _phrase_condition(phrase, "strpos(text, %s) > 0", "text ~ %s")
             cursor.execute(
                 f"SELECT string_agg(program_id::text, ',') FROM {PHRASE_TABLE} "
-                "WHERE program_id = ANY(%s::bigint[]) AND strpos(text, %s) > 0 AND text ~ %s",
-                ["{" + bitmaps.joined(within) + "}", phrase.literal, phrase.pattern],
+                f"WHERE program_id = ANY(%s::bigint[]) AND {check}",
+                ["{" + bitmaps.joined(within) + "}", *params],
             )
             (joined,) = cursor.fetchone()
         return bitmaps.bits_from_joined(joined)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import product
 
 from renkei.text.normalise import normalise
 from renkei.text.tokens import (
@@ -78,14 +79,20 @@ class Phrase:
     """The check of a quoted phrase of several runs on a document's :func:`phrase_text`.
 
     ``pattern`` is a regular expression in the syntax Python's ``re`` and PostgreSQL's ``~`` share
-    (literals, ``[ |]``, ``?``); ``literal`` is a substring every match contains (a cheap filter first).
+    (literals, ``[ |]``, ``?``); ``literal`` is a substring every match contains (a cheap filter first);
+    ``needles`` spell out the pattern's few written forms (``" data science"``, ``"|data science"``), so a
+    back-end can check with plain substring searches in C instead of a regex (empty when there are more
+    than NEEDLES_MAX).
     """
 
     pattern: str
     literal: str
+    needles: tuple[str, ...] = ()  # every way the phrase can stand in the text (when few): plain substrings
 
     def search(self, text: str) -> bool:
         """Does ``text`` (a :func:`phrase_text`) hold the phrase? (What the back-ends compute in SQL.)"""
+        if self.needles:
+            return any(needle in text for needle in self.needles)
         return self.literal in text and re.search(self.pattern, text) is not None
 
 
@@ -212,7 +219,9 @@ def phrase_text(*texts: str) -> str:
     return TEXT_SEPARATOR + TEXT_SEPARATOR.join(parts) + TEXT_SEPARATOR if parts else ""
 
 
-_BOUNDARY = "[ |]"
+NEEDLES_MAX = 16  # written forms of a phrase looked for as plain substrings; more: the regex alone
+_REGEX: dict[tuple[str, ...], str] = {(" ", TEXT_SEPARATOR): "[ |]", (" ", ""): " ?", ("ー", ""): "ー?"}
+_BOUNDARY = (" ", TEXT_SEPARATOR)
 
 
 def _phrase(joined: str) -> Phrase | None:
@@ -221,18 +230,12 @@ def _phrase(joined: str) -> Phrase | None:
     parts = list(runs(joined))
     if len(parts) < 2:
         return None
-    pieces: list[str] = []  # regex pieces; literal pieces are plain text
-    literals: list[str] = [""]
+    pieces: list[tuple[str, ...]] = []  # in order; each the ways it may be written (one: a literal)
     for i, (is_jp, run) in enumerate(parts):
         last = i == len(parts) - 1
         if i:
-            previous_jp = parts[i - 1][0]
-            if previous_jp and is_jp:  # データ・分析: the text may also write them as one run
-                pieces.append(" ?")
-                literals.append("")
-            else:
-                pieces.append(" ")
-                literals[-1] += " "
+            # データ・分析: the text may also write two Japanese runs as one
+            pieces.append((" ", "") if parts[i - 1][0] and is_jp else (" ",))
         elif not is_jp:
             pieces.append(_BOUNDARY)
         if is_jp:
@@ -240,17 +243,20 @@ def _phrase(joined: str) -> Phrase | None:
             long_vowel = len(run) > SUBSTRING_MIN and run.endswith("ー") and run[-2] != "ー"
             if long_vowel:  # サーバー finds サーバ (as its terms do)
                 run = run[:-1]
-            pieces.append(run)
-            literals[-1] += run
+            pieces.append((run,))
             if long_vowel and not last:
-                pieces.append("ー?")
-                literals.append("")
+                pieces.append(("ー", ""))
         else:
-            pieces.append(run)
-            literals[-1] += run
+            pieces.append((run,))
             if last and len(run) < PREFIX_MIN:
                 pieces.append(_BOUNDARY)
-    return Phrase("".join(pieces), max(literals, key=len))
+    pattern = "".join(_REGEX[options] if len(options) > 1 else options[0] for options in pieces)
+    literals = "".join(options[0] if len(options) == 1 else "\0" for options in pieces).split("\0")
+    forms = 1
+    for options in pieces:
+        forms *= len(options)
+    needles = tuple("".join(p) for p in product(*pieces)) if forms <= NEEDLES_MAX else ()
+    return Phrase(pattern, max(literals, key=len), needles)
 
 
 def word_group(text: str, *, phrase: bool = False) -> Group | None:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from renkei.text import parse_query, phrase_text
+from renkei.text import Phrase, parse_query, phrase_text
 
 
 def _check(query: str):
@@ -85,3 +85,21 @@ def test_the_check_is_consecutive_words_within_one_text(texts, phrase):
     expected = any(holds(words) for words in texts)
     check = _check('"' + " ".join(phrase) + '"')
     assert check.search(phrase_text(*(", ".join(words) for words in texts))) is expected
+
+
+PIECES = st.sampled_from(
+    ["data", "science", "ai", "データ", "分析", "サーバー", "サーバ", "python", "・", " ", ", "]
+)
+
+
+@given(
+    texts=st.lists(st.lists(PIECES, max_size=8).map("".join), max_size=3),
+    query=st.lists(PIECES, min_size=2, max_size=5).map("".join),
+)
+def test_the_written_forms_and_the_regex_agree(texts, query):
+    groups = parse_query(f'"{query}"').include
+    if not groups or (check := groups[0].check) is None or not check.needles:
+        return
+    text = phrase_text(*texts)
+    by_regex = Phrase(check.pattern, check.literal)  # no written forms: the regex path
+    assert check.search(text) is by_regex.search(text)
