@@ -238,7 +238,8 @@ def _concept(label_ja: str, label_en: str, synonyms_ja: str, synonyms_en: str) -
     # science" is no "science data")
     synonyms = (*synonyms_ja.splitlines(), *synonyms_en.splitlines())
     return Related(
-        _concept_terms(label_ja, label_en, synonyms_ja, synonyms_en), _phrase_parts(label_ja, label_en, *synonyms)
+        _concept_terms(label_ja, label_en, synonyms_ja, synonyms_en),
+        _phrase_parts(label_ja, label_en, *synonyms),
     )
 
 
@@ -304,6 +305,8 @@ def _index_row(program: Program, starts: list[dt.date], today: dt.date) -> Progr
 
 
 PHRASE_TABLE = ProgramText._meta.db_table
+PHRASE_MEMO = "phrase "  # FacetBitmaps.memo key prefix: (programs checked, programs holding the phrase)
+PHRASE_MEMO_MAX = 256  # phrases remembered per process and index token
 
 
 class _Backend:
@@ -364,7 +367,24 @@ class _Backend:
             return bits
         if not found:
             within = within & self._group_terms(query, group)
-        return self._holding(group.check, within) if group.check is not None and within else within
+        return self._held(group.check, within) if group.check is not None and within else within
+
+    def _held(self, phrase: Phrase, within: bitmaps.Bits) -> bitmaps.Bits:
+        """The programs of `within` holding `phrase`: what this process checked for this index token is
+        remembered (`FacetBitmaps.memo`), so the next page, a facet ticked or the same phrase searched
+        again checks only programs not checked yet."""
+        memo = bitmaps.facet_bitmaps().memo
+        key = PHRASE_MEMO + phrase.pattern
+        remembered = memo.get(key)
+        checked, holding = remembered if isinstance(remembered, tuple) else (bitmaps.EMPTY, bitmaps.EMPTY)
+        todo = within - checked
+        if todo:
+            if key not in memo and sum(k.startswith(PHRASE_MEMO) for k in memo) >= PHRASE_MEMO_MAX:
+                for old in [k for k in memo if k.startswith(PHRASE_MEMO)]:
+                    del memo[old]
+            holding = holding | self._holding(phrase, todo)
+            memo[key] = (checked | todo, holding)
+        return holding & within
 
     def _holding(self, phrase: Phrase, within: bitmaps.Bits) -> bitmaps.Bits:
         """The programs of `within` whose phrase text holds `phrase` (one statement)."""

@@ -130,12 +130,16 @@ def test_pages_and_cursors_give_the_same_set(phrases, search):
 
 
 def test_an_edit_is_checked_at_once(phrases, search):
+    # the first search remembers which programs it checked (for this index token); an edit makes a new one
+    assert "APART" not in _codes(search('"data science"'))
+    assert _codes(search('"data science"', facets={"mode": ["onsite"]})) == {"WIDE", "FIELD"}
     program = Program.objects.get(code="APART")
     program.title_en = "Political data science"
     from renkei.catalog import services
 
     services.program_save(program=program, actor=None)
     assert "APART" in _codes(search('"data science"'))
+    assert _codes(search('"data science"', facets={"mode": ["onsite"]})) == {"WIDE", "FIELD", "APART"}
     assert ProgramText.objects.get(pk=program.pk).text.count("political data science") == 1
 
 
