@@ -12,8 +12,10 @@ Reading: the back-end turns a parsed query (`renkei.text.parse_query`) into bits
 (`match_bits`, `excluded_bits`, and `group_bits` of one word in the title or title + summary for the
 ranking, `renkei.catalog.relevance`) for the selectors to combine with the facet bitmaps
 (`renkei.catalog.bitmaps`): one FTS5 statement each on SQLite, one postings read per query on
-PostgreSQL. A quoted phrase of several words (`"data science"`) is found by its terms and then
-checked on the candidates' `ProgramText` in one statement (`_Backend.match_bits`). A sample program's notices that it is sample data are not indexed; the level and mode
+PostgreSQL. A quoted phrase of several words is found by its terms, among them a pair term per two
+adjacent words of one text (`"data science"`: `ヲdataヲscience`, which alone decides a phrase of two
+words); any other phrase (three words or more, a Japanese run at an end) is then checked on the
+candidates' `ProgramText` in one statement (`_Backend.match_bits`). A sample program's notices that it is sample data are not indexed; the level and mode
 labels and the provider's and unit's kana names are.
 See docs/decisions/0002-search-index.md.
 """
@@ -150,7 +152,8 @@ def _choice_terms(model_field: str, value: str) -> str:
 
 
 def _concept_terms(label_ja: str, label_en: str, synonyms_ja: str, synonyms_en: str) -> str:
-    return _terms(label_ja, label_en, synonyms_ja, synonyms_en)
+    # synonyms are one per line, each a text of its own (no pair term across two of them)
+    return _terms(label_ja, label_en, *synonyms_ja.splitlines(), *synonyms_en.splitlines())
 
 
 def concept_terms_by_id(ids: Iterable[int]) -> dict[int, str]:
@@ -367,7 +370,11 @@ class _Backend:
             return bits
         if not found:
             within = within & self._group_terms(query, group)
-        return self._held(group.check, within) if group.check is not None and within else within
+        return (
+            self._held(group.check, within)
+            if group.check is not None and not group.decided and within
+            else within
+        )
 
     def _held(self, phrase: Phrase, within: bitmaps.Bits) -> bitmaps.Bits:
         """The programs of `within` holding `phrase`: what this process checked for this index token is

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import product
+from itertools import pairwise, product
 
 from renkei.text.normalise import normalise
 from renkei.text.tokens import (
@@ -46,6 +46,7 @@ from renkei.text.tokens import (
     bigrams,
     content_forms,
     fold_kana,
+    pair_term,
     runs,
 )
 
@@ -111,11 +112,12 @@ class Group:
     exact: tuple[Term, ...] = ()  # the word as written (contiguous runs), for the phrase bonus in ranking
     check: Phrase | None = None
     members: tuple[Group, ...] = ()
+    decided: bool = False  # the phrase's pair terms decide it: ``check`` is the reference, not needed
 
     @property
     def checked(self) -> bool:
         """True when the terms alone do not decide a match (a phrase to check, here or in a member)."""
-        return self.check is not None or any(m.checked for m in self.members)
+        return (self.check is not None and not self.decided) or any(m.checked for m in self.members)
 
     def as_written(self) -> Group:
         """The group of the word as written only (its surface terms), or itself when it has none."""
@@ -259,14 +261,38 @@ def _phrase(joined: str) -> Phrase | None:
     return Phrase(pattern, max(literals, key=len), needles)
 
 
+def _pair_terms(joined: str) -> tuple[Term, ...]:
+    """The pair terms of a phrase: one per two adjacent non-Japanese runs, the last a prefix when its
+    second word would be one alone (3+ characters)."""
+    parts = list(runs(joined))
+    return tuple(
+        Term(pair_term(a, b), prefix=i == len(parts) - 2 and len(b) >= PREFIX_MIN)
+        for i, ((jp_a, a), (jp_b, b)) in enumerate(pairwise(parts))
+        if not jp_a and not jp_b
+    )
+
+
 def word_group(text: str, *, phrase: bool = False) -> Group | None:
-    """The group for one word or a quoted phrase, or None if it yields no terms (e.g. only punctuation)."""
+    """The group for one word or a quoted phrase, or None if it yields no terms (e.g. only punctuation).
+
+    A quoted phrase of several runs also needs the pair terms of its adjacent words (each pair within one
+    text); a phrase of two words, neither Japanese, is then decided by its terms alone (``decided``),
+    any other keeps its check for the candidates the pairs leave.
+    """
     norm = normalise(text)
     joined = _JP_SPACE.sub("", norm) if phrase else norm
     surface = _surface_alternative(joined)
-    alternatives = _prune((surface, _sudachi_alternative(joined, phrase=phrase)))
     check = _phrase(joined) if phrase else None
-    return Group(alternatives, norm, phrase, surface, check) if alternatives else None
+    pairs = _pair_terms(joined) if check is not None else ()
+    surface = tuple(dict.fromkeys((*surface, *pairs)))
+    alternatives = _prune((surface, _sudachi_alternative(joined, phrase=phrase)))
+    decided = (
+        check is not None
+        and len(pairs) == 1
+        and len(list(runs(joined))) == 2
+        and all(pairs[0] in alternative for alternative in alternatives)
+    )
+    return Group(alternatives, norm, phrase, surface, check, decided=decided) if alternatives else None
 
 
 def query_terms(text: str) -> tuple[Group, ...]:

@@ -153,7 +153,8 @@ def test_substrings(run: str, terms: list[str]) -> None:
 
 
 def test_english_words_not_transliterated() -> None:
-    assert index_terms("The data science") == ["the", "data", "science"]
+    # the words, then a pair term per two adjacent words (for phrases)
+    assert index_terms("The data science") == ["the", "data", "science", "ヲtheヲdata", "ヲdataヲscience"]
     assert terms_for_matching("The data science") == ["the", "data", "science"]
 
 

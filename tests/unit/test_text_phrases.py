@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from renkei.text import Phrase, parse_query, phrase_text
+from renkei.text import Phrase, Query, Term, index_terms, matches, parse_query, phrase_text
 
 
 def _check(query: str):
@@ -103,3 +103,56 @@ def test_the_written_forms_and_the_regex_agree(texts, query):
     text = phrase_text(*texts)
     by_regex = Phrase(check.pattern, check.literal)  # no written forms: the regex path
     assert check.search(text) is by_regex.search(text)
+
+
+# --- pair terms: a term per two adjacent words of one text -----------------------------------------
+
+
+def test_pair_terms_are_adjacent_words_of_one_text():
+    assert index_terms("Data-Science, for all")[-3:] == ["ヲdataヲscience", "ヲscienceヲfor", "ヲforヲall"]
+    assert not [t for t in index_terms("data の science") if t.startswith("ヲdata")]  # Japanese between
+    assert "ヲpythonヲ3" in index_terms("Python 3.11")
+    # each text apart: the caller indexes "big data" and "science for all" as two texts
+    assert "ヲdataヲscience" not in {*index_terms("big data"), *index_terms("science for all")}
+
+
+def test_a_phrase_of_two_words_is_decided_by_its_pair_term():
+    (group,) = parse_query('"data science"').include
+    assert group.decided
+    assert not group.checked
+    assert Term("ヲdataヲscience", prefix=True) in group.alternatives[0]
+    (short,) = parse_query('"data ai"').include
+    assert Term("ヲdataヲai") in short.alternatives[0]  # a short last word is whole
+    assert Query((short,)).checked is False
+
+
+@pytest.mark.parametrize(
+    ("query", "pairs"),
+    [
+        ('"big data science"', ["ヲbigヲdata", "ヲdataヲscience"]),  # both pairs, then the check
+        ('"python入門"', []),  # a Japanese run at an end: no pair, the check
+        ('"python 3 入門"', ["ヲpythonヲ3"]),
+    ],
+)
+def test_other_phrases_keep_their_check(query, pairs):
+    (group,) = parse_query(query).include
+    assert group.checked
+    assert not group.decided
+    assert [t.text for t in group.alternatives[0] if t.text.startswith("ヲ")] == pairs
+
+
+@given(
+    texts=st.lists(WORDS, max_size=3),
+    phrase=st.lists(st.sampled_from(["data", "science", "ai", "sci", "big"]), min_size=2, max_size=3),
+)
+def test_the_pair_terms_agree_with_the_check(texts, phrase):
+    # the terms of each text apart (as the index stores them) against the check on the phrase text: a
+    # phrase of two words needs no more than its terms, a longer one is never lost by them
+    query = parse_query('"' + " ".join(phrase) + '"')
+    written = [", ".join(words) for words in texts]
+    terms = [term for text in written for term in index_terms(text)]
+    holds = query.include[0].check.search(phrase_text(*written))
+    if len(phrase) == 2:
+        assert matches(query, terms) is holds
+    elif holds:
+        assert matches(query, terms)

@@ -78,6 +78,9 @@ SCIENCE = DS | {"APART", "REVERSED", "BORDER", "TITLES", "JA-BETWEEN", "BIGDATA"
         ('"computer science"', {"FIELD"}),
         ('"dat science"', set()),  # a word inside a phrase is a whole word
         ('"data ai"', {"DATA-AI"}),  # a short last word is whole: not "aichi"
+        ('"big data ai"', {"DATA-AI"}),  # three words: both pair terms, then the check
+        ('"big data science"', set()),  # "big data" and "science…" are two texts (BORDER)
+        ('"political science"', {"APART"}),
         ('"python入門"', {"PY", "PY-SPACE"}),  # mixed Japanese and English, with or without a space
         ('"python 入門"', {"PY", "PY-SPACE"}),
         ('"入門 python"', set()),
@@ -152,8 +155,11 @@ def test_the_phrase_text_keeps_each_text_apart(phrases):
 def test_match_bits_equal_a_check_of_every_program(phrases):
     # the back-end (candidates by terms, then one statement) against the check in Python on every text
     queries = (
-        '"data science"',
+        '"data science"',  # two words: decided by the pair term alone
         '"science data"',
+        '"data sc"',
+        '"data ai"',
+        '"big data ai"',  # three words: pair terms, then the check
         '"python入門"',
         '"データ・分析"',
         '"データ・分析・基礎・演習・入門・講座"',
@@ -169,3 +175,18 @@ def test_match_bits_equal_a_check_of_every_program(phrases):
             if group.check.search(text)
         }
         assert set(bitmaps.ids_from_bits(search_index.backend().match_bits(parsed))) == by_python
+
+
+def test_a_phrase_of_two_words_checks_no_text(phrases):
+    # its pair term decides: no candidate's text is read (nothing checked is remembered)
+    memo = bitmaps.facet_bitmaps().memo
+    memo.clear()
+    parsed = parse_query('"data science"')
+    assert not parsed.checked
+    found = search_index.backend().match_bits(parsed)
+    assert (
+        set(Program.objects.filter(pk__in=bitmaps.ids_from_bits(found)).values_list("code", flat=True)) == DS
+    )
+    assert not [key for key in memo if key.startswith(search_index.PHRASE_MEMO)]
+    search_index.backend().match_bits(parse_query('"big data ai"'))  # three words are checked
+    assert [key for key in memo if key.startswith(search_index.PHRASE_MEMO)]
