@@ -24,9 +24,10 @@ substring terms start with ``x`` and a Japanese character, which no word term or
 * word pair: ``"ヲ"`` + a word + ``"ヲ"`` + the next word (``ヲdataヲscience``), for every two adjacent
   non-Japanese runs of one text (nothing between them but spaces or punctuation; a Japanese run between
   them breaks the pair). A quoted phrase of two words is then one term (the last word a prefix if it
-  has 3+ characters: ``ヲdataヲsci*``). Pair terms start with a Japanese character and go on with a
-  word character, so no word, gram or substring term nor any other query prefix reaches them; they are
-  made per text (the caller indexes each text apart), so two texts never make a pair.
+  has 3+ characters: ``ヲdataヲsci*``). Pair terms start with a Japanese character, go on with a word
+  character and hold a second ``ヲ``, so they equal no word, gram or substring term (the unigram of を,
+  ``ヲu``, is shorter) and no other query prefix reaches them; they are made per text (the caller
+  indexes each text apart), so two texts never make a pair.
 Both tokenizers keep Japanese characters and ASCII letters inside one token (tested).
 """
 
