@@ -57,6 +57,8 @@ RULE_QUERIES = (
     "品質管理",
     "財務分析",
     '"データ分析"',
+    '"data science"',
+    '"project management"',
     "しみゅれーしょん",
     "機械学習 python",
 )
@@ -102,8 +104,8 @@ def needles(word: str) -> set[str]:
 
 def query_words(query: str) -> list[str]:
     """Words of a query; a quoted phrase is one word (its Japanese parts joined)."""
-    if query.startswith('"') and query.endswith('"'):
-        return [re.sub(r"(?<=\S) (?=\S)", "", query[1:-1])]
+    if query.startswith('"') and query.endswith('"'):  # a space between two Japanese characters goes
+        return [re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", query[1:-1])]
     return query.split()
 
 

@@ -70,6 +70,11 @@ def bits_from_int32(data: bytes | memoryview | None) -> Bits:
     return FrozenBitMap(ids)
 
 
+def joined(bits: Bits) -> str:
+    """The ids of a set as one comma-separated list (for one statement parameter: a JSON or SQL array)."""
+    return ",".join(map(str, bits))
+
+
 def ids_from_bits(bits: Bits) -> list[int]:
     """The ids of a set, ascending."""
     return list(bits)

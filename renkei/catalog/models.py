@@ -546,6 +546,26 @@ class ProgramIndex(models.Model):
         return f"index row {self.pk}"
 
 
+class ProgramText(models.Model):
+    """Derived row per program: the text a quoted phrase of several words is checked on
+    (`renkei.text.phrase_text` of the texts the search index covers), rebuilt with `ProgramIndex`.
+
+    The index terms find a phrase's candidates; this text tells which hold its words adjacent and in
+    order, within one text (docs/decisions/0002-search-index.md). Not audited, rebuilt by `renkei reindex`.
+    """
+
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, primary_key=True, related_name="search_text", db_constraint=True
+    )
+    text = models.TextField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"phrase text {self.pk}"
+
+
 class SearchState(models.Model):
     """A token that changes with every re-index; per-process caches derived from the index compare it.
 

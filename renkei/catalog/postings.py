@@ -115,7 +115,8 @@ class Evaluator:
         self.postings = fetch(
             t
             for g in (*query.include, *query.exclude)
-            for alt in (*g.alternatives, g.exact)  # the word as written: for ranking
+            for m in (g, *g.members)  # an OR's members: each is looked up when one has a phrase
+            for alt in (*m.alternatives, m.exact)  # the word as written: for ranking
             for t in alt
         )
         self._prefixed: dict[tuple[str, int], FrozenBitMap] = {}

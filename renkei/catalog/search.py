@@ -3,14 +3,19 @@
 Writing: `program_index_rebuild()` turns programs into (a) one `ProgramIndex` row of facet values and
 sort keys and (b) three term columns (title, summary, everything else) made by
 `renkei.text.index_terms`, stored in `catalog_program_fts` (SQLite) or `catalog_program_tsv`
-(PostgreSQL, which derives its postings bitmaps from them: `renkei.catalog.postings`). Services call
-it after every write to a program; `renkei reindex` rebuilds everything.
+(PostgreSQL, which derives its postings bitmaps from them: `renkei.catalog.postings`), and (c) one
+`ProgramText` row, the texts' words in order (`renkei.text.phrase_text`) on which a quoted phrase of
+several words is checked. Services call it after every write to a program; `renkei reindex` rebuilds
+everything.
 
 Reading: the back-end turns a parsed query (`renkei.text.parse_query`) into bitsets of program ids
 (`match_bits`, `excluded_bits`, and `group_bits` of one word in the title or title + summary for the
 ranking, `renkei.catalog.relevance`) for the selectors to combine with the facet bitmaps
 (`renkei.catalog.bitmaps`): one FTS5 statement each on SQLite, one postings read per query on
-PostgreSQL. A sample program's notices that it is sample data are not indexed; the level and mode
+PostgreSQL. A quoted phrase of several words is found by its terms, among them a pair term per two
+adjacent words of one text (`"data science"`: `ヲdataヲscience`, which alone decides a phrase of two
+words); any other phrase (three words or more, a Japanese run at an end) is then checked on the
+candidates' `ProgramText` in one statement (`_Backend.match_bits`). A sample program's notices that it is sample data are not indexed; the level and mode
 labels and the provider's and unit's kana names are.
 See docs/decisions/0002-search-index.md.
 """
@@ -29,10 +34,18 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from renkei.catalog import bitmaps, postings
-from renkei.catalog.models import FeeBand, Program, ProgramIndex, ProgramRun, SearchChange, SearchState
+from renkei.catalog.models import (
+    FeeBand,
+    Program,
+    ProgramIndex,
+    ProgramRun,
+    ProgramText,
+    SearchChange,
+    SearchState,
+)
 from renkei.organisations.models import Organisation
 from renkei.taxonomy.models import Concept
-from renkei.text import Group, Query, index_terms, normalise, to_fts5, to_fts5_exclusions
+from renkei.text import Group, Phrase, Query, index_terms, normalise, phrase_text, to_fts5, to_fts5_exclusions
 
 FTS_TABLE = "catalog_program_fts"  # SQLite: title, summary, body (matching)
 RANK_TABLE = "catalog_program_rank_fts"  # SQLite: title, summary (ranking)
@@ -48,6 +61,7 @@ class IndexDocument:
     title: str
     summary: str
     body: str
+    text: str = ""  # the phrase text (renkei.text.phrase_text) of every text above, each apart
 
 
 SHARED_TEXT_MAX = 120  # characters: texts this short (names, labels, synonyms, titles) recur across programs
@@ -67,6 +81,26 @@ def _text_terms(text: str) -> str:
 def _terms(*texts: str) -> str:
     # no term is empty, so joining the texts' joined terms is joining all the terms
     return " ".join(joined for text in texts if text and (joined := _text_terms(text)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _shared_phrase_part(text: str) -> str:
+    return phrase_text(text)[1:-1]
+
+
+def _phrase_parts(*texts: str) -> str:
+    """The texts' words for phrases, each text apart (`|`-joined, not framed; memoised for short texts)."""
+    parts = (
+        _shared_phrase_part(text) if len(text) <= SHARED_TEXT_MAX else phrase_text(text)[1:-1]
+        for text in texts
+        if text
+    )
+    return "|".join(part for part in parts if part)
+
+
+def _framed(*parts: str) -> str:
+    joined = "|".join(part for part in parts if part)
+    return f"|{joined}|" if joined else ""
 
 
 def _join(*parts: str) -> str:
@@ -98,22 +132,28 @@ def without_sample_notice(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _choice_terms(model_field: str, value: str) -> str:
-    """The terms of the labels people see for a level or mode value, in Japanese and English
-    (`MDASH リテラシーレベル`, `オンデマンド`), so a search for a label finds its programs."""
+def _choice_labels(model_field: str, value: str) -> tuple[str, ...]:
+    """The labels people see for a level or mode value, in Japanese and English (`MDASH リテラシーレベル`,
+    `オンデマンド`), so a search for a label finds its programs."""
     choices = dict(Program.Level.choices if model_field == "level" else Program.Mode.choices)
     label = choices.get(value)  # a lazy translation
     if label is None:
-        return ""
+        return ()
     texts = []
     for language in ("ja", "en"):
         with translation.override(language):
             texts.append(str(label))
-    return _terms(*dict.fromkeys(texts))
+    return tuple(dict.fromkeys(texts))
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_terms(model_field: str, value: str) -> str:
+    return _terms(*_choice_labels(model_field, value))
 
 
 def _concept_terms(label_ja: str, label_en: str, synonyms_ja: str, synonyms_en: str) -> str:
-    return _terms(label_ja, label_en, synonyms_ja, synonyms_en)
+    # synonyms are one per line, each a text of its own (no pair term across two of them)
+    return _terms(label_ja, label_en, *synonyms_ja.splitlines(), *synonyms_en.splitlines())
 
 
 def concept_terms_by_id(ids: Iterable[int]) -> dict[int, str]:
@@ -124,12 +164,45 @@ def concept_terms_by_id(ids: Iterable[int]) -> dict[int, str]:
     return {pk: _concept_terms(*texts) for pk, *texts in rows}
 
 
+@dataclass(frozen=True, slots=True)
+class Related:
+    """The index terms and the phrase parts (`_phrase_parts`) of a provider, unit or concept."""
+
+    terms: str
+    text: str
+
+
 def _document(
-    program: Program, provider_terms: str, concept_terms: Iterable[str], unit_terms: str
+    program: Program, provider: Related, concepts: Iterable[Related], unit: Related | None
 ) -> IndexDocument:
-    """A program's document from its own columns and the terms of its provider, concepts and unit.
-    A sample program's notices that it is sample data are left out."""
+    """A program's document from its own columns and the terms and texts of its provider, concepts and
+    unit. A sample program's notices that it is sample data are left out."""
     clean = without_sample_notice if program.is_sample else str
+    concepts = list(concepts)
+    provider_terms, unit_terms = provider.terms, unit.terms if unit is not None else ""
+    concept_terms = [c.terms for c in concepts]
+    own = (
+        program.title_ja,
+        program.title_en,
+        clean(program.summary_ja),
+        clean(program.summary_en),
+        clean(program.description_ja),
+        clean(program.description_en),
+        program.code,
+        program.venue_name_ja,
+        program.venue_name_en,
+        program.venue_address_ja,
+        program.subsidy_note_ja,
+        program.subsidy_note_en,
+        *_choice_labels("level", program.level),
+        *_choice_labels("mode", program.mode),
+    )
+    text = _framed(
+        _phrase_parts(*own),
+        provider.text,
+        *(c.text for c in concepts),
+        unit.text if unit is not None else "",
+    )
     body = _join(
         _terms(clean(program.description_ja), clean(program.description_en), program.code),
         provider_terms,
@@ -150,6 +223,26 @@ def _document(
         title=_terms(program.title_ja, program.title_en),
         summary=_terms(clean(program.summary_ja), clean(program.summary_en)),
         body=body,
+        text=text,
+    )
+
+
+def _provider(name_ja: str, name_en: str, short_name_ja: str, short_name_en: str, name_kana: str) -> Related:
+    texts = (name_ja, name_en, short_name_ja, short_name_en, name_kana)
+    return Related(_provider_terms(*texts), _phrase_parts(*texts))
+
+
+def _unit(name_ja: str, name_en: str, name_kana: str) -> Related:
+    return Related(_unit_terms(name_ja, name_en, name_kana), _phrase_parts(name_ja, name_en, name_kana))
+
+
+def _concept(label_ja: str, label_en: str, synonyms_ja: str, synonyms_en: str) -> Related:
+    # synonyms are one per line: each a text of its own for phrases ("computer science" then "data
+    # science" is no "science data")
+    synonyms = (*synonyms_ja.splitlines(), *synonyms_en.splitlines())
+    return Related(
+        _concept_terms(label_ja, label_en, synonyms_ja, synonyms_en),
+        _phrase_parts(label_ja, label_en, *synonyms),
     )
 
 
@@ -163,15 +256,15 @@ def program_document(program: Program) -> IndexDocument:
     concepts = [*program.fields.all(), *program.skills.all()]
     return _document(
         program,
-        _provider_terms(
+        _provider(
             provider.name_ja,
             provider.name_en,
             provider.short_name_ja,
             provider.short_name_en,
             provider.name_kana,
         ),
-        [_concept_terms(c.label_ja, c.label_en, c.synonyms_ja, c.synonyms_en) for c in concepts],
-        _unit_terms(unit.name_ja, unit.name_en, unit.name_kana) if unit is not None else "",
+        [_concept(c.label_ja, c.label_en, c.synonyms_ja, c.synonyms_en) for c in concepts],
+        _unit(unit.name_ja, unit.name_en, unit.name_kana) if unit is not None else None,
     )
 
 
@@ -214,8 +307,18 @@ def _index_row(program: Program, starts: list[dt.date], today: dt.date) -> Progr
 # --- back-ends -------------------------------------------------------------------------------------
 
 
+PHRASE_TABLE = ProgramText._meta.db_table
+PHRASE_MEMO = "phrase "  # FacetBitmaps.memo key prefix: (programs checked, programs holding the phrase)
+PHRASE_MEMO_MAX = 256  # phrases remembered per process and index token
+
+
 class _Backend:
-    """Writes the term tables and answers two questions: which programs match, and how well."""
+    """Writes the term tables and answers two questions: which programs match, and how well.
+
+    A group with a phrase to check (`Group.checked`) is found by its terms, then checked on the phrase
+    texts of those candidates only (`_holding`): `match_bits` and `excluded_bits` do it for every
+    back-end around the term lookups of each (`_match_terms`, `_excluded_terms`, `_group_terms`).
+    """
 
     def clear(self) -> None:
         raise NotImplementedError
@@ -234,10 +337,76 @@ class _Backend:
 
     def match_bits(self, query: Query) -> bitmaps.Bits:
         """Bitset of the programs matching the positive part of `query` (its exclusions applied)."""
-        raise NotImplementedError
+        if not query.checked:
+            return self._match_terms(query)
+        plain = tuple(g for g in query.exclude if not g.checked)
+        bits = self._match_terms(Query(query.include, plain))
+        for group in query.include:
+            if group.checked and bits:
+                bits = self._checked(query, group, bits, found=True)
+        for group in query.exclude:
+            if group.checked and bits:
+                bits = bits - self._checked(query, group, bits)
+        return bits
 
     def excluded_bits(self, query: Query) -> bitmaps.Bits:
         """Bitset of the programs matching any excluded group of `query`."""
+        plain = tuple(g for g in query.exclude if not g.checked)
+        bits = self._excluded_terms(Query(exclude=plain)) if plain else bitmaps.EMPTY
+        for group in query.exclude:
+            if group.checked:
+                bits = bits | self._checked(query, group, self._group_terms(query, group))
+        return bits
+
+    def _checked(
+        self, query: Query, group: Group, within: bitmaps.Bits, *, found: bool = False
+    ) -> bitmaps.Bits:
+        """The programs of `within` that match `group` with its phrases checked (`found`: all of `within`
+        match the group's terms already)."""
+        if group.members:
+            bits = bitmaps.EMPTY
+            for member in group.members:
+                bits = bits | self._checked(query, member, within)
+            return bits
+        if not found:
+            within = within & self._group_terms(query, group)
+        return (
+            self._held(group.check, within)
+            if group.check is not None and not group.decided and within
+            else within
+        )
+
+    def _held(self, phrase: Phrase, within: bitmaps.Bits) -> bitmaps.Bits:
+        """The programs of `within` holding `phrase`: what this process checked for this index token is
+        remembered (`FacetBitmaps.memo`), so the next page, a facet ticked or the same phrase searched
+        again checks only programs not checked yet."""
+        memo = bitmaps.facet_bitmaps().memo
+        key = PHRASE_MEMO + phrase.pattern
+        remembered = memo.get(key)
+        checked, holding = remembered if isinstance(remembered, tuple) else (bitmaps.EMPTY, bitmaps.EMPTY)
+        todo = within - checked
+        if todo:
+            if key not in memo and sum(k.startswith(PHRASE_MEMO) for k in memo) >= PHRASE_MEMO_MAX:
+                for old in [k for k in memo if k.startswith(PHRASE_MEMO)]:
+                    del memo[old]
+            holding = holding | self._holding(phrase, todo)
+            memo[key] = (checked | todo, holding)
+        return holding & within
+
+    def _holding(self, phrase: Phrase, within: bitmaps.Bits) -> bitmaps.Bits:
+        """The programs of `within` whose phrase text holds `phrase` (one statement)."""
+        raise NotImplementedError
+
+    def _match_terms(self, query: Query) -> bitmaps.Bits:
+        """`match_bits` by the terms alone."""
+        raise NotImplementedError
+
+    def _excluded_terms(self, query: Query) -> bitmaps.Bits:
+        """`excluded_bits` by the terms alone."""
+        raise NotImplementedError
+
+    def _group_terms(self, query: Query, group: Group) -> bitmaps.Bits:
+        """The programs matching the terms of `group` (one group of `query`) anywhere."""
         raise NotImplementedError
 
     def title_bits(self, query: Query) -> bitmaps.Bits:
@@ -253,6 +422,14 @@ class _Backend:
         """The programs whose `field` ("title", or "short": title and summary) matches `group`, one
         word of `query` (for ranking: `renkei.catalog.relevance`)."""
         raise NotImplementedError
+
+
+def _phrase_condition(phrase: Phrase, contains: str, regex: str) -> tuple[str, list[str]]:
+    """SQL that a phrase text holds `phrase`: any of its written forms as a substring, or (too many forms)
+    its longest literal and its pattern. `contains` and `regex` are the back-end's conditions on `text`."""
+    if phrase.needles:
+        return "(" + " OR ".join([contains] * len(phrase.needles)) + ")", list(phrase.needles)
+    return f"{contains} AND {regex}", [phrase.literal, phrase.pattern]
 
 
 class _Sqlite(_Backend):
@@ -291,11 +468,27 @@ class _Sqlite(_Backend):
             (joined,) = cursor.fetchone()
         return bitmaps.bits_from_joined(joined)
 
-    def match_bits(self, query: Query) -> bitmaps.Bits:
+    def _match_terms(self, query: Query) -> bitmaps.Bits:
         return self._matching(FTS_TABLE, to_fts5(query))
 
-    def excluded_bits(self, query: Query) -> bitmaps.Bits:
+    def _excluded_terms(self, query: Query) -> bitmaps.Bits:
         return self._matching(FTS_TABLE, to_fts5_exclusions(query))
+
+    def _group_terms(self, query: Query, group: Group) -> bitmaps.Bits:
+        return self._matching(FTS_TABLE, to_fts5(Query(include=(group,))))
+
+    def _holding(self, phrase: Phrase, within: bitmaps.Bits) -> bitmaps.Bits:
+        # plain substrings (instr, in C) when the phrase has few written forms; else instr of its longest
+        # literal, then Django's REGEXP function (Python's re) on what is left
+        check, params = _phrase_condition(phrase, "instr(text, %s) > 0", "text REGEXP %s")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT group_concat(program_id) FROM {PHRASE_TABLE} WHERE program_id IN "
+                f"(SELECT value FROM json_each(%s)) AND {check}",
+                ["[" + bitmaps.joined(within) + "]", *params],
+            )
+            (joined,) = cursor.fetchone()
+        return bitmaps.bits_from_joined(joined)
 
     def title_bits(self, query: Query) -> bitmaps.Bits:
         return self._matching(RANK_TABLE, f"{{title}} : ({to_fts5(Query(include=query.include))})")
@@ -355,11 +548,25 @@ class _Postgres(_Backend):
             self._evaluator = postings.Evaluator(query)
         return self._evaluator
 
-    def match_bits(self, query: Query) -> bitmaps.Bits:
+    def _match_terms(self, query: Query) -> bitmaps.Bits:
         return self._postings(query).match(query)
 
-    def excluded_bits(self, query: Query) -> bitmaps.Bits:
+    def _excluded_terms(self, query: Query) -> bitmaps.Bits:
         return self._postings(query).any_of(query.exclude, postings.ANY)
+
+    def _group_terms(self, query: Query, group: Group) -> bitmaps.Bits:
+        return self._postings(query).group(group, postings.ANY)
+
+    def _holding(self, phrase: Phrase, within: bitmaps.Bits) -> bitmaps.Bits:
+        with connection.cursor() as cursor:
+            check, params = _phrase_condition(phrase, "strpos(text, %s) > 0", "text ~ %s")
+            cursor.execute(
+                f"SELECT string_agg(program_id::text, ',') FROM {PHRASE_TABLE} "
+                f"WHERE program_id = ANY(%s::bigint[]) AND {check}",
+                ["{" + bitmaps.joined(within) + "}", *params],
+            )
+            (joined,) = cursor.fetchone()
+        return bitmaps.bits_from_joined(joined)
 
     def title_bits(self, query: Query) -> bitmaps.Bits:
         return self._postings(query).all_of(query.include, postings.TITLE)
@@ -393,8 +600,8 @@ class _Loader:
     concepts recur across programs: each is read and tokenised once per rebuild."""
 
     def __init__(self) -> None:
-        self.organisations: dict[int, tuple[str, str]] = {}  # id → terms as a provider, as a unit
-        self.concepts: dict[int, str] = {}  # concept id → terms of its labels and synonyms
+        self.organisations: dict[int, tuple[Related, Related]] = {}  # id → as a provider, as a unit
+        self.concepts: dict[int, Related] = {}  # concept id → its labels and synonyms
         self.relations = (Program.fields.through, Program.skills.through)
         # the links in the order prefetching the relations gives (Concept's default ordering)
         self.concept_order = [
@@ -418,8 +625,8 @@ class _Loader:
         )
         for pk, name_ja, name_en, short_name_ja, short_name_en, name_kana in rows:
             self.organisations[pk] = (
-                _provider_terms(name_ja, name_en, short_name_ja, short_name_en, name_kana),
-                _unit_terms(name_ja, name_en, name_kana),
+                _provider(name_ja, name_en, short_name_ja, short_name_en, name_kana),
+                _unit(name_ja, name_en, name_kana),
             )
 
     def _read_concepts(self, ids: set[int]) -> None:
@@ -428,7 +635,7 @@ class _Loader:
             "pk", "label_ja", "label_en", "synonyms_ja", "synonyms_en"
         )
         for pk, *texts in rows:
-            self.concepts[pk] = _concept_terms(*texts)
+            self.concepts[pk] = _concept(*texts)
 
     def index_entries(self, ids: list[int], today: dt.date) -> tuple[list[ProgramIndex], list[IndexDocument]]:
         """The index rows and documents of the programs `ids` (those that exist)."""
@@ -446,10 +653,10 @@ class _Loader:
         rows, documents = [], []
         for program in programs:
             rows.append(_index_row(program, sorted(starts.get(program.pk, [])), today))
-            unit_terms = self.organisations[program.unit_id][1] if program.unit_id is not None else ""
-            concept_terms = [self.concepts[c] for c in links.get(program.pk, [])]
-            provider_terms = self.organisations[program.provider_id][0]
-            documents.append(_document(program, provider_terms, concept_terms, unit_terms))
+            unit = self.organisations[program.unit_id][1] if program.unit_id is not None else None
+            concepts = [self.concepts[c] for c in links.get(program.pk, [])]
+            provider = self.organisations[program.provider_id][0]
+            documents.append(_document(program, provider, concepts, unit))
         return rows, documents
 
 
@@ -466,17 +673,22 @@ def program_index_rebuild(
     with transaction.atomic():
         if programs is None:
             ProgramIndex.objects.all().delete()
+            ProgramText.objects.all().delete()
             engine.clear()
             ids = list(Program.objects.order_by("pk").values_list("pk", flat=True))
         else:
             ids = sorted({p if isinstance(p, int) else p.pk for p in programs})
             for chunk in _chunks(ids, BATCH):
                 ProgramIndex.objects.filter(pk__in=chunk).delete()
+                ProgramText.objects.filter(pk__in=chunk).delete()
             engine.delete(ids)
         loader = _Loader()
         for chunk in _chunks(ids, BATCH):
             rows, documents = loader.index_entries(chunk, today)
             ProgramIndex.objects.bulk_create(rows)
+            ProgramText.objects.bulk_create(
+                [ProgramText(program_id=d.program_id, text=d.text) for d in documents if d.text]
+            )
             engine.insert(documents)
             count += len(rows)
         if count >= OPTIMIZE_AFTER:

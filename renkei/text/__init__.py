@@ -6,10 +6,12 @@ Pure Python plus SudachiPy; imports no Django and nothing else from ``renkei``.
 from renkei.text.normalise import contains_normalised, normalise
 from renkei.text.query import (
     Group,
+    Phrase,
     Query,
     Term,
     matches,
     parse_query,
+    phrase_text,
     query_terms,
     to_fts5,
     to_fts5_exclusions,
@@ -20,6 +22,7 @@ from renkei.text.tokens import index_terms, terms_for_matching
 
 __all__ = [
     "Group",
+    "Phrase",
     "Query",
     "Term",
     "contains_normalised",
@@ -27,6 +30,7 @@ __all__ = [
     "matches",
     "normalise",
     "parse_query",
+    "phrase_text",
     "query_terms",
     "terms_for_matching",
     "to_fts5",

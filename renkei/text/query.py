@@ -20,8 +20,12 @@ A :class:`Term` with ``prefix=True`` matches any index term starting with it.
   them the oracle is "substring starting at a word start" (and ending at a word end if < 3 chars).
 * A phrase (``"データ分析"``, 「データ 分析」, “…”) is one group whose Japanese runs are joined (spaces
   between Japanese characters dropped) and must occur contiguously; its Sudachi alternative is kept
-  only when it is a single word (a variant spelling), never words apart. Words of other scripts in a
-  phrase must all be present, adjacency not checked.
+  only when it is a single word (a variant spelling), never words apart. A phrase of several runs
+  (``"data science"``, ``"python入門"``) also carries a :class:`Phrase`: the back-end keeps only the
+  candidates whose :func:`phrase_text` holds the runs adjacent and in order within one text
+  (punctuation and spaces between them ignored, never across two texts). Its first word starts a
+  word, the words inside are whole, and its last word keeps the rule of a single word (a prefix if
+  3+ characters); a Japanese run at either end may continue a longer run, as a single run does.
 * ``-word`` / ``－word`` excludes; ``a OR b`` (upper-case OR) merges two positive words into one group.
 """
 
@@ -30,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise, product
 
 from renkei.text.normalise import normalise
 from renkei.text.tokens import (
@@ -41,16 +46,19 @@ from renkei.text.tokens import (
     bigrams,
     content_forms,
     fold_kana,
+    pair_term,
     runs,
 )
 
 __all__ = [
     "Group",
+    "Phrase",
     "Query",
     "Term",
     "japanese_run_terms",
     "matches",
     "parse_query",
+    "phrase_text",
     "query_terms",
     "to_fts5",
     "to_fts5_exclusions",
@@ -68,13 +76,48 @@ class Term:
 
 
 @dataclass(frozen=True, slots=True)
+class Phrase:
+    """The check of a quoted phrase of several runs on a document's :func:`phrase_text`.
+
+    ``pattern`` is a regular expression in the syntax Python's ``re`` and PostgreSQL's ``~`` share
+    (literals, ``[ |]``, ``?``); ``literal`` is a substring every match contains (a cheap filter first);
+    ``needles`` spell out the pattern's few written forms (``" data science"``, ``"|data science"``), so a
+    back-end can check with plain substring searches in C instead of a regex (empty when there are more
+    than NEEDLES_MAX).
+    """
+
+    pattern: str
+    literal: str
+    needles: tuple[str, ...] = ()  # every way the phrase can stand in the text (when few): plain substrings
+
+    def search(self, text: str) -> bool:
+        """Does ``text`` (a :func:`phrase_text`) hold the phrase? (What the back-ends compute in SQL.)"""
+        if self.needles:
+            return any(needle in text for needle in self.needles)
+        return self.literal in text and re.search(self.pattern, text) is not None
+
+
+@dataclass(frozen=True, slots=True)
 class Group:
-    """OR of alternatives, each an AND of terms; ``text`` is the normalised source, for display."""
+    """OR of alternatives, each an AND of terms; ``text`` is the normalised source, for display.
+
+    ``check``: a quoted phrase of several runs, whose matches must also hold it in order (the terms
+    find the candidates). ``members``: the groups an ``OR`` joined, when one of them has a check (the
+    group then matches where any member does, each with its own check).
+    """
 
     alternatives: tuple[tuple[Term, ...], ...]
     text: str = ""
     phrase: bool = False  # quoted: its Japanese runs contiguous, no Sudachi words apart
     exact: tuple[Term, ...] = ()  # the word as written (contiguous runs), for the phrase bonus in ranking
+    check: Phrase | None = None
+    members: tuple[Group, ...] = ()
+    decided: bool = False  # the phrase's pair terms decide it: ``check`` is the reference, not needed
+
+    @property
+    def checked(self) -> bool:
+        """True when the terms alone do not decide a match (a phrase to check, here or in a member)."""
+        return (self.check is not None and not self.decided) or any(m.checked for m in self.members)
 
     def as_written(self) -> Group:
         """The group of the word as written only (its surface terms), or itself when it has none."""
@@ -90,6 +133,11 @@ class Query:
     def is_empty(self) -> bool:
         """True when the query constrains nothing (no text filter at all)."""
         return not self.include and not self.exclude
+
+    @property
+    def checked(self) -> bool:
+        """True when a group has a phrase to check beyond its terms."""
+        return any(g.checked for g in (*self.include, *self.exclude))
 
 
 # --- term expansion -------------------------------------------------------------------------------
@@ -156,13 +204,95 @@ def _prune(alternatives: Sequence[tuple[Term, ...]]) -> tuple[tuple[Term, ...], 
     return tuple(sorted(kept, key=order.__getitem__))
 
 
+# --- phrases: the text they are checked on, and the check -----------------------------------------
+
+TEXT_SEPARATOR = "|"  # between two texts of a document (and around them); never in a run
+
+
+def _skeleton(text: str) -> str:
+    return " ".join(fold_kana(run) for _, run in runs(normalise(text)))
+
+
+def phrase_text(*texts: str) -> str:
+    """What a phrase is checked on: each text's runs of word characters (normalised, hiragana folded)
+    joined by one space, the texts joined by ``|`` and framed by it: ``|data science 入門|python|``.
+    Punctuation and spaces between words are gone; two texts never run into each other."""
+    parts = [part for text in texts if text and (part := _skeleton(text))]
+    return TEXT_SEPARATOR + TEXT_SEPARATOR.join(parts) + TEXT_SEPARATOR if parts else ""
+
+
+NEEDLES_MAX = 16  # written forms of a phrase looked for as plain substrings; more: the regex alone
+_REGEX: dict[tuple[str, ...], str] = {(" ", TEXT_SEPARATOR): "[ |]", (" ", ""): " ?", ("ー", ""): "ー?"}
+_BOUNDARY = (" ", TEXT_SEPARATOR)
+
+
+def _phrase(joined: str) -> Phrase | None:
+    """The check of a phrase (normalised, Japanese runs joined), or None when it is one run (its terms
+    already find it contiguous)."""
+    parts = list(runs(joined))
+    if len(parts) < 2:
+        return None
+    pieces: list[tuple[str, ...]] = []  # in order; each the ways it may be written (one: a literal)
+    for i, (is_jp, run) in enumerate(parts):
+        last = i == len(parts) - 1
+        if i:
+            # データ・分析: the text may also write two Japanese runs as one
+            pieces.append((" ", "") if parts[i - 1][0] and is_jp else (" ",))
+        elif not is_jp:
+            pieces.append(_BOUNDARY)
+        if is_jp:
+            run = fold_kana(run)
+            long_vowel = len(run) > SUBSTRING_MIN and run.endswith("ー") and run[-2] != "ー"
+            if long_vowel:  # サーバー finds サーバ (as its terms do)
+                run = run[:-1]
+            pieces.append((run,))
+            if long_vowel and not last:
+                pieces.append(("ー", ""))
+        else:
+            pieces.append((run,))
+            if last and len(run) < PREFIX_MIN:
+                pieces.append(_BOUNDARY)
+    pattern = "".join(_REGEX[options] if len(options) > 1 else options[0] for options in pieces)
+    literals = "".join(options[0] if len(options) == 1 else "\0" for options in pieces).split("\0")
+    forms = 1
+    for options in pieces:
+        forms *= len(options)
+    needles = tuple("".join(p) for p in product(*pieces)) if forms <= NEEDLES_MAX else ()
+    return Phrase(pattern, max(literals, key=len), needles)
+
+
+def _pair_terms(joined: str) -> tuple[Term, ...]:
+    """The pair terms of a phrase: one per two adjacent non-Japanese runs, the last a prefix when its
+    second word would be one alone (3+ characters)."""
+    parts = list(runs(joined))
+    return tuple(
+        Term(pair_term(a, b), prefix=i == len(parts) - 2 and len(b) >= PREFIX_MIN)
+        for i, ((jp_a, a), (jp_b, b)) in enumerate(pairwise(parts))
+        if not jp_a and not jp_b
+    )
+
+
 def word_group(text: str, *, phrase: bool = False) -> Group | None:
-    """The group for one word or a quoted phrase, or None if it yields no terms (e.g. only punctuation)."""
+    """The group for one word or a quoted phrase, or None if it yields no terms (e.g. only punctuation).
+
+    A quoted phrase of several runs also needs the pair terms of its adjacent words (each pair within one
+    text); a phrase of two words, neither Japanese, is then decided by its terms alone (``decided``),
+    any other keeps its check for the candidates the pairs leave.
+    """
     norm = normalise(text)
     joined = _JP_SPACE.sub("", norm) if phrase else norm
     surface = _surface_alternative(joined)
+    check = _phrase(joined) if phrase else None
+    pairs = _pair_terms(joined) if check is not None else ()
+    surface = tuple(dict.fromkeys((*surface, *pairs)))
     alternatives = _prune((surface, _sudachi_alternative(joined, phrase=phrase)))
-    return Group(alternatives, norm, phrase, surface) if alternatives else None
+    decided = (
+        check is not None
+        and len(pairs) == 1
+        and len(list(runs(joined))) == 2
+        and all(pairs[0] in alternative for alternative in alternatives)
+    )
+    return Group(alternatives, norm, phrase, surface, check, decided=decided) if alternatives else None
 
 
 def query_terms(text: str) -> tuple[Group, ...]:
@@ -228,8 +358,11 @@ def parse_query(text: str) -> Query:
             exclude.append(group)
         elif pending_or:
             last = include[-1]
+            members = (*(last.members or (last,)), group) if last.checked or group.checked else ()
             include[-1] = Group(
-                _prune(last.alternatives + group.alternatives), f"{last.text} OR {group.text}"
+                _prune(last.alternatives + group.alternatives),
+                f"{last.text} OR {group.text}",
+                members=members,
             )
         else:
             include.append(group)

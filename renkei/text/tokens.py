@@ -20,6 +20,14 @@ Grams and substrings are made from the run with hiragana folded to katakana (:fu
 Gram terms mix Japanese and ASCII, word terms never do, so the two can never collide, and gram
 terms start with a Japanese character, so an ASCII prefix query (``"b"*``) never reaches them;
 substring terms start with ``x`` and a Japanese character, which no word term or ASCII prefix does.
+
+* word pair: ``"ヲ"`` + a word + ``"ヲ"`` + the next word (``ヲdataヲscience``), for every two adjacent
+  non-Japanese runs of one text (nothing between them but spaces or punctuation; a Japanese run between
+  them breaks the pair). A quoted phrase of two words is then one term (the last word a prefix if it
+  has 3+ characters: ``ヲdataヲsci*``). Pair terms start with a Japanese character, go on with a word
+  character and hold a second ``ヲ``, so they equal no word, gram or substring term (the unigram of を,
+  ``ヲu``, is shorter) and no other query prefix reaches them; they are made per text (the caller
+  indexes each text apart), so two texts never make a pair.
 Both tokenizers keep Japanese characters and ASCII letters inside one token (tested).
 """
 
@@ -38,6 +46,7 @@ if TYPE_CHECKING:  # sudachipy is imported on first use (loading it costs; see _
 
 __all__ = [
     "BIGRAM_SUFFIX",
+    "PAIR_MARK",
     "SUBSTRING_MAX",
     "SUBSTRING_MIN",
     "SUBSTRING_PREFIX",
@@ -46,6 +55,8 @@ __all__ = [
     "content_forms",
     "fold_kana",
     "index_terms",
+    "pair_term",
+    "pair_terms",
     "runs",
     "substrings",
     "terms_for_matching",
@@ -54,6 +65,7 @@ __all__ = [
 BIGRAM_SUFFIX = "b"
 UNIGRAM_SUFFIX = "u"
 SUBSTRING_PREFIX = "x"
+PAIR_MARK = "ヲ"  # before each word of a pair term
 SUBSTRING_MAX = 10  # characters of a suffix kept: a query run up to this long is matched exactly
 SUBSTRING_MIN = 3  # shorter runs are matched by their unigram or bigram
 # hiragana ぁ..ゖ and the iteration marks ゝゞ to their katakana (U+30A1.., ヽヾ)
@@ -100,6 +112,17 @@ def substrings(run: str) -> list[str]:
 def bigrams(run: str) -> list[str]:
     """Bigram terms of a run of Japanese characters (empty for one character)."""
     return [a + b + BIGRAM_SUFFIX for a, b in pairwise(run)]
+
+
+def pair_term(first: str, second: str) -> str:
+    """The term of two adjacent words (runs of non-Japanese word characters) of one text."""
+    return PAIR_MARK + first + PAIR_MARK + second
+
+
+def pair_terms(normalised: str) -> list[str]:
+    """The pair terms of one normalised text: every two adjacent runs that are both non-Japanese."""
+    found = [(m[1] is not None, m[0]) for m in _RUN.finditer(normalised)]
+    return [pair_term(a, b) for (jp_a, a), (jp_b, b) in pairwise(found) if not jp_a and not jp_b]
 
 
 def runs(text: str) -> Iterator[tuple[bool, str]]:
@@ -269,4 +292,5 @@ def index_terms(text: str) -> list[str]:
                     extend(changed_terms[form])
                     continue
             extend(word_terms[form])
+    extend(pair_terms(norm))
     return terms

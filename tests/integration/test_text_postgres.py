@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from support.text_cases import VARIANTS, jp_chars
+from support.text_cases import PAIR_TEXT, VARIANTS, jp_chars
 
 from renkei.text import Group, Query, Term, index_terms, parse_query, to_tsquery
 
@@ -51,3 +51,10 @@ def test_postgres_escaping(pg: object) -> None:
         "SELECT to_tsvector('simple', %s) @@ to_tsquery('simple', %s)", ("it s x y", to_tsquery(nasty))
     ).fetchone()
     assert row[0] is True
+
+
+def test_postgres_keeps_pair_terms_whole(pg: object) -> None:
+    pairs = [t for t in index_terms(PAIR_TEXT) if t.startswith("ヲ")]
+    assert len(pairs) == 11  # every two adjacent words of the text
+    rows = pg.execute("SELECT token FROM ts_debug('simple', %s) WHERE alias <> 'blank'", (" ".join(pairs),))  # type: ignore[attr-defined]
+    assert [r[0] for r in rows] == pairs  # one token each

@@ -59,3 +59,7 @@ def jp_chars() -> Iterator[str]:
     for a, b in re.findall(r"(.)-(.)", JP_CHARS):
         yield from map(chr, range(ord(a), ord(b) + 1))
     yield from re.sub(r".-.", "", JP_CHARS)
+
+
+# words of every script we index, adjacent in one text: one pair term per two of them (tokens.pair_terms)
+PAIR_TEXT = "Data science 2024 edition; café crème, Ελληνικά κείμενα, Русский текст, 한국어 강좌"

@@ -9,7 +9,7 @@ import threading
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from support.text_cases import VARIANTS, jp_chars
+from support.text_cases import PAIR_TEXT, VARIANTS, jp_chars
 
 from renkei.text import (
     Group,
@@ -153,7 +153,8 @@ def test_substrings(run: str, terms: list[str]) -> None:
 
 
 def test_english_words_not_transliterated() -> None:
-    assert index_terms("The data science") == ["the", "data", "science"]
+    # the words, then a pair term per two adjacent words (for phrases)
+    assert index_terms("The data science") == ["the", "data", "science", "ヲtheヲdata", "ヲdataヲscience"]
     assert terms_for_matching("The data science") == ["the", "data", "science"]
 
 
@@ -425,3 +426,10 @@ def test_fts5_agrees_with_python(docs: list[str], raw: str) -> None:
     q = parse_query(raw)
     expected = {i for i, d in enumerate(docs) if matches(q, index_terms(d))}
     assert fts5_search(fts5_db(docs), q) == expected
+
+
+def test_fts5_keeps_pair_terms_whole() -> None:
+    pairs = [t for t in index_terms(PAIR_TEXT) if t.startswith("ヲ")]
+    assert "ヲdataヲscience" in pairs
+    assert "ヲ한국어ヲ강좌" in pairs
+    assert fts5_tokens(" ".join(pairs)) == [t.lower() for t in pairs]  # one token each (case folded)

@@ -68,6 +68,11 @@ def reference_index_terms(text: str) -> list[str]:
             terms.append(run)
             if is_jp:
                 terms += _grams(run)
+    # adjacent words of the text (no Japanese run between them): one pair term each
+    found = list(runs(norm))
+    for (jp_a, a), (jp_b, b) in pairwise(found):
+        if not jp_a and not jp_b:
+            terms.append(f"ヲ{a}ヲ{b}")
     return terms
 
 
