@@ -784,6 +784,22 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "matching:survey-answer": [(lambda c: {"token": "no-such-token"}, dict.fromkeys(PERSONAS, 404))],
     "matching:survey-detail": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
     "matching:survey-invitations": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
+    # the survey's managers only; to others the survey is not there (404), like its link's answers
+    "matching:survey-import": [
+        (
+            lambda c: {"pk": c.rows[matching.Survey].pk},
+            {
+                p: 302 if p == "anonymous" else 200 if p in ("secretariat", "superuser") else 404
+                for p in PERSONAS
+            },
+        )
+    ],
+    "matching:survey-import-mapping": [  # no upload of theirs under this token: not found, for everyone
+        (
+            lambda c: {"pk": c.rows[matching.Survey].pk, "token": "0" * 32},
+            {p: 302 if p == "anonymous" else 404 for p in PERSONAS},
+        )
+    ],
     "matching:invitation-action": [
         (
             lambda c: {"pk": c.rows[matching.Invitation].pk, "action": "withdraw"},
