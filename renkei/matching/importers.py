@@ -41,7 +41,7 @@ from renkei.importing.xlsx_formulas import FormulaResult
 from renkei.matching import rules, services
 from renkei.matching.models import Invitation, Question, Response, Survey
 from renkei.matching.segments import EmployeesBand, Industry
-from renkei.organisations.models import Organisation
+from renkei.organisations.models import Organisation, Prefecture
 
 NAME = "survey_responses"
 IGNORE = ""
@@ -56,7 +56,7 @@ FIELD_LABELS = {
     RESPONDENT: ("回答者（氏名またはメールアドレス）", "Respondent (name or e-mail)"),
     INDUSTRY: ("業種（日本標準産業分類の大分類）", "Industry (JSIC major group)"),
     BAND: ("従業員数", "Employees"),
-    MUNICIPALITY: ("所在地（市区町村コード）", "Location (municipality code)"),
+    MUNICIPALITY: ("所在地（市区町村名またはコード）", "Location (municipality name or code)"),
 }
 # header words (folded) that name a respondent field in common form exports
 FIELD_WORDS = {
@@ -250,6 +250,44 @@ def _organisation_parser() -> Any:
     return parse
 
 
+def _municipality_parser() -> Any:
+    """A municipality written as its code (06210) or its name as people write it in a form (天童市,
+    山形県天童市, Tendo): its code, from the municipalities in the registry."""
+    codes: dict[str, set[str]] = {}
+
+    def build() -> None:
+        rows = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).exclude(municipality_code="")
+        with override("ja"):
+            prefectures = {value: str(label) for value, label in Prefecture.choices}
+        for code, name_ja, name_en, prefecture in rows.values_list(
+            "municipality_code", "name_ja", "name_en", "prefecture"
+        ):
+            for label in (name_ja, name_en, f"{prefectures.get(prefecture, '')}{name_ja}"):
+                if label:
+                    codes.setdefault(fold(label), set()).add(code)
+
+    def parse(value: Any) -> str:
+        text = nfkc(value).strip()
+        if not text or text.isdigit():
+            return text  # a code: its format is checked with the rest of the profile
+        if not codes:
+            build()
+        found = codes.get(fold(text), set())
+        if len(found) == 1:
+            return next(iter(found))
+        raise CellError(
+            f"「{text}」は市区町村として見つかりません。市区町村名（例: 天童市）か5桁の市区町村コードで書いてください。"
+            if not found
+            else f"「{text}」は複数の市区町村に当てはまります。市区町村コードで書いてください。",
+            f"“{text}” is not a municipality we know: write its name (e.g. 天童市) or its 5-digit code."
+            if not found
+            else f"“{text}” names several municipalities; write the municipality code.",
+            code="municipality",
+        )
+
+    return parse
+
+
 def _choice_aliases(choices: type[Industry] | type[EmployeesBand]) -> dict[str, str]:
     """Labels without the JSIC letter (製造業 for E 製造業) and in both languages."""
     aliases: dict[str, str] = {}
@@ -360,7 +398,8 @@ class SurveyResponses(ImportSpec):
                          parse=_choice_parser(Industry)),
             field_column(Response, "employees_band", **alias(BAND, *FIELD_LABELS[BAND]),
                          parse=_choice_parser(EmployeesBand)),
-            field_column(Response, "municipality_code", **alias(MUNICIPALITY, *FIELD_LABELS[MUNICIPALITY])),
+            field_column(Response, "municipality_code", **alias(MUNICIPALITY, *FIELD_LABELS[MUNICIPALITY]),
+                         parse=_municipality_parser()),
             _answers_column(),
         )  # fmt: skip
 

@@ -225,3 +225,28 @@ def test_a_draft_saved_through_the_link_is_not_overwritten_by_an_import(matching
     assert [(p["row"], p["column"]) for p in problems] == [(2, "会社名")]
     assert "saved a draft through the survey link" in problems[0]["en"]
     assert Response.objects.get().answers == {"size": "l"}
+
+
+def test_the_place_is_read_as_a_municipality_name_or_code(matching_world):
+    from factories import OrganisationFactory
+
+    from renkei.organisations.models import Organisation
+
+    world = matching_world
+    OrganisationFactory(key="tendo-city", name_ja="天童市", name_en="Tendo", kind=Organisation.Kind.MUNICIPALITY,
+                        prefecture="06", municipality_code="06210")  # fmt: skip
+    header = [*HEADER, "所在地"]
+    data = [[*row, place] for row, place in zip(rows(world), ["山形県天童市", "06210"], strict=True)]
+    # when: a form's free-text place column holds a name (with its prefecture) and a code
+    imported(world, csv_bytes(header, data), "places.csv")
+    # then: both are stored as the municipality's code
+    codes = set(Response.objects.filter(survey=world.survey).values_list("municipality_code", flat=True))
+    assert codes == {"06210"}
+    # when: a place that is no municipality we know
+    data = [[*row, place] for row, place in zip(rows(world), ["天童", "宇宙村"], strict=True)]
+    data[0][0], data[1][0] = "2026/11/07 10:00:00", "2026/11/07 11:00:00"
+    problems = {(p["row"], p["column"]): p for p in refused(world, csv_bytes(header, data))}
+    # then: named by row and column, in both languages; nothing more written
+    assert "「天童」は市区町村として見つかりません" in problems[(2, "所在地")]["ja"]
+    assert "“宇宙村” is not a municipality we know" in problems[(3, "所在地")]["en"]
+    assert Response.objects.filter(survey=world.survey).count() == 2
