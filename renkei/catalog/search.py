@@ -15,8 +15,8 @@ ranking, `renkei.catalog.relevance`) for the selectors to combine with the facet
 PostgreSQL. A quoted phrase of several words is found by its terms, among them a pair term per two
 adjacent words of one text (`"data science"`: `ヲdataヲscience`, which alone decides a phrase of two
 words); any other phrase (three words or more, a Japanese run at an end) is then checked on the
-candidates' `ProgramText` in one statement (`_Backend.match_bits`). A sample program's notices that it is sample data are not indexed; the level and mode
-labels and the provider's and unit's kana names are.
+candidates' `ProgramText` in one statement (`_Backend.match_bits`). A sample program's notices that it
+is sample data are not indexed; the level and mode labels and the provider's and unit's kana names are.
 See docs/decisions/0002-search-index.md.
 """
 
