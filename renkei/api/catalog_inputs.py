@@ -110,6 +110,22 @@ class ProgramChanges(WriteSchema):
 class ProgramIn(ProgramChanges):
     """A new program: its provider and code (its key in URLs) and its Japanese title are required."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "provider": "tohoku-u",
+                    "code": "DS-INTRO-2031",
+                    "title_ja": "データ分析入門",
+                    "title_en": "Introduction to Data Analysis",
+                    "mode": "online",
+                    "status": "draft",
+                }
+            ]
+        },
+    )
+
     provider: Key = Field(description="Key of the organisation that offers it.")
     code: Code
     title_ja: Title = Field(examples=["データ分析入門"])
