@@ -644,6 +644,9 @@ def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # the engine's contributions to a score (renkei/engine), named in the user's language
 CONTRIBUTIONS = {
     "skill": pgettext_lazy("match contribution", "Skills"),
+    "skill_narrower": pgettext_lazy("match contribution", "Related skills (narrower)"),
+    "skill_broader": pgettext_lazy("match contribution", "Related skills (broader)"),
+    "skill_related": pgettext_lazy("match contribution", "Related skills (related)"),
     "text": pgettext_lazy("match contribution", "Text"),
     "precedent": pgettext_lazy("match contribution", "Similar needs"),
     "mode": pgettext_lazy("match contribution", "Mode"),

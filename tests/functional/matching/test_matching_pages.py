@@ -379,3 +379,16 @@ def test_a_coordinator_starts_a_run_and_moves_a_proposal_through_the_api(client,
         ).status_code
         == 404
     )
+
+
+def test_every_contribution_the_engine_gives_has_a_name_in_both_languages() -> None:
+    from django.utils import translation
+
+    from renkei.engine.reasons import KINDS
+    from renkei.portal.matching_views import CONTRIBUTIONS
+
+    assert set(KINDS) <= set(CONTRIBUTIONS)
+    with translation.override("ja"):
+        names = {kind: str(CONTRIBUTIONS[kind]) for kind in KINDS}
+    assert all(not name.isascii() for name in names.values()), names  # every one translated
+    assert names["skill_broader"] == "関連スキル(上位)"
