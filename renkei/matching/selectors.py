@@ -40,6 +40,7 @@ from renkei.matching.models import (
 )
 from renkei.matching.segments import Area, EmployeesBand, Industry, area_of, segment_key, segment_label
 from renkei.networks.models import Network
+from renkei.organisations.models import Organisation
 from renkei.taxonomy.models import Concept
 
 UNMET_BELOW = ranking.UNMET_BELOW  # the default; each run keeps its own as `parameters["unmet_below"]`
@@ -404,3 +405,11 @@ def choices_for_segments() -> dict[str, list[tuple[str, str]]]:
         "employees_band": [(v, str(label)) for v, label in EmployeesBand.choices],
         "area": [(v, str(label)) for v, label in Area.choices if v],
     }
+
+
+def place_name(code: str) -> str:
+    """A municipality's name for its code (天童市 for 06210), the code itself when the registry lacks it."""
+    if not code:
+        return ""
+    place = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, municipality_code=code).first()
+    return place.name if place else code

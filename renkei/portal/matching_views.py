@@ -558,15 +558,9 @@ def _int(value: Any) -> int:
 def _need_context(
     request: HttpRequest, need: Need, form: Any, may_change: bool, coordinator: bool
 ) -> dict[str, Any]:
-    code = need.place_code()
-    place = (
-        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, municipality_code=code).first()
-        if code
-        else None
-    )
     return {
         "need": need, "form": form, "may_change": may_change, "coordinator": coordinator, "nav": "matching",
-        "place": place.name if place else code,  # the municipality by name, its code when unknown
+        "place": selectors.place_name(need.place_code()),
         "skills": list(need.need_skills.select_related("concept").order_by("rejected", "pk")),
         "matches": selectors.latest_matches(need, request.user), "statuses": Need.Status.choices,
     }  # fmt: skip
