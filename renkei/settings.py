@@ -241,6 +241,8 @@ if TASKS_BACKEND == "redis":
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
 # a running job with no sign of life for this long has lost its worker and may be run again
 RENKEI_JOB_STALL_SECONDS = float(os.environ.get("RENKEI_JOB_STALL_SECONDS") or 60)
+# `renkei prune_jobs` (daily) forgets jobs that finished more than this many days ago
+RENKEI_JOB_KEEP_DAYS = int(os.environ.get("RENKEI_JOB_KEEP_DAYS") or 90)
 # the largest file the web import page accepts (a worker holds 2.5-4 times it while planning; ADR 0006)
 if os.environ.get("RENKEI_IMPORT_MAX_UPLOAD_MB"):
     RENKEI_IMPORT_LIMITS = {

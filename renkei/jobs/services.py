@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -73,3 +74,13 @@ def job_retry(job: Job, *, task: Any) -> bool:
         return False
     job_enqueue(job, task)
     return True
+
+
+def jobs_prune(*, before: dt.datetime) -> int:
+    """Delete the jobs that finished before `before` (done, refused, failed, or left waiting for a person
+    who never came back); a job still queued or running is kept whatever its age. What a job made stays:
+    an import's rows, a report, a match run (which then no longer links to its job). Returns how many
+    jobs were deleted; running it again deletes nothing more."""
+    finished = Job.objects.filter(state__in=Job.FINISHED, finished_at__lt=before)
+    _, per_model = finished.delete()
+    return per_model.get(Job._meta.label, 0)
