@@ -46,7 +46,7 @@ def test_the_reports_made_are_listed_on_the_dashboard_for_their_owners_only(
 
 def test_the_trend_is_named_beside_the_status_in_both_languages(client: Any, owner_org: Any) -> None:
     initiative = InitiativeFactory(key="init-t", organisation=owner_org)
-    indicator = IndicatorFactory(key="ind-t", initiative=initiative)
+    indicator = IndicatorFactory(key="ind-t", initiative=initiative, unit_en="students")
     ActualFactory(indicator=indicator, fiscal_year=2021, value=120, state="published")
     ActualFactory(indicator=indicator, fiscal_year=2022, value=150, state="published")
     lonely = IndicatorFactory(key="ind-one", initiative=initiative)
@@ -57,3 +57,5 @@ def test_the_trend_is_named_beside_the_status_in_both_languages(client: Any, own
     assert ja.count('class="trend ') == 1  # one actual alone: no trend to name
     en = client.get(f"/en{url}").content.decode()
     assert "trend: improving" in en
+    assert "(students)</span>" in en and "（students）" not in en  # English brackets in English
+    assert "（人）</span>" in ja
