@@ -35,11 +35,14 @@ def test_the_reports_made_are_listed_on_the_dashboard_for_their_owners_only(
     url = reverse("indicators:initiative", kwargs={"key": "init-r"})
     detail = reverse("indicators:report-detail", kwargs={"uuid": report.uuid})
     anonymous = client.get(url).content.decode()
-    assert detail not in anonymous and 'data-testid="kept-reports"' not in anonymous
+    assert detail not in anonymous
+    assert 'data-testid="kept-reports"' not in anonymous
     client.force_login(owner)
     page = client.get(url).content.decode()
-    assert 'data-testid="kept-reports"' in page and detail in page
-    assert "作成した報告書" in page and "英語" in page
+    assert 'data-testid="kept-reports"' in page
+    assert detail in page
+    assert "作成した報告書" in page
+    assert "英語" in page
     kept = client.get(detail).content.decode()
     assert f'href="{url}"' in kept  # back to the dashboard it was made from
 
@@ -57,5 +60,6 @@ def test_the_trend_is_named_beside_the_status_in_both_languages(client: Any, own
     assert ja.count('class="trend ') == 1  # one actual alone: no trend to name
     en = client.get(f"/en{url}").content.decode()
     assert "trend: improving" in en
-    assert "(students)</span>" in en and "（students）" not in en  # English brackets in English
+    assert "(students)</span>" in en
+    assert "（students）" not in en
     assert "（人）</span>" in ja
