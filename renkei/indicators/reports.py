@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
+from renkei.core import charts
 from renkei.core.jdates import format_fiscal_year
 from renkei.core.policy import Actor
 from renkei.indicators import selectors
@@ -243,6 +244,31 @@ def table_rows(ind: dict[str, Any]) -> list[dict[str, Any]]:
 # --- HTML -------------------------------------------------------------------------------------------
 
 
+def html_chart(ind: dict[str, Any], lang: str) -> charts.Svg | None:
+    """The indicator's series as the dashboards draw it (SVG in the page itself): the values (the
+    baseline, then the actuals) over contiguous fiscal years with their era labels, gaps where a year has
+    none, the targets as diamonds; None without a year to draw."""
+    rows = table_rows(ind)
+    if not rows:
+        return None
+    by_fy = {r["fy"]: r for r in rows}
+    span = range(rows[0]["fy"], rows[-1]["fy"] + 1)
+    values: list[float | None] = []
+    for fy in span:
+        row = by_fy.get(fy)
+        value = None if row is None else row["actual"] if row["actual"] is not None else row["baseline"]
+        values.append(None if value is None else float(Decimal(value)))
+    targets = [
+        charts.Target(format_fiscal_year(fy, style="short"), float(Decimal(v)), LABELS[lang]["target"])
+        for fy, v in ind["targets"]
+    ]
+    return charts.lines(
+        [format_fiscal_year(fy, style="short") for fy in span],
+        [charts.Series(LABELS[lang]["actual"], values)],
+        title=ind["name"], unit=ind["unit"], targets=targets, width=560, height=220,
+    )  # fmt: skip
+
+
 def write_html(data: dict[str, Any]) -> str:
     lang = data["language"]
     with translation.override(lang):
@@ -253,6 +279,7 @@ def write_html(data: dict[str, Any]) -> str:
                        for ind in g["indicators"]},
              "status": {ind["key"]: status_line(ind, lang) for g in data["groups"] for ind in g["indicators"]},
              "notes": {ind["key"]: notes(ind, lang) for g in data["groups"] for ind in g["indicators"]},
+             "charts": {ind["key"]: html_chart(ind, lang) for g in data["groups"] for ind in g["indicators"]},
              "evaluations": [(evaluation_line(e, lang), e["comments"]) for e in data["evaluations"]], "rows": {
                 ind["key"]: table_rows(ind) for g in data["groups"] for ind in g["indicators"]},
              "fy_labels": {fy: fy_label(fy, lang) for g in data["groups"] for ind in g["indicators"]

@@ -203,10 +203,20 @@ def _owner(kind: str, key: str) -> dict[str, Any]:
     return {kind: get_object_or_404(model, key=key)}
 
 
+# A report's HTML is one document standing alone (it is also downloaded and opened from disk): its style
+# sits in the page, and nothing else may load or run in it.
+REPORT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+
+
 def report_live(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     """The report as HTML, written now from what the user may see (nothing is kept)."""
     data = reports.report_data(request.user, lang=_lang(), **_owner(kind, key))
-    return HttpResponse(reports.write_html(data), content_type=reports.CONTENT_TYPES["html"])
+    response = HttpResponse(reports.write_html(data), content_type=reports.CONTENT_TYPES["html"])
+    response["Content-Security-Policy"] = REPORT_CSP
+    return response
 
 
 def _report_request(request: HttpRequest) -> ReportRequest:
@@ -317,7 +327,9 @@ def report_file(request: HttpRequest, uuid: str, fmt: str) -> FileResponse:
     if not file_path.is_file():
         raise Http404
     response = FileResponse(file_path.open("rb"), content_type=reports.CONTENT_TYPES[fmt])
-    if fmt != "html":
+    if fmt == "html":
+        response["Content-Security-Policy"] = REPORT_CSP
+    else:
         response["Content-Disposition"] = f'attachment; filename="{report.uuid}-{name}"'
     return response
 

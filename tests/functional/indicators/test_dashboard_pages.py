@@ -45,6 +45,15 @@ def test_the_reports_made_are_listed_on_the_dashboard_for_their_owners_only(
     assert "英語" in page
     kept = client.get(detail).content.decode()
     assert f'href="{url}"' in kept  # back to the dashboard it was made from
+    # the report's HTML stands alone: its own style may apply, nothing may load or run
+    for address in (
+        reverse("indicators:report-file", kwargs={"uuid": report.uuid, "fmt": "html"}),
+        reverse("indicators:report-live", kwargs={"kind": "initiative", "key": "init-r"}),
+    ):
+        response = client.get(address)
+        policy = response["Content-Security-Policy"]
+        response.close()  # a file response
+        assert policy.startswith("default-src 'none'; style-src 'unsafe-inline';")
 
 
 def test_the_trend_is_named_beside_the_status_in_both_languages(client: Any, owner_org: Any) -> None:

@@ -140,6 +140,11 @@ def test_the_english_report_writes_english_and_the_notes_and_evaluations_come_ou
     assert "International Advisory Board (first meeting) · FY2016 (H28)" in html_en
     assert "FY2019 (R1): about 30% of undergraduates" in html_en
     assert "<h2>Student support</h2>" in html_en
+    # each indicator drawn as on its dashboard (SVG in the page, its era labels), the style in the page
+    assert html_en.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 17
+    assert "<title>International students</title>" in html_en
+    assert ">H25</text>" in html_en
+    assert "<style>" in html_en
     html_ja = (report_folder(ja) / ja.files["html"]).read_text("utf-8")
     assert "<h3>外国人留学生数（人）</h3>" in html_ja
     assert "国際アドバイザリーボード（第一回） · 平成28年度（H28）" in html_ja
