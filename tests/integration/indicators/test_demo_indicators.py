@@ -59,6 +59,13 @@ def test_every_figure_of_source_001_is_loaded_as_the_source_states_it(demo_loade
     ]
 
 
+def test_the_yamagata_project_keeps_the_selection_named_in_source_002(demo_loaded) -> None:
+    (selection,) = Evaluation.objects.filter(initiative__key="yamagata-recurrent-platform")
+    assert (selection.fiscal_year, selection.grade) == (2023, "採択（申請26件中12件）")
+    assert "あわせて59機関が加盟する「やまがた社会共創プラットフォーム」" in selection.comments_ja
+    assert selection.source.code == "002"
+
+
 def test_the_yamagata_project_and_each_network_count_their_indicators_from_records(demo_loaded) -> None:
     computed = dict(
         Indicator.objects.filter(initiative__key="yamagata-recurrent-platform").values_list(
