@@ -398,7 +398,7 @@ def _register_font() -> str:
     return PDF_FONT
 
 
-def pdf_chart(ind: dict[str, Any], *, font: str, width: float, height: float) -> Any:
+def pdf_chart(ind: dict[str, Any], *, font: str, width: float, height: float, lang: str = "ja") -> Any:
     """The indicator's series drawn as reportlab shapes (vector, in the PDF itself): the values (baseline
     or actual) as a line over the fiscal years, the targets as diamonds, the first and last years and the
     highest value as labels; None when there is no value or a single year to draw."""
@@ -415,7 +415,7 @@ def pdf_chart(ind: dict[str, Any], *, font: str, width: float, height: float) ->
     first, last = years[0], years[-1]
     top = max([v for _fy, v in values + targets] + [Decimal(0)]) or Decimal(1)
     low = min([v for _fy, v in values + targets] + [Decimal(0)])
-    left, right, bottom, up = 34.0, width - 8, 14.0, height - 8
+    left, right, bottom, up = 34.0, width - 8, 14.0, height - 14
     span = max(last - first, 1)
 
     def x(fy: int) -> float:
@@ -439,10 +439,21 @@ def pdf_chart(ind: dict[str, Any], *, font: str, width: float, height: float) ->
     for fy, v in values:
         d.add(Circle(x(fy), y(v), 1.8, fillColor=blue, strokeColor=blue))
     orange = colors.HexColor("#c0561a")
-    for fy, v in targets:
-        cx, cy = x(fy), y(v)
+
+    def diamond(cx: float, cy: float) -> None:
         d.add(Polygon([cx, cy + 3.2, cx + 3.2, cy, cx, cy - 3.2, cx - 3.2, cy], fillColor=orange,
                       strokeColor=orange))  # fmt: skip
+
+    for fy, v in targets:
+        diamond(x(fy), y(v))
+    # the legend, top left of the plot: the line's values and (when there are any) the diamonds' targets
+    legend_y = height - 7
+    d.add(Circle(left + 6, legend_y + 2.5, 1.8, fillColor=blue, strokeColor=blue))
+    d.add(String(left + 11, legend_y, LABELS[lang]["actual"], fontName=font, fontSize=7))
+    if targets:
+        shift = left + 18 + 7 * len(LABELS[lang]["actual"]) * (1.0 if lang == "ja" else 0.55)
+        diamond(shift, legend_y + 2.5)
+        d.add(String(shift + 6, legend_y, LABELS[lang]["target"], fontName=font, fontSize=7))
     return d
 
 
@@ -510,7 +521,7 @@ def write_pdf(data: dict[str, Any]) -> bytes:
                 ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
             ]))  # fmt: skip
-            chart = pdf_chart(ind, font=font, width=145 * mm, height=38 * mm)
+            chart = pdf_chart(ind, font=font, width=145 * mm, height=38 * mm, lang=lang)
             block += [table, Spacer(1, 3)] + [Paragraph(escape(n), small) for n in notes(ind, lang)]
             block += [chart, Spacer(1, 4)] if chart is not None else []
             story.append(KeepTogether(block))  # an indicator's heading, table and chart on one page

@@ -171,3 +171,18 @@ def test_pdf_keeps_each_indicator_on_one_page(demo_loaded) -> None:
         first = page.splitlines()[0].split()
         assert first[:2] != ["年度", "基準値"], page[:200]
     assert "令和元年度（R1）: 学部学生の約3割" in text
+
+
+def test_pdf_charts_name_what_they_draw_in_the_reports_language(demo_loaded) -> None:
+    """A legend on each chart: the line's values (実績, Actual) and the diamonds' targets (目標, Target)."""
+    from reportlab.graphics.shapes import String
+
+    from renkei.indicators.reports import _register_font, pdf_chart, report_data
+
+    initiative = Initiative.objects.get(key="tohoku-global-initiative")
+    for lang, words in (("ja", {"実績", "目標"}), ("en", {"Actual", "Target"})):
+        data = report_data(None, lang=lang, initiative=initiative)
+        students = next(i for g in data["groups"] for i in g["indicators"] if i["key"].endswith("students"))
+        chart = pdf_chart(students, font=_register_font(), width=400, height=110, lang=lang)
+        texts = {c.text for c in chart.contents if isinstance(c, String)}
+        assert words <= texts, texts
