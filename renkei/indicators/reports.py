@@ -16,7 +16,9 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 
+from renkei.core import charts
 from renkei.core.jdates import format_fiscal_year
 from renkei.core.policy import Actor
 from renkei.indicators import selectors
@@ -54,6 +56,8 @@ LABELS = {
         "declared": "公表値",
         "counted": "集計値",
         "unpublished": "未公開",
+        "note": "備考",
+        "trend": "傾向",
     },
     "en": {
         "report": "Progress report",
@@ -75,6 +79,8 @@ LABELS = {
         "declared": "declared",
         "counted": "counted",
         "unpublished": "not yet published",
+        "note": "Note",
+        "trend": "Trend",
     },
 }
 STATUS = {
@@ -82,6 +88,30 @@ STATUS = {
     "en": {"achieved": "achieved", "on_track": "on track", "behind": "behind", "no_target": "no target",
            "no_data": "no data"},
 }  # fmt: skip
+TREND = {
+    "ja": {"improving": "改善", "worsening": "悪化", "steady": "横ばい"},
+    "en": {"improving": "improving", "worsening": "worsening", "steady": "steady"},
+}
+
+
+def paren(text: str, lang: str) -> str:
+    """（単位） in Japanese, " (unit)" in English."""
+    return f"（{text}）" if lang == "ja" else f" ({text})"
+
+
+def status_line(ind: dict[str, Any], lang: str) -> str:
+    """達成 · 達成度 103% · 傾向: 改善 (what a report says of an indicator's progress)."""
+    parts = [STATUS[lang][ind["status"]]]
+    if ind["achievement"] is not None:
+        parts.append(f"{LABELS[lang]['achievement']} {Decimal(ind['achievement']) * 100:.0f}%")
+    if ind.get("trend") in TREND[lang]:
+        parts.append(f"{LABELS[lang]['trend']}: {TREND[lang][ind['trend']]}")
+    return " · ".join(parts)
+
+
+def evaluation_line(e: dict[str, Any], lang: str) -> str:
+    """Who evaluated, in which fiscal year (era label too), and the grade when one was given."""
+    return " · ".join(x for x in (e["evaluator"], fy_label(e["fy"], lang), e["grade"]) if x)
 
 
 def fy_label(fy: int, lang: str) -> str:
@@ -123,7 +153,7 @@ def report_data(
     owner = owner_of(initiative=initiative, organisation=organisation, network=network)
     name = owner[f"name_{lang}"] or owner["name_ja"]
     with translation.override(lang):
-        categories = {v: str(label) for v, label in Indicator.Category.choices}
+        categories = {v: capfirst(str(label)) for v, label in Indicator.Category.choices}
     groups: dict[str, dict[str, Any]] = {}
     sample = False
     for s in selectors.dashboard(user, initiative=initiative, organisation=organisation, network=network):
@@ -144,10 +174,12 @@ def report_data(
             "targets": [[t.fiscal_year, _num(t.value)] for t in s.targets],
             "points": [
                 {"fy": p.fiscal_year, "value": _num(p.value), "origin": p.origin, "basis": p.basis,
-                 "state": p.state, "sample": p.is_sample, "records": len(p.records)}
+                 "state": p.state, "sample": p.is_sample, "records": len(p.records),
+                 "note": _note(p, lang)}
                 for p in s.points
             ],
             "status": str(a.status),
+            "trend": str(a.trend),
             "achievement": None if a.achievement is None else f"{a.achievement:.4f}",
             "sentence": sentence_en(facts) if lang == "en" else sentence_ja(facts) + "。",
         })  # fmt: skip
@@ -171,6 +203,18 @@ def report_data(
         "groups": sorted(groups.values(), key=lambda g: order.index(g["category"])),
         "evaluations": evaluations,
     }
+
+
+def _note(point: selectors.Point, lang: str) -> str:
+    actual = point.actual
+    if actual is None:
+        return ""
+    return (actual.note_en if lang == "en" else actual.note_ja) or actual.note_ja
+
+
+def notes(ind: dict[str, Any], lang: str) -> list[str]:
+    """The notes of an indicator's values, each with its fiscal year: 令和元年度（R1）: 学部学生の約3割."""
+    return [f"{fy_label(p['fy'], lang)}: {p['note']}" for p in ind["points"] if p.get("note")]
 
 
 def _years(ind: dict[str, Any]) -> list[int]:
@@ -200,12 +244,43 @@ def table_rows(ind: dict[str, Any]) -> list[dict[str, Any]]:
 # --- HTML -------------------------------------------------------------------------------------------
 
 
+def html_chart(ind: dict[str, Any], lang: str) -> charts.Svg | None:
+    """The indicator's series as the dashboards draw it (SVG in the page itself): the values (the
+    baseline, then the actuals) over contiguous fiscal years with their era labels, gaps where a year has
+    none, the targets as diamonds; None without a year to draw."""
+    rows = table_rows(ind)
+    if not rows:
+        return None
+    by_fy = {r["fy"]: r for r in rows}
+    span = range(rows[0]["fy"], rows[-1]["fy"] + 1)
+    values: list[float | None] = []
+    for fy in span:
+        row = by_fy.get(fy)
+        value = None if row is None else row["actual"] if row["actual"] is not None else row["baseline"]
+        values.append(None if value is None else float(Decimal(value)))
+    targets = [
+        charts.Target(format_fiscal_year(fy, style="short"), float(Decimal(v)), LABELS[lang]["target"])
+        for fy, v in ind["targets"]
+    ]
+    return charts.lines(
+        [format_fiscal_year(fy, style="short") for fy in span],
+        [charts.Series(LABELS[lang]["actual"], values)],
+        title=ind["name"], unit=ind["unit"], targets=targets, width=560, height=220,
+    )  # fmt: skip
+
+
 def write_html(data: dict[str, Any]) -> str:
     lang = data["language"]
     with translation.override(lang):
         return render_to_string(
             "portal/indicators/report_document.html",
-            {"data": data, "L": LABELS[lang], "S": STATUS[lang], "rows": {
+            {"data": data, "L": LABELS[lang], "S": STATUS[lang],
+             "units": {ind["key"]: paren(ind["unit"], lang) if ind["unit"] else "" for g in data["groups"]
+                       for ind in g["indicators"]},
+             "status": {ind["key"]: status_line(ind, lang) for g in data["groups"] for ind in g["indicators"]},
+             "notes": {ind["key"]: notes(ind, lang) for g in data["groups"] for ind in g["indicators"]},
+             "charts": {ind["key"]: html_chart(ind, lang) for g in data["groups"] for ind in g["indicators"]},
+             "evaluations": [(evaluation_line(e, lang), e["comments"]) for e in data["evaluations"]], "rows": {
                 ind["key"]: table_rows(ind) for g in data["groups"] for ind in g["indicators"]},
              "fy_labels": {fy: fy_label(fy, lang) for g in data["groups"] for ind in g["indicators"]
                            for fy in _years(ind)}},
@@ -241,7 +316,13 @@ def write_xlsx(data: dict[str, Any]) -> bytes:
     summary["A1"].font = Font(bold=True, size=14)
     summary["A2"] = f"{L['generated']}: {data['generated_on']}"
     row = 4
-    for header, col in ((L["indicator"], "A"), (L["status"], "B"), (L["achievement"], "C"), ("", "D")):
+    for header, col in (
+        (L["indicator"], "A"),
+        (L["status"], "B"),
+        (L["achievement"], "C"),
+        ("", "D"),
+        (L["trend"], "E"),
+    ):
         summary[f"{col}{row}"] = header
         summary[f"{col}{row}"].font = Font(bold=True)
     for g in data["groups"]:
@@ -249,6 +330,8 @@ def write_xlsx(data: dict[str, Any]) -> bytes:
             row += 1
             summary[f"A{row}"] = ind["name"] + (f" ({L['sample']})" if ind["sample"] else "")
             summary[f"B{row}"] = S[ind["status"]]
+            if ind.get("trend") in TREND[lang]:
+                summary[f"E{row}"] = TREND[lang][ind["trend"]]
             if ind["achievement"] is not None:
                 summary[f"C{row}"] = float(ind["achievement"])
                 summary[f"C{row}"].number_format = "0%"
@@ -260,19 +343,21 @@ def write_xlsx(data: dict[str, Any]) -> bytes:
         sheet = book.create_sheet(_sheet_title(g["label"], used))
         r = 1
         for ind in g["indicators"]:
-            sheet.cell(r, 1, f"{ind['name']}（{ind['unit']}）" if ind["unit"] else ind["name"]).font = Font(
+            sheet.cell(r, 1, ind["name"] + (paren(ind["unit"], lang) if ind["unit"] else "")).font = Font(
                 bold=True
             )
             sheet.cell(r + 1, 1, ind["sentence"])
             head = r + 2
-            for c, h in enumerate((L["fy"], L["baseline"], L["target"], L["actual"]), start=1):
+            for c, h in enumerate((L["fy"], L["baseline"], L["target"], L["actual"], L["note"]), start=1):
                 sheet.cell(head, c, h).font = Font(bold=True)
             rows = table_rows(ind)
             for k, tr in enumerate(rows, start=1):
                 sheet.cell(head + k, 1, fy_label(tr["fy"], lang))
                 for c, name in ((2, "baseline"), (3, "target"), (4, "actual")):
                     if tr[name] is not None:
-                        sheet.cell(head + k, c, float(Decimal(tr[name])))
+                        sheet.cell(head + k, c, float(Decimal(tr[name]))).number_format = "#,##0.##"
+                if tr["point"] and tr["point"].get("note"):
+                    sheet.cell(head + k, 5, tr["point"]["note"])
             last = head + len(rows)
             if rows:
                 chart = BarChart() if len(rows) <= 2 else LineChart()
@@ -313,7 +398,7 @@ def _register_font() -> str:
     return PDF_FONT
 
 
-def pdf_chart(ind: dict[str, Any], *, font: str, width: float, height: float) -> Any:
+def pdf_chart(ind: dict[str, Any], *, font: str, width: float, height: float, lang: str = "ja") -> Any:
     """The indicator's series drawn as reportlab shapes (vector, in the PDF itself): the values (baseline
     or actual) as a line over the fiscal years, the targets as diamonds, the first and last years and the
     highest value as labels; None when there is no value or a single year to draw."""
@@ -330,7 +415,7 @@ def pdf_chart(ind: dict[str, Any], *, font: str, width: float, height: float) ->
     first, last = years[0], years[-1]
     top = max([v for _fy, v in values + targets] + [Decimal(0)]) or Decimal(1)
     low = min([v for _fy, v in values + targets] + [Decimal(0)])
-    left, right, bottom, up = 34.0, width - 8, 14.0, height - 8
+    left, right, bottom, up = 34.0, width - 8, 14.0, height - 14
     span = max(last - first, 1)
 
     def x(fy: int) -> float:
@@ -354,10 +439,21 @@ def pdf_chart(ind: dict[str, Any], *, font: str, width: float, height: float) ->
     for fy, v in values:
         d.add(Circle(x(fy), y(v), 1.8, fillColor=blue, strokeColor=blue))
     orange = colors.HexColor("#c0561a")
-    for fy, v in targets:
-        cx, cy = x(fy), y(v)
+
+    def diamond(cx: float, cy: float) -> None:
         d.add(Polygon([cx, cy + 3.2, cx + 3.2, cy, cx, cy - 3.2, cx - 3.2, cy], fillColor=orange,
                       strokeColor=orange))  # fmt: skip
+
+    for fy, v in targets:
+        diamond(x(fy), y(v))
+    # the legend, top left of the plot: the line's values and (when there are any) the diamonds' targets
+    legend_y = height - 7
+    d.add(Circle(left + 6, legend_y + 2.5, 1.8, fillColor=blue, strokeColor=blue))
+    d.add(String(left + 11, legend_y, LABELS[lang]["actual"], fontName=font, fontSize=7))
+    if targets:
+        shift = left + 18 + 7 * len(LABELS[lang]["actual"]) * (1.0 if lang == "ja" else 0.55)
+        diamond(shift, legend_y + 2.5)
+        d.add(String(shift + 6, legend_y, LABELS[lang]["target"], fontName=font, fontSize=7))
     return d
 
 
@@ -368,11 +464,11 @@ def write_pdf(data: dict[str, Any]) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = _register_font()
     lang = data["language"]
-    L, S = LABELS[lang], STATUS[lang]
+    L = LABELS[lang]
     wrap = "CJK" if lang == "ja" else None
     body = ParagraphStyle("body", fontName=font, fontSize=10, leading=16, wordWrap=wrap)
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=11)
@@ -403,14 +499,13 @@ def write_pdf(data: dict[str, Any]) -> bytes:
     for g in data["groups"]:
         story.append(Paragraph(escape(g["label"]), h2))
         for ind in g["indicators"]:
-            title = ind["name"] + (f"（{ind['unit']}）" if ind["unit"] else "")
+            title = ind["name"] + (paren(ind["unit"], lang) if ind["unit"] else "")
             if ind["sample"]:
                 title += f" [{L['sample']}]"
-            story.append(Paragraph(escape(title), h3))
-            status = S[ind["status"]]
-            if ind["achievement"] is not None:
-                status += f" · {L['achievement']} {Decimal(ind['achievement']) * 100:.0f}%"
-            story.append(Paragraph(escape(status), small))
+            block: list[Any] = [
+                Paragraph(escape(title), h3),
+                Paragraph(escape(status_line(ind, lang)), small),
+            ]
             rows = [[L["fy"], L["baseline"], L["target"], L["actual"]]]
             for tr in table_rows(ind):
                 rows.append(
@@ -426,13 +521,14 @@ def write_pdf(data: dict[str, Any]) -> bytes:
                 ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
             ]))  # fmt: skip
-            chart = pdf_chart(ind, font=font, width=145 * mm, height=38 * mm)
-            story += [table, Spacer(1, 3)] + ([chart, Spacer(1, 4)] if chart is not None else [])
+            chart = pdf_chart(ind, font=font, width=145 * mm, height=38 * mm, lang=lang)
+            block += [table, Spacer(1, 3)] + [Paragraph(escape(n), small) for n in notes(ind, lang)]
+            block += [chart, Spacer(1, 4)] if chart is not None else []
+            story.append(KeepTogether(block))  # an indicator's heading, table and chart on one page
     if data["evaluations"]:
         story.append(Paragraph(escape(L["evaluations"]), h2))
         for e in data["evaluations"]:
-            line = f"{e['evaluator']}（{fy_label(e['fy'], lang)}）" + (f" {e['grade']}" if e["grade"] else "")
-            story += [Paragraph(escape(line), h3), Paragraph(escape(e["comments"]), body)]
+            story += [Paragraph(escape(evaluation_line(e, lang)), h3), Paragraph(escape(e["comments"]), body)]
     doc.build(story)
     return out.getvalue()
 

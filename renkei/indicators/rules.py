@@ -26,15 +26,20 @@ def unknown_computation(key: str) -> Msg:
 
 def computation_needs(subject: str) -> Msg:
     ja = {"organisation": "機関", "network": "ネットワーク"}.get(subject, subject)
+    article = "an" if subject[:1] in "aeiou" else "a"
     return Msg(
         f"この計算は{ja}が所有する指標にだけ使えます。",
-        f"This computation counts the records of an {subject}: the indicator's owner must be one.",
+        f"This computation counts the records of {article} {subject}: the indicator's owner must be one.",
     )
+
+
+STATE_JA = {"entered": "入力済", "checked": "確認済", "published": "公開"}
 
 
 def state_step(current: str, new: str) -> Msg:
     return Msg(
-        f"検証状態は「入力済→確認済→公開」の順にしか進められません（{current}→{new}）。",
+        "検証状態は「入力済→確認済→公開」の順にしか進められません"
+        f"（{STATE_JA.get(current, current)}→{STATE_JA.get(new, new)}）。",
         f"The verification state moves entered → checked → published, one step at a time ({current} → {new}).",
     )
 

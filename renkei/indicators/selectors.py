@@ -14,7 +14,7 @@ from renkei.core import policy
 from renkei.core.jdates import fiscal_year
 from renkei.core.policy import Actor
 from renkei.indicators.computations import Computation, Counted, registry, total
-from renkei.indicators.models import Actual, Evaluation, Indicator, Initiative, Target
+from renkei.indicators.models import Actual, Evaluation, Indicator, Initiative, Report, Target
 from renkei.indicators.progress import Assessment, TargetPoint, assess
 from renkei.indicators.sentences import Facts
 from renkei.networks.models import Network
@@ -193,3 +193,16 @@ def initiatives_of(
 
 def evaluations_of(initiative: Initiative) -> models.QuerySet[Evaluation]:
     return Evaluation.objects.filter(initiative=initiative).select_related("source").order_by("fiscal_year")
+
+
+def reports_of(
+    user: Actor | None,
+    *,
+    initiative: Initiative | None = None,
+    organisation: Organisation | None = None,
+    network: Network | None = None,
+    limit: int = 20,
+) -> list[Report]:
+    """The kept reports made from this dashboard that the user may see, newest first."""
+    rows = Report.objects.filter(initiative=initiative, organisation=organisation, network=network)
+    return list(policy.visible(user, rows.select_related("made_by")).order_by("-created_at")[:limit])

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -42,6 +43,7 @@ STATUS_LABELS = {
     "no_target": _("no target"),
     "no_data": _("no data"),
 }
+TREND_LABELS = {"improving": _("improving"), "worsening": _("worsening"), "steady": _("steady")}
 
 
 def _lang() -> str:
@@ -93,6 +95,7 @@ def _rows(s: selectors.Series) -> list[dict[str, Any]]:
 def _cards(series: list[selectors.Series]) -> list[dict[str, Any]]:
     return [
         {"s": s, "chart": chart_for(s), "rows": _rows(s), "status": STATUS_LABELS[str(s.assessment.status)],
+         "trend": TREND_LABELS.get(str(s.assessment.trend)),
          "achievement": None if s.assessment.achievement is None else round(s.assessment.achievement * 100),
          "sentence": reports.sentence_en(s.facts()) if _lang() == "en" else reports.sentence_ja(s.facts()) + "。"}
         for s in series
@@ -110,6 +113,7 @@ def _dashboard(
             **context,
             "cards": _cards(series),
             "categories": selectors.categories_of(**owner),
+            "kept_reports": selectors.reports_of(request.user, **owner),
             "category": filters.category or "",
             "may_report": request.user.is_authenticated
             and policy.can(request.user, Action.ADD, _report_for(owner)),
@@ -124,10 +128,14 @@ def _report_for(owner: dict[str, Any]) -> Report:
 
 def indicators_home(request: HttpRequest) -> HttpResponse:
     initiatives = Initiative.objects.select_related("organisation", "network").order_by("key")
-    networks = Network.objects.filter(pk__in=Indicator.objects.values("network")).order_by("name_ja")
-    organisations = Organisation.objects.filter(pk__in=Indicator.objects.values("organisation")).order_by(
-        "name_ja"
-    )
+    # a dashboard for every owner of an indicator or of an initiative (whose indicators it shows)
+    networks = Network.objects.filter(
+        Q(pk__in=Indicator.objects.values("network")) | Q(pk__in=Initiative.objects.values("network"))
+    ).order_by("name_ja")
+    organisations = Organisation.objects.filter(
+        Q(pk__in=Indicator.objects.values("organisation"))
+        | Q(pk__in=Initiative.objects.values("organisation"))
+    ).order_by("name_ja")
     return render(
         request,
         "portal/indicators/home.html",
@@ -195,10 +203,20 @@ def _owner(kind: str, key: str) -> dict[str, Any]:
     return {kind: get_object_or_404(model, key=key)}
 
 
+# A report's HTML is one document standing alone (it is also downloaded and opened from disk): its style
+# sits in the page, and nothing else may load or run in it.
+REPORT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+
+
 def report_live(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     """The report as HTML, written now from what the user may see (nothing is kept)."""
     data = reports.report_data(request.user, lang=_lang(), **_owner(kind, key))
-    return HttpResponse(reports.write_html(data), content_type=reports.CONTENT_TYPES["html"])
+    response = HttpResponse(reports.write_html(data), content_type=reports.CONTENT_TYPES["html"])
+    response["Content-Security-Policy"] = REPORT_CSP
+    return response
 
 
 def _report_request(request: HttpRequest) -> ReportRequest:
@@ -289,7 +307,14 @@ def _visible_report(request: HttpRequest, uuid: str) -> Report:
 @login_required
 def report_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     report = _visible_report(request, uuid)
-    return render(request, "portal/indicators/report_detail.html", {"report": report, "nav": "indicators"})
+    kind = "initiative" if report.initiative_id else "network" if report.network_id else "organisation"
+    owner = getattr(report, kind)
+    dashboard_url = reverse(f"indicators:{kind}", kwargs={"key": owner.key})
+    return render(
+        request,
+        "portal/indicators/report_detail.html",
+        {"report": report, "dashboard_url": dashboard_url, "nav": "indicators"},
+    )
 
 
 @login_required
@@ -302,7 +327,9 @@ def report_file(request: HttpRequest, uuid: str, fmt: str) -> FileResponse:
     if not file_path.is_file():
         raise Http404
     response = FileResponse(file_path.open("rb"), content_type=reports.CONTENT_TYPES[fmt])
-    if fmt != "html":
+    if fmt == "html":
+        response["Content-Security-Policy"] = REPORT_CSP
+    else:
         response["Content-Disposition"] = f'attachment; filename="{report.uuid}-{name}"'
     return response
 

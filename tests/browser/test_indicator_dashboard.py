@@ -44,6 +44,22 @@ def test_dashboard_language_filter_and_report_download(
     assert card.locator("svg").count() == 1
     assert "R5" in card.inner_text()
     screenshot(page, "indicators-dashboard-ja")
+    # every number of every table is in sight, beside the chart on a desktop and under it on a phone
+    # (the tables scrolled sideways, the actual column cut off, when each column was 9em at least)
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        hidden = page.eval_on_selector_all(
+            ".indicator-table",
+            "tables => tables.filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1)"
+            ".map(t => t.closest('[data-testid]').dataset.testid)",
+        )
+        assert hidden == [], (width, hidden)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, "indicators-dashboard-ja-desktop")
+    page.set_viewport_size({"width": 390, "height": 900})
+    card.scroll_into_view_if_needed()
+    screenshot(page, "indicators-dashboard-ja-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.click("a[data-lang=en]")
     page.wait_for_url("**/en/indicators/**")
     assert (

@@ -128,3 +128,61 @@ def test_pdf_draws_each_series_as_a_chart(demo_loaded, tmp_path: Path) -> None:
     artifacts = Path(__file__).resolve().parents[3] / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     shutil.copy(sorted(tmp_path.glob("p*.png"))[1], artifacts / "indicators-report-ja-page2-charts.png")
+
+
+def test_the_english_report_writes_english_and_the_notes_and_evaluations_come_out(demo_loaded) -> None:
+    """Units in ASCII brackets in English (（…） in Japanese), the evaluations with their fiscal year and era
+    label, the source's notes beside their figures (約3割, うち留学生384人), the groups capitalised."""
+    en, ja = _make("en"), _make("ja")
+    html_en = (report_folder(en) / en.files["html"]).read_text("utf-8")
+    assert "<h3>International students (students)</h3>" in html_en
+    assert "（" not in html_en.replace("Co-learning (国際共修)", "")  # no Japanese bracket in English
+    assert "International Advisory Board (first meeting) · FY2016 (H28)" in html_en
+    assert "FY2019 (R1): about 30% of undergraduates" in html_en
+    assert "<h2>Student support</h2>" in html_en
+    # each indicator drawn as on its dashboard (SVG in the page, its era labels), the style in the page
+    assert html_en.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 17
+    assert "<title>International students</title>" in html_en
+    assert ">H25</text>" in html_en
+    assert "<style>" in html_en
+    html_ja = (report_folder(ja) / ja.files["html"]).read_text("utf-8")
+    assert "<h3>外国人留学生数（人）</h3>" in html_ja
+    assert "国際アドバイザリーボード（第一回） · 平成28年度（H28）" in html_ja
+    assert "令和2年度（R2）: うち留学生384人" in html_ja
+    book = load_workbook(report_folder(en) / en.files["xlsx"])
+    assert "Student support" in book.sheetnames
+    cells = [[c.value for c in row] for row in book["Education"].iter_rows(max_col=5)]
+    assert ["FY2019 (R1)", None, None, 3304, "about 30% of undergraduates"] in cells
+    assert "Participants in the Tohoku Global Leader (TGL) program (students)" in [r[0] for r in cells]
+
+
+@needs_poppler
+def test_pdf_keeps_each_indicator_on_one_page(demo_loaded) -> None:
+    """No page starts with a table cut from its heading: each indicator's heading, table, notes and chart
+    are kept together."""
+    report = _make("ja")
+    pdf = report_folder(report) / report.files["pdf"]
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = [p.strip() for p in text.split("\f") if p.strip()]
+    assert len(pages) > 2
+    for page in pages[1:]:
+        first = page.splitlines()[0].split()
+        assert first[:2] != ["年度", "基準値"], page[:200]
+    assert "令和元年度（R1）: 学部学生の約3割" in text
+
+
+def test_pdf_charts_name_what_they_draw_in_the_reports_language(demo_loaded) -> None:
+    """A legend on each chart: the line's values (実績, Actual) and the diamonds' targets (目標, Target)."""
+    from reportlab.graphics.shapes import String
+
+    from renkei.indicators.reports import _register_font, pdf_chart, report_data
+
+    initiative = Initiative.objects.get(key="tohoku-global-initiative")
+    for lang, words in (("ja", {"実績", "目標"}), ("en", {"Actual", "Target"})):
+        data = report_data(None, lang=lang, initiative=initiative)
+        students = next(i for g in data["groups"] for i in g["indicators"] if i["key"].endswith("students"))
+        chart = pdf_chart(students, font=_register_font(), width=400, height=110, lang=lang)
+        texts = {c.text for c in chart.contents if isinstance(c, String)}
+        assert words <= texts, texts
