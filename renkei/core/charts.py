@@ -15,6 +15,7 @@ Colours are the Okabe–Ito palette (distinguishable with the common colour-visi
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -198,8 +199,9 @@ def lines(
     width: float = 640,
     height: float = 260,
 ) -> Svg:
-    """A line per series over the x labels (fiscal years), a dot at each value, gaps where a value is
-    missing (the line is not drawn across a missing year); targets as open diamonds with their label."""
+    """A line per series over the x labels (fiscal years), a dot at each value; across missing years a
+    thin dashed line joins the values on either side (the trend stays readable, and the missing years
+    show as such: no dot); targets as open diamonds with their label."""
     values = [value for one in series for value in one.values if value is not None]
     values += [target.value for target in targets]
     if not labels or not values:
@@ -253,6 +255,13 @@ def lines(
             parts.append(
                 f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="2"/>'
             )
+        known = [(index, value) for index, value in enumerate(one.values[: len(labels)]) if value is not None]
+        for (before, low), (after, high) in itertools.pairwise(known):
+            if after - before > 1:  # missing years between two values
+                parts.append(
+                    f'<line class="chart-gap" x1="{x_of(before):.1f}" y1="{y_of(low):.1f}" x2="{x_of(after):.1f}" '
+                    f'y2="{y_of(high):.1f}" stroke="{colour}" stroke-width="1.5" stroke-dasharray="4 4"/>'
+                )
         for index, value in enumerate(one.values[: len(labels)]):
             if value is not None:
                 parts.append(

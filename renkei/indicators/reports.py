@@ -246,7 +246,7 @@ def table_rows(ind: dict[str, Any]) -> list[dict[str, Any]]:
 
 def html_chart(ind: dict[str, Any], lang: str) -> charts.Svg | None:
     """The indicator's series as the dashboards draw it (SVG in the page itself): the values (the
-    baseline, then the actuals) over contiguous fiscal years with their era labels, gaps where a year has
+    baseline, then the actuals) over contiguous fiscal years with their era labels, dashed across years with
     none, the targets as diamonds; None without a year to draw."""
     rows = table_rows(ind)
     if not rows:

@@ -52,7 +52,7 @@ def _lang() -> str:
 
 def chart_for(s: selectors.Series) -> charts.Svg:
     """The indicator as a line over contiguous fiscal years (era labels), its baseline as the first
-    value, its targets as diamonds; gaps where a year has no value."""
+    value, its targets as diamonds; a dashed line across years with no value."""
     years = s.years
     i = s.indicator
     if not years:

@@ -69,7 +69,7 @@ def test_bars_are_proportional_to_their_values_and_skip_missing_ones() -> None:
     assert "データ分析 40人" in root.find("svg:desc", NS).text
 
 
-def test_lines_break_at_a_missing_year_and_draw_targets() -> None:
+def test_lines_break_at_a_missing_year_bridged_by_a_dashed_line_and_draw_targets() -> None:
     svg = charts.lines(
         ["FY2013", "FY2014", "FY2015", "FY2016"],
         [Series("留学生数", [2048, None, 2500, 3000])],
@@ -80,6 +80,12 @@ def test_lines_break_at_a_missing_year_and_draw_targets() -> None:
     polylines = root.findall("svg:polyline", NS)
     assert len(polylines) == 1  # FY2013 stands alone; FY2015–FY2016 is the one line
     assert len(polylines[0].get("points", "").split()) == 2
+    # FY2013 and FY2015 are joined by a dashed line over the missing FY2014 (no dot there)
+    (gap,) = [line for line in root.findall("svg:line", NS) if line.get("class") == "chart-gap"]
+    assert gap.get("stroke-dasharray")
+    circles = root.findall("svg:circle", NS)
+    assert (gap.get("x1"), gap.get("x2")) == (circles[0].get("cx"), circles[1].get("cx"))
+    assert (gap.get("y1"), gap.get("y2")) == (circles[0].get("cy"), circles[1].get("cy"))
     assert len(root.findall("svg:circle", NS)) == 3
     diamond = root.find("svg:path", NS)
     assert diamond is not None
