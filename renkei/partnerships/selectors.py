@@ -523,7 +523,9 @@ def funds_of(*, user: Actor | None, partnership: Partnership) -> list[JointFund]
 
 def joint_degrees(*, user: Actor | None) -> dict[str, Any]:
     programs = list(
-        _visible(user, JointDegreeProgram.objects.select_related("owner").prefetch_related("home_units"))
+        _visible(
+            user, JointDegreeProgram.objects.select_related("owner").prefetch_related("home_units")
+        ).order_by("owner_id", "pk")
     )
     partners = list(_visible(user, JointDegreePartner.objects.select_related("partner", "program", "owner")))
     figures = list(_visible(user, JointDegreeFigure.objects.select_related("owner")))
