@@ -32,3 +32,18 @@ def test_the_joint_degree_programs_keep_the_sources_order(client, demo_loaded) -
         text.index(f"International Joint Graduate Program ({f})") for f in ("spintronics", "data science")
     ]
     assert places == sorted(places)
+
+
+def test_the_renewal_review_shows_what_happened_while_the_agreement_was_in_force(
+    client, demo_loaded, superuser
+) -> None:
+    # given: the NTU agreement took effect on 2021-04-01; the 2019 conference was before it
+    client.force_login(superuser)
+    # when
+    html = client.get("/en/partnerships/agreements/sample-utokyo-ntu-exchange/review/").content.decode()
+    # then: only the conference series that recurs since FY2015 is listed, named as a series
+    listed = re.search(r'<ul class="plain" id="review-activities">(.*?)</ul>', html, re.S)
+    assert listed is not None
+    items = [_text(li).strip() for li in re.findall(r"<li>(.*?)</li>", listed.group(1), re.S)]
+    assert items == ["recurring since 2015 · Joint conference (alternating hosts)"]
+    assert "Activities of the partnership since 2021-04-01" in _text(html)
