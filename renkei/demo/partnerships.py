@@ -308,23 +308,13 @@ class PartnershipsLoader:
         self.agreements[row["key"]] = agreement
         previous = None
         for vrow in row["version"]:
-            version = self.loader.upsert(
-                AgreementVersion,
-                {"agreement": agreement, "number": vrow["number"]},
-                {
-                    "previous": previous,
-                    "change": vrow.get("change", "original"),
-                    "valid_from": vrow.get("valid_from"),
-                    "valid_until": vrow.get("valid_until"),
-                    "date_precision": vrow.get("precision", "day"),
-                    "scope_ja": vrow.get("scope_ja", ""),
-                    "scope_en": vrow.get("scope_en", ""),
-                    "intended_outcomes_ja": vrow.get("intended_outcomes_ja", ""),
-                    "intended_outcomes_en": vrow.get("intended_outcomes_en", ""),
-                    "change_summary_ja": vrow.get("change_summary_ja", ""),
-                    "change_summary_en": vrow.get("change_summary_en", ""),
-                },
-            )
+            loaded = AgreementVersion.objects.filter(agreement=agreement, number=vrow["number"]).first()
+            if loaded is not None and loaded.is_signed:
+                # a signed version is never rewritten, also when the seed's text grew after it was
+                # loaded (a new demo gets the new text); its parties and conditions are checked below
+                version = loaded
+            else:
+                version = self._version(agreement, vrow, previous)
             signed = vrow.get("signed", [None, None])
             for order, (party, signed_on) in enumerate(((self.home, signed[0]), (partner, signed[1]))):
                 self.loader.upsert(
@@ -338,6 +328,27 @@ class PartnershipsLoader:
                     order += 100
             self._advance(version, vrow)
             previous = version
+
+    def _version(
+        self, agreement: Agreement, vrow: dict[str, Any], previous: AgreementVersion | None
+    ) -> AgreementVersion:
+        return self.loader.upsert(
+            AgreementVersion,
+            {"agreement": agreement, "number": vrow["number"]},
+            {
+                "previous": previous,
+                "change": vrow.get("change", "original"),
+                "valid_from": vrow.get("valid_from"),
+                "valid_until": vrow.get("valid_until"),
+                "date_precision": vrow.get("precision", "day"),
+                "scope_ja": vrow.get("scope_ja", ""),
+                "scope_en": vrow.get("scope_en", ""),
+                "intended_outcomes_ja": vrow.get("intended_outcomes_ja", ""),
+                "intended_outcomes_en": vrow.get("intended_outcomes_en", ""),
+                "change_summary_ja": vrow.get("change_summary_ja", ""),
+                "change_summary_en": vrow.get("change_summary_en", ""),
+            },
+        )
 
     def _condition(
         self,

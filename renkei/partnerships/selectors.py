@@ -257,8 +257,7 @@ def partnership_timeline(*, user: Actor | None, partnership: Partnership) -> lis
                         call.opens_on or call.deadline,
                         "day",
                         "call",
-                        _("Call %(n)d") % {"n": call.number}
-                        + (f": {call.title_ja}" if call.title_ja else ""),
+                        _("Call %(n)d") % {"n": call.number} + (f": {call.title}" if call.title else ""),
                         is_sample=call.is_sample,
                     )
                 )

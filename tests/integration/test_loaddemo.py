@@ -386,3 +386,31 @@ def test_every_organisation_has_a_source(demo_loaded):
 
 def test_every_network_has_a_source(demo_loaded):
     assert list(Network.objects.filter(sources__isnull=True).values_list("key", flat=True)) == []
+
+
+def test_a_signed_agreement_version_stays_as_signed_when_the_seed_text_changes(demo_loaded, tmp_path):
+    # given: a seed whose wording changed for signed sample versions and for one still in negotiation
+    from renkei.partnerships.models import AgreementVersion
+
+    seed = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, seed)
+    path = seed / "partnerships_samples.toml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in (
+        (
+            'scope_en = "Graduate student exchange (no tuition charged by either side)"',
+            'scope_en = "Reworded"',
+        ),
+        ('scope_en = "Joint research in Japanese studies and graduate workshops"', 'scope_en = "Open (new)"'),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    # when: the demo is loaded again (a restart of `renkei demo` on an existing data dir)
+    load_demo(seed_dir=seed)
+    # then: the load goes through; the signed versions keep their text, the open one follows the seed
+    signed = AgreementVersion.objects.filter(agreement__key="sample-utokyo-tum-exchange")
+    assert [v.is_signed for v in signed] == [True, True]
+    assert {v.scope_en for v in signed} == {"Graduate student exchange (no tuition charged by either side)"}
+    open_version = AgreementVersion.objects.get(agreement__key="sample-utokyo-uchicago-research", number=1)
+    assert open_version.scope_en == "Open (new)"

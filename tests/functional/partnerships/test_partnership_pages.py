@@ -34,6 +34,22 @@ def test_the_joint_degree_programs_keep_the_sources_order(client, demo_loaded) -
     assert places == sorted(places)
 
 
+def test_the_english_partner_page_names_the_fund_call_in_english(client, demo_loaded) -> None:
+    # when
+    text = _text(client.get("/en/partnerships/utokyo-princeton/").content.decode())
+    # then
+    assert "Call 10: 10th call for joint research and education projects (sample)" in text
+    assert "第10回" not in text
+
+
+def test_the_english_agreement_page_gives_the_scope_in_english(client, demo_loaded) -> None:
+    # when
+    text = _text(client.get("/en/partnerships/agreements/sample-utokyo-ntu-exchange/").content.decode())
+    # then: both versions' scope in English
+    assert "Student exchange and staff mobility for teaching" in text
+    assert "学生交流" not in text
+
+
 def test_the_renewal_review_shows_what_happened_while_the_agreement_was_in_force(
     client, demo_loaded, superuser
 ) -> None:
