@@ -63,3 +63,19 @@ def test_the_renewal_review_shows_what_happened_while_the_agreement_was_in_force
     items = [_text(li).strip() for li in re.findall(r"<li>(.*?)</li>", listed.group(1), re.S)]
     assert items == ["recurring since 2015 · Joint conference (alternating hosts)"]
     assert "Activities of the partnership since 2021-04-01" in _text(html)
+
+
+def test_a_units_page_lists_the_partnerships_it_takes_part_in(client, demo_loaded) -> None:
+    # when: the page of 農学生命科学研究科 (農)
+    html = client.get("/organisations/utokyo.agr/").content.decode()
+    section = re.search(r'<section aria-labelledby="unit-partnerships".*?</section>', html, re.S)
+    # then: the five teams 003 puts it in, with the lead of the NTU team
+    assert section is not None
+    items = [_text(li).strip() for li in re.findall(r"<li>(.*?)</li>", section.group(0), re.S)]
+    assert items == [
+        "ソウル国立大学",
+        "スイス連邦工科大学チューリッヒ校",
+        "ストックホルム大学群",
+        "国立台湾大学 主幹部局",
+        "チリ・メキシコ大学群",
+    ]
