@@ -467,7 +467,7 @@ def partnership_health(
 class Renewal:
     version: AgreementVersion
     days_left: int
-    alerts: list[AgreementAlert]
+    alerts: list[AgreementAlert]  # the alerts e-mailed
     realised: list[str]
     quota: list[QuotaYear]
 
@@ -501,7 +501,8 @@ def renewals_due(*, user: Actor | None, today: dt.date | None = None, within: in
             quota = [
                 q for q in mobility_quota(user=user, partnership=partnership) if q.fiscal_year >= since.year
             ]
-        due.append(Renewal(version, left, list(version.alerts.all()), realised, quota))
+        sent = [a for a in version.alerts.all() if a.recipients]  # a lead time passed unsent has none
+        due.append(Renewal(version, left, sent, realised, quota))
     return due
 
 
