@@ -13,21 +13,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from renkei.core.audit import Via, audit_context
 from renkei.partnerships.services import agreement_alerts_send
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Send the agreement expiry alerts due today (idempotent; run daily).")
+    help = "Send the agreement expiry alerts due today (idempotent; run daily)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--today",
             type=dt.date.fromisoformat,
             default=None,
-            help=gettext_lazy("the date to act as (tests)"),
+            help="the date to act as (tests)",
         )
 
     def handle(self, *args: Any, today: dt.date | None, **options: Any) -> None:
