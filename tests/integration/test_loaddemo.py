@@ -407,8 +407,10 @@ def test_a_signed_agreement_version_stays_as_signed_when_the_seed_text_changes(d
         text = text.replace(old, new)
     path.write_text(text, encoding="utf-8")
     # when: the demo is loaded again (a restart of `renkei demo` on an existing data dir)
-    load_demo(seed_dir=seed)
+    report = load_demo(seed_dir=seed)
     # then: the load goes through; the signed versions keep their text, the open one follows the seed
+    assert report.kept["AgreementVersion"] == 2
+    assert report.updated["AgreementVersion"] == 1
     signed = AgreementVersion.objects.filter(agreement__key="sample-utokyo-tum-exchange")
     assert [v.is_signed for v in signed] == [True, True]
     assert {v.scope_en for v in signed} == {"Graduate student exchange (no tuition charged by either side)"}
