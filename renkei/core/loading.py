@@ -201,6 +201,11 @@ class Loader:
         for name, related in relations.items():
             self.links(model, name)[obj.pk] = _pks(related)
 
+    def keep(self, obj: models.Model) -> None:
+        """Count a row the seed would change but that stays as it is by a rule of its own (a signed
+        agreement version is immutable): reported as kept, like a row a person edited."""
+        self._count(obj, "kept")
+
     def _count(self, obj: models.Model, outcome: str) -> None:
         """Count the row under `outcome`, once per load (see OUTCOMES)."""
         name, row = type(obj).__name__, (type(obj), obj.pk)

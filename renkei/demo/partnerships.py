@@ -308,23 +308,7 @@ class PartnershipsLoader:
         self.agreements[row["key"]] = agreement
         previous = None
         for vrow in row["version"]:
-            version = self.loader.upsert(
-                AgreementVersion,
-                {"agreement": agreement, "number": vrow["number"]},
-                {
-                    "previous": previous,
-                    "change": vrow.get("change", "original"),
-                    "valid_from": vrow.get("valid_from"),
-                    "valid_until": vrow.get("valid_until"),
-                    "date_precision": vrow.get("precision", "day"),
-                    "scope_ja": vrow.get("scope_ja", ""),
-                    "scope_en": vrow.get("scope_en", ""),
-                    "intended_outcomes_ja": vrow.get("intended_outcomes_ja", ""),
-                    "intended_outcomes_en": vrow.get("intended_outcomes_en", ""),
-                    "change_summary_ja": vrow.get("change_summary_ja", ""),
-                    "change_summary_en": vrow.get("change_summary_en", ""),
-                },
-            )
+            version = self._version(agreement, vrow, previous)
             signed = vrow.get("signed", [None, None])
             for order, (party, signed_on) in enumerate(((self.home, signed[0]), (partner, signed[1]))):
                 self.loader.upsert(
@@ -338,6 +322,37 @@ class PartnershipsLoader:
                     order += 100
             self._advance(version, vrow)
             previous = version
+
+    def _version(
+        self, agreement: Agreement, vrow: dict[str, Any], previous: AgreementVersion | None
+    ) -> AgreementVersion:
+        """The version as the seed gives it; a signed one is never rewritten, also when the seed's text
+        changed after it was loaded (it is kept, and a new demo gets the new text)."""
+        values = {
+            "previous": previous,
+            "change": vrow.get("change", "original"),
+            "valid_from": vrow.get("valid_from"),
+            "valid_until": vrow.get("valid_until"),
+            "date_precision": vrow.get("precision", "day"),
+            "scope_ja": vrow.get("scope_ja", ""),
+            "scope_en": vrow.get("scope_en", ""),
+            "intended_outcomes_ja": vrow.get("intended_outcomes_ja", ""),
+            "intended_outcomes_en": vrow.get("intended_outcomes_en", ""),
+            "change_summary_ja": vrow.get("change_summary_ja", ""),
+            "change_summary_en": vrow.get("change_summary_en", ""),
+        }
+        lookup = {"agreement": agreement, "number": vrow["number"]}
+        loaded = AgreementVersion.objects.filter(**lookup).first()
+        if loaded is not None and loaded.is_signed:
+            differs = [
+                name
+                for name, value in values.items()
+                if name != "previous" and getattr(loaded, name) != value
+            ]
+            if differs or loaded.previous_id != (previous.pk if previous else None):
+                self.loader.keep(loaded)
+                return loaded
+        return self.loader.upsert(AgreementVersion, lookup, values)
 
     def _condition(
         self,

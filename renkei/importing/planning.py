@@ -253,7 +253,9 @@ class _Planner:
                     s = s[1:]  # our own export escaping, undone
                 raw = s or None
             if raw is None:
-                if column.blank and column.name not in self.spec.key:
+                if column.blank and (
+                    column.name not in self.spec.key or column.name in self.spec.nullable_key
+                ):
                     values[column.name] = column.empty_value()
                 else:
                     errors[column.name] = CellError("値が必要です。", "A value is required.", code="required")

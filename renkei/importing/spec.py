@@ -209,6 +209,8 @@ class ImportSpec:
     label_en: ClassVar[str] = ""
     model: ClassVar[type[models.Model]]
     key: ClassVar[tuple[str, ...]]
+    # key columns whose empty cell is a value of the key (NULL), e.g. a figure declared for no year
+    nullable_key: ClassVar[tuple[str, ...]] = ()
     batch_size: ClassVar[int] = 1000
 
     def get_columns(self) -> tuple[Column, ...]:
@@ -240,6 +242,10 @@ class ImportSpec:
                             resolved[name][v] for v in values if v in resolved[name]
                         ]
                     }
+                )
+            elif None in values:  # SQL's IN never matches NULL
+                q &= Q(**{f"{column.field_name}__in": [v for v in values if v is not None]}) | Q(
+                    **{f"{column.field_name}__isnull": True}
                 )
             else:
                 q &= Q(**{f"{column.field_name}__in": list(values)})

@@ -167,6 +167,7 @@ class MobilityFigureImport(ImportSpec):
     label_en = "Mobility figures"
     model = MobilityFigure
     key = ("partnership", "fiscal_year", "direction", "category", "basis")
+    nullable_key = ("fiscal_year",)  # a declared figure ('about 100 a year') has no fiscal year
 
     def get_columns(self) -> tuple[Column, ...]:
         m = MobilityFigure

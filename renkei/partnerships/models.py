@@ -1043,6 +1043,10 @@ class FundCall(AuditedModel):
     def __str__(self) -> str:
         return f"{self.fund.key} #{self.number}"
 
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
     def audit_organisation_id(self) -> int | None:
         return self.fund.partnership.home_id
 

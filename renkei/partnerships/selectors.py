@@ -257,8 +257,7 @@ def partnership_timeline(*, user: Actor | None, partnership: Partnership) -> lis
                         call.opens_on or call.deadline,
                         "day",
                         "call",
-                        _("Call %(n)d") % {"n": call.number}
-                        + (f": {call.title_ja}" if call.title_ja else ""),
+                        _("Call %(n)d") % {"n": call.number} + (f": {call.title}" if call.title else ""),
                         is_sample=call.is_sample,
                     )
                 )
@@ -468,7 +467,7 @@ def partnership_health(
 class Renewal:
     version: AgreementVersion
     days_left: int
-    alerts: list[AgreementAlert]
+    alerts: list[AgreementAlert]  # the alerts e-mailed
     realised: list[str]
     quota: list[QuotaYear]
 
@@ -502,7 +501,8 @@ def renewals_due(*, user: Actor | None, today: dt.date | None = None, within: in
             quota = [
                 q for q in mobility_quota(user=user, partnership=partnership) if q.fiscal_year >= since.year
             ]
-        due.append(Renewal(version, left, list(version.alerts.all()), realised, quota))
+        sent = [a for a in version.alerts.all() if a.recipients]  # a lead time passed unsent has none
+        due.append(Renewal(version, left, sent, realised, quota))
     return due
 
 
@@ -523,7 +523,9 @@ def funds_of(*, user: Actor | None, partnership: Partnership) -> list[JointFund]
 
 def joint_degrees(*, user: Actor | None) -> dict[str, Any]:
     programs = list(
-        _visible(user, JointDegreeProgram.objects.select_related("owner").prefetch_related("home_units"))
+        _visible(
+            user, JointDegreeProgram.objects.select_related("owner").prefetch_related("home_units")
+        ).order_by("owner_id", "pk")
     )
     partners = list(_visible(user, JointDegreePartner.objects.select_related("partner", "program", "owner")))
     figures = list(_visible(user, JointDegreeFigure.objects.select_related("owner")))

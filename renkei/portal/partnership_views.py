@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -260,11 +261,20 @@ def renewal_review(request: HttpRequest, key: str) -> HttpResponse:
     ]
     review = due[0] if due else None
     partnership = agreement.partnership
+    # what was realised while the agreement was in force: activities since its first version took
+    # effect (a series that recurs since earlier counts too), newest first
+    since = min((v.valid_from for v in agreement.versions.all() if v.valid_from), default=None)
+    activities = policy.visible(request.user, partnership.activities.all()) if partnership else None
+    if activities is not None and since is not None:
+        activities = activities.filter(
+            Q(starts_on__gte=since) | Q(ends_on__gte=since) | Q(is_recurring=True)
+        ).order_by("-starts_on")
     context = {
         "agreement": agreement,
         "version": version,
         "review": review,
-        "activities": list(policy.visible(request.user, partnership.activities.all()) if partnership else []),
+        "since": since,
+        "activities": list(activities) if activities is not None else [],
         "quota": selectors.mobility_quota(user=request.user, partnership=partnership) if partnership else [],
         "health": selectors.partnership_health(user=request.user, partnership=partnership)
         if partnership

@@ -67,5 +67,20 @@ def test_the_matrix_fits_a_phone(browser, demo, traffic, base_url: str, screensh
         page.goto(f"{base_url}/partnerships/utokyo-tsinghua/")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(page, "partnerships-partner-phone-ja")
+        for path, name in (
+            ("/en/partnerships/joint-degrees/", "joint-degrees-phone-en"),
+            ("/partnerships/joint-degrees/", "joint-degrees-phone-ja"),
+        ):
+            page.goto(f"{base_url}{path}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+            labels = page.locator("#joint-figures dt").evaluate_all(
+                "ds => ds.map(d => d.getBoundingClientRect().right)"
+            )
+            values = page.locator("#joint-figures dd").evaluate_all(
+                "ds => ds.map(d => d.scrollWidth <= d.clientWidth)"
+            )
+            assert max(labels) <= 390, path  # the labels wrap
+            assert all(values), path  # the yen figure fits its cell
+            screenshot(page, f"partnerships-{name}")
     finally:
         context.close()

@@ -386,3 +386,100 @@ def test_every_organisation_has_a_source(demo_loaded):
 
 def test_every_network_has_a_source(demo_loaded):
     assert list(Network.objects.filter(sources__isnull=True).values_list("key", flat=True)) == []
+
+
+def test_a_signed_agreement_version_stays_as_signed_when_the_seed_text_changes(demo_loaded, tmp_path):
+    # given: a seed whose wording changed for signed sample versions and for one still in negotiation
+    from renkei.partnerships.models import AgreementVersion
+
+    seed = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, seed)
+    path = seed / "partnerships_samples.toml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in (
+        (
+            'scope_en = "Graduate student exchange (no tuition charged by either side)"',
+            'scope_en = "Reworded"',
+        ),
+        ('scope_en = "Joint research in Japanese studies and graduate workshops"', 'scope_en = "Open (new)"'),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    # when: the demo is loaded again (a restart of `renkei demo` on an existing data dir)
+    report = load_demo(seed_dir=seed)
+    # then: the load goes through; the signed versions keep their text, the open one follows the seed
+    assert report.kept["AgreementVersion"] == 2
+    assert report.updated["AgreementVersion"] == 1
+    signed = AgreementVersion.objects.filter(agreement__key="sample-utokyo-tum-exchange")
+    assert [v.is_signed for v in signed] == [True, True]
+    assert {v.scope_en for v in signed} == {"Graduate student exchange (no tuition charged by either side)"}
+    open_version = AgreementVersion.objects.get(agreement__key="sample-utokyo-uchicago-research", number=1)
+    assert open_version.scope_en == "Open (new)"
+
+
+def test_the_partnership_facts_of_003_and_001(demo_loaded):
+    """Spot checks against ../shared/seeds/003 and 001, typed here from the sources."""
+    from renkei.partnerships.models import (
+        Activity,
+        AgreementVersion,
+        JointDegreeFigure,
+        JointDegreePartner,
+        JointFund,
+        NetworkProject,
+        Participation,
+    )
+
+    def activity(key: str) -> Activity:
+        return Activity.objects.get(key=key)
+
+    # ETHZ's third symposium in 2019 with over 100 participants
+    ethz = activity("ethz-symposium-3")
+    assert (ethz.starts_on.year, ethz.participants, ethz.participants_qualifier) == (2019, 100, "over")
+    # Tsinghua's online language exchange of March 2021: 60 + 60 students; a second round in October 2021
+    first = activity("tsinghua-language-exchange-1")
+    assert (first.starts_on, first.mode, first.participants) == (dt.date(2021, 3, 1), "online", 120)
+    sides = Participation.objects.filter(activity=first).values_list("side", "count")
+    assert sorted(sides) == [("home", 60), ("partner", 60)]
+    assert activity("tsinghua-language-exchange-2").starts_on == dt.date(2021, 10, 1)
+    # NTU's joint conference hosted in turn since FY2015, about 250 at the 2019 one
+    assert (activity("ntu-joint-conference").host, activity("ntu-joint-conference").starts_on.year) == (
+        "alternating",
+        2015,
+    )
+    ntu_2019 = activity("ntu-joint-conference-2019")
+    assert (ntu_2019.participants, ntu_2019.participants_qualifier) == (250, "about")
+    # the TUM workshops of 2018, 2020 and 2021; Cambridge's symposia since 2015 and the November 2020 webinar
+    tum = Activity.objects.filter(partnership__partner__key="tum", kind="workshop")
+    assert sorted(a.starts_on.year for a in tum) == [2018, 2020, 2021]
+    assert activity("cambridge-joint-symposia").starts_on.year == 2015
+    assert activity("cambridge-voices-education-covid").starts_on == dt.date(2020, 11, 1)
+    # the memoranda: Princeton January 2013, SNU and PKU 2015
+    mous = {
+        v.agreement.partnership.partner.key: v.valid_from
+        for v in AgreementVersion.objects.filter(agreement__kind="strategic_mou")
+    }
+    assert mous == {
+        "princeton": dt.date(2013, 1, 1),
+        "snu": dt.date(2015, 1, 1),
+        "pku": dt.date(2015, 1, 1),
+    }
+    # the Princeton fund: 9 calls and 29 projects, declared
+    fund = JointFund.objects.get(key="princeton-utokyo-joint-fund")
+    assert (fund.declared_calls, fund.declared_projects) == (9, 29)
+    # the forum's UTokyo project (the forum's 18 universities and 19 projects: test above)
+    assert (
+        NetworkProject.objects.filter(network__key="internationalization-forum", lead__key="utokyo").count()
+        == 1
+    )
+    # Tohoku: FY2019 figures, and Mainz first of the partner universities named
+    figures = dict(JointDegreeFigure.objects.filter(fiscal_year=2019).values_list("metric", "value"))
+    assert figures == {
+        "programs": 9,
+        "partners": 20,
+        "enrolment": 197,
+        "graduates": 21,
+        "funding_yen": 290_000_000,
+    }
+    named = JointDegreePartner.objects.order_by("sort_order").values_list("partner__key", flat=True)
+    assert list(named) == ["uni-mainz", "uni-heidelberg", "rwth-aachen", "uppsala-u", "case-western"]

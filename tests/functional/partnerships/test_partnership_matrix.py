@@ -131,6 +131,10 @@ def test_the_phases_keep_the_stated_counts(client, demo_loaded) -> None:
     html = client.get("/partnerships/", {"phase": 1}).content.decode()
     assert _page_cells(html) == {}
     assert "26の海外大学" in html
+    # and say why the table is empty, in both languages
+    assert "出典は第1期のパートナー校数を 26 校と記載していますが、校名を挙げていないため" in html
+    english = client.get("/en/partnerships/", {"phase": 2}).content.decode()
+    assert "The source states 19 partner universities for Phase 2 but does not name them" in english
 
 
 def test_bad_filters_are_refused_in_both_languages(client, demo_loaded) -> None:

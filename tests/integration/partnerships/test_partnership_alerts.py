@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 from factories import AgreementFactory, UserFactory
 
 from renkei.partnerships import services
@@ -94,3 +95,25 @@ def test_an_expired_version_gets_no_alert_and_is_marked_expired(version) -> None
     assert _send(END + dt.timedelta(days=1)) == []
     version.refresh_from_db()
     assert version.status == "expired"
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "second"),
+    [
+        ("ja", "exchange に送信：2027-03-31 の 180 日前", "期限通知 0 件を送信、0 件の通知時期を記録"),
+        ("en", "Sent exchange: 180 days before 2027-03-31", "0 alerts sent, 0 lead times recorded"),
+    ],
+)
+def test_the_command_reports_in_the_users_language(version, language, first, second) -> None:
+    # given: the day of the 180-day lead time
+    day = (END - dt.timedelta(days=180)).isoformat()
+    outputs = []
+    # when: run twice, as a scheduler might
+    with translation.override(language):
+        for _ in range(2):
+            out = io.StringIO()
+            call_command("send_alerts", f"--today={day}", stdout=out)
+            outputs.append(out.getvalue().splitlines())
+    # then: the first run names what it sent, the second sends nothing
+    assert outputs[0][0] == first
+    assert outputs[1] == [second]

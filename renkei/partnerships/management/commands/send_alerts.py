@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from renkei.core.audit import Via, audit_context
 from renkei.partnerships.services import agreement_alerts_send
@@ -22,12 +23,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--today", type=dt.date.fromisoformat, default=None, help="the date to act as (tests)"
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="the date to act as (tests)",
         )
 
     def handle(self, *args: Any, today: dt.date | None, **options: Any) -> None:
         with audit_context(via=Via.COMMAND, label="send_alerts"):
             report = agreement_alerts_send(today=today)
         for key, lead, until in report.sent:
-            self.stdout.write(f"sent {key}: {lead} days before {until:%Y-%m-%d}")
-        self.stdout.write(f"{len(report.sent)} alerts sent, {report.recorded} lead times recorded")
+            self.stdout.write(
+                _("Sent %(key)s: %(lead)d days before %(until)s")
+                % {"key": key, "lead": lead, "until": f"{until:%Y-%m-%d}"}
+            )
+        self.stdout.write(
+            _("%(sent)d alerts sent, %(recorded)d lead times recorded")
+            % {"sent": len(report.sent), "recorded": report.recorded}
+        )
