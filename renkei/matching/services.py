@@ -79,6 +79,56 @@ target_segment_save, target_segment_delete = record_services(TargetSegment, "tar
 match_save, match_delete = record_services(Match, "match", module=__name__)
 
 
+# --- surveys -------------------------------------------------------------------------------------------
+
+
+def _new_survey_key(network: Network, today: dt.date) -> str:
+    base = f"survey-{today:%Y%m%d}"
+    taken = set(Survey.objects.filter(network=network, key__startswith=base).values_list("key", flat=True))
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+@service
+def survey_create(
+    *, network: Network, actor: Actor | None, title_ja: str, title_en: str = "", intro_ja: str = "",
+    intro_en: str = "", opens_on: dt.date | None = None, closes_on: dt.date | None = None, key: str = "",
+) -> Survey:  # fmt: skip
+    """A new survey of a network, as a draft (its questions are added next; it is opened when ready).
+    Without a key, one is made from today's date (survey-YYYYMMDD, then -2, -3 …)."""
+    survey = Survey(
+        network=network, key=key or _new_survey_key(network, timezone.localdate()), title_ja=title_ja.strip(),
+        title_en=title_en.strip(), intro_ja=intro_ja.strip(), intro_en=intro_en.strip(), opens_on=opens_on,
+        closes_on=closes_on, status=Survey.Status.DRAFT,
+    )  # fmt: skip
+    return survey_save(survey=survey, actor=actor)
+
+
+@service
+def survey_set_status(
+    *, survey: Survey, status: str, actor: Actor | None, today: dt.date | None = None
+) -> Survey:
+    """Open a survey to answers, or close it (draft → open → closed, and open again). Refused, with the
+    reason in both languages: another step, opening a survey without questions or past its closing date."""
+    authorize_save(actor, survey)
+    today = today or timezone.localdate()
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    enforce(
+        rules.check_survey_status(
+            stored=locked.status, new=status, questions=locked.questions.count(), closes_on=locked.closes_on,
+            today=today,
+        )
+    )  # fmt: skip
+    survey.status = Survey.Status(status)
+    if survey.status == Survey.Status.OPEN and survey.opens_on is None:
+        survey.opens_on = today
+    return survey_save(survey=survey, actor=actor)
+
+
 # --- invitations ---------------------------------------------------------------------------------------
 
 
@@ -476,6 +526,9 @@ def compute_run(
         needs = list(needs_qs.filter(pk__in=need_ids).order_by("pk"))
     elif match_run.scope == MatchRun.Scope.ONE_NEED:
         needs = list(needs_qs.filter(pk=match_run.need_id))
+    elif match_run.scope == MatchRun.Scope.IMPORTED:
+        live = [Need.Status.OPEN, Need.Status.MATCHED]
+        needs = list(needs_qs.filter(pk__in=match_run.need_ids or [], status__in=live).order_by("pk"))
     else:
         needs = list(
             needs_qs.filter(network_id=match_run.network_id, status__in=[Need.Status.OPEN, Need.Status.MATCHED])
@@ -505,11 +558,13 @@ def compute_run(
 def match_run_create(
     *, network: Network, actor: Actor | None, scope: str = MatchRun.Scope.OPEN_NEEDS, need: Need | None = None,
     top_k: int = 5, parameters: Mapping[str, Any] | None = None, repeat_of: MatchRun | None = None,
-    is_sample: bool = False, job: Any = None,
+    is_sample: bool = False, job: Any = None, need_ids: Iterable[int] | None = None,
 ) -> MatchRun:  # fmt: skip
-    """A queued run with its engine version and parameters (the defaults unless given)."""
+    """A queued run with its engine version and parameters (the defaults unless given); `need_ids` are the
+    needs of a run over an import's needs (scope `imported`)."""
     match_run = MatchRun(
         network=network, scope=scope, need=need, top_k=top_k, repeat_of=repeat_of, is_sample=is_sample, job=job,
+        need_ids=sorted(set(need_ids or ())),
         parameters=dict(parameters) if parameters else ranking.default_params(),
         engine_version=ranking.engine_version(),
         started_by=actor if actor is not None and actor.is_authenticated else None,
@@ -582,6 +637,15 @@ def match_run_run_now(*, match_run: MatchRun, progress: Callable[[int, int], Non
     """Compute and store a queued run in this process (a loader, a command)."""
     ranked, inputs = compute_run(match_run, progress=progress)
     return match_run_store(match_run=match_run, ranked=ranked, inputs=inputs)
+
+
+def needs_never_matched(need_ids: Iterable[int]) -> list[int]:
+    """Of these needs, the open ones that no run has matched yet (what an import's run ranks, so that
+    running it again, or importing again, matches nothing twice)."""
+    return sorted(
+        Need.objects.filter(pk__in=list(need_ids), status=Need.Status.OPEN, matches__isnull=True)
+        .values_list("pk", flat=True).distinct()
+    )  # fmt: skip
 
 
 def match_run_reproduce(match_run: MatchRun) -> tuple[bool, str]:

@@ -244,17 +244,120 @@ def matching_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET
+def survey_list(request: HttpRequest) -> HttpResponse:
+    """The surveys of the coordinator's networks: where each stands and how many answered."""
     _coordinator(request)
-    survey = _visible(request.user, Survey.objects.select_related("network"), pk)
-    context = {
-        "survey": survey, "nav": "matching",
-        "rates": selectors.response_rates(request.user, survey),
+    rows = list(selectors.surveys(request.user).order_by("network__name_ja", "-created_at", "pk"))
+    for row in rows:
+        row.rate = round(100 * row.submitted / row.invited) if row.invited else None
+    may_create = any(policy.can_save(request.user, Survey(network=n)) for n in _coordinator(request))
+    return _render(request, "portal/matching/survey_list.html",
+                   {"surveys": rows, "may_create": may_create, "nav": "matching"})  # fmt: skip
+
+
+class SurveyForm(forms.Form):
+    network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.none())
+    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=300)
+    title_en = forms.CharField(
+        label=_("Title (English)"), max_length=300, required=False,
+        help_text=_("Shown on English pages; when empty, the Japanese title is shown."),
+    )  # fmt: skip
+    intro_ja = forms.CharField(
+        label=_("Introduction (Japanese)"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What respondents read above the questions."),
+    )  # fmt: skip
+    intro_en = forms.CharField(
+        label=_("Introduction (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    opens_on = forms.DateField(
+        label=_("Opens on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    closes_on = forms.DateField(
+        label=_("Closes on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, networks: QuerySet[Network], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["network"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = networks.order_by("name_ja", "pk")
+            if networks.count() == 1:
+                field.initial = networks.first()
+
+
+@login_required
+def survey_new(request: HttpRequest) -> HttpResponse:
+    """A coordinator drafts a survey for one of their networks; questions and invitations follow."""
+    networks = _coordinator(request)
+    form = SurveyForm(request.POST or None, networks=networks)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not policy.can_save(request.user, Survey(network=data["network"])):
+            raise PermissionDenied
+        try:
+            survey = services.survey_create(
+                network=data["network"], actor=request.user, title_ja=data["title_ja"], title_en=data["title_en"],
+                intro_ja=data["intro_ja"], intro_en=data["intro_en"], opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            for name, errors in getattr(exc, "error_dict", {}).items():
+                form.add_error(name if name in form.fields else None, errors)
+            if not hasattr(exc, "error_dict"):
+                form.add_error(None, exc)
+        else:
+            return redirect("matching:survey-detail", pk=survey.pk)
+    status = 422 if request.method == "POST" else 200
+    return _render(
+        request, "portal/matching/survey_new.html", {"form": form, "nav": "matching"}, status=status
+    )
+
+
+def _survey_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
+    rates = selectors.response_rates(request.user, survey)
+    invited = sum(r["invited"] for r in rates)
+    submitted = sum(r["submitted"] for r in rates)
+    may_change = policy.can(request.user, Action.CHANGE, survey)
+    steps = services.rules.SURVEY_STEPS.get(survey.status, frozenset())
+    return {
+        "survey": survey, "nav": "matching", "rates": rates, "invited": invited, "submitted": submitted,
+        "rate": round(100 * submitted / invited) if invited else None,
+        "actions": [s for s in (Survey.Status.OPEN, Survey.Status.CLOSED) if s in steps] if may_change else [],
+        "accepting": survey.is_open(),
         "responses": list(selectors.responses(request.user, survey).order_by("-submitted_at", "pk")),
         "hearings": list(policy.visible(request.user, Hearing.objects.filter(survey=survey)).select_related("organisation")),
         "questions": list(survey.questions.select_related("section")),
     }  # fmt: skip
-    return _render(request, "portal/matching/survey_detail.html", context)
+
+
+@login_required
+@require_POST
+def survey_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a survey to answers, or close it; a refusal is shown on the survey's page with its reason."""
+    _coordinator(request)
+    survey = _visible(request.user, Survey.objects.select_related("network"), pk)
+    if not policy.can(request.user, Action.CHANGE, survey):
+        raise PermissionDenied
+    status = request.POST.get("status", "")
+    if status not in Survey.Status.values:
+        raise Http404
+    try:
+        services.survey_set_status(survey=survey, status=status, actor=request.user)
+    except ValidationError as exc:
+        survey.refresh_from_db()
+        context = _survey_context(request, survey)
+        context["refused"] = " ".join(exc.messages)
+        return _render(request, "portal/matching/survey_detail.html", context, status=422)
+    return redirect("matching:survey-detail", pk=survey.pk)
+
+
+@login_required
+@require_GET
+def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _coordinator(request)
+    survey = _visible(request.user, Survey.objects.select_related("network"), pk)
+    return _render(request, "portal/matching/survey_detail.html", _survey_context(request, survey))
 
 
 HEI_KINDS = (
