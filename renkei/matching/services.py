@@ -685,6 +685,18 @@ def proposal_save(
 
 
 @service
+def proposal_set_texts(
+    *, proposal: Proposal, actor: Actor | None, title_ja: str, title_en: str = "", summary_ja: str = "",
+    summary_en: str = "",
+) -> Proposal:  # fmt: skip
+    """A coordinator words a proposal: its title and summary in Japanese (the title required) and in
+    English (blank: English pages show the Japanese)."""
+    proposal.title_ja, proposal.title_en = title_ja.strip(), title_en.strip()
+    proposal.summary_ja, proposal.summary_en = summary_ja.strip(), summary_en.strip()
+    return proposal_save(proposal=proposal, actor=actor)
+
+
+@service
 def proposal_delete(*, proposal: Proposal, actor: Actor | None) -> None:
     authorize_delete(actor, proposal)
     proposal.delete()
@@ -716,11 +728,13 @@ def best_placed(network_id: int, skill_ids: set[int], limit: int = 3) -> list[di
     for program in programs:
         entry = evidence.setdefault(program.provider_id, {"organisation": program.provider_id, "programs": [],
                                                            "contents": []})  # fmt: skip
-        entry["programs"].append({"id": program.pk, "code": program.code, "title": program.title_ja})
+        entry["programs"].append({"id": program.pk, "code": program.code, "title": program.title_ja,
+                                  "title_en": program.title_en})  # fmt: skip
     for content in contents:
         entry = evidence.setdefault(content.provider_id, {"organisation": content.provider_id, "programs": [],
                                                            "contents": []})  # fmt: skip
-        entry["contents"].append({"id": content.pk, "code": content.code, "title": content.title_ja})
+        entry["contents"].append({"id": content.pk, "code": content.code, "title": content.title_ja,
+                                  "title_en": content.title_en})  # fmt: skip
     ranked = sorted(
         evidence.values(), key=lambda e: (-(len(e["programs"]) + len(e["contents"])), e["organisation"])
     )
@@ -730,7 +744,8 @@ def best_placed(network_id: int, skill_ids: set[int], limit: int = 3) -> list[di
 @service
 def proposal_draft_from_gap(
     *, network: Network, skills: Iterable[Concept], actor: Actor | None, key: str, industry: str = "",
-    employees_band: str = "", area: str = "", title_ja: str = "", title_en: str = "", is_sample: bool = False,
+    employees_band: str = "", area: str = "", title_ja: str = "", title_en: str = "", summary_ja: str = "",
+    summary_en: str = "", is_sample: bool = False,
 ) -> Proposal:  # fmt: skip
     """Draft a proposal from a gap: the open needs of the network on these skills (in the segment, when
     given) are its evidence; its mode and level are the ones those needs ask for most; the member
@@ -747,13 +762,14 @@ def proposal_draft_from_gap(
     modes = Counter(n.mode for n in needs if n.mode != Need.Mode.ANY)
     levels = Counter(n.level for n in needs if n.level)
     developers = best_placed(network.pk, skill_ids)
+    employers = len({n.organisation_id for n in needs})
     labels_ja = "・".join(c.label_ja or c.label_en for c in skills)
     labels_en = ", ".join(c.label_en or c.label_ja for c in skills)
     proposal = Proposal(
         network=network, key=key, industry=industry, employees_band=employees_band, area=area,
         title_ja=title_ja or f"{labels_ja} 新規プログラム案", title_en=title_en or f"New program: {labels_en}",
-        summary_ja=f"{len(needs)}件の未充足ニーズ（{len({n.organisation_id for n in needs})}事業者）に基づく提案。",
-        summary_en=f"Proposed from {len(needs)} unmet needs of {len({n.organisation_id for n in needs})} employers.",
+        summary_ja=summary_ja or f"{len(needs)}件の未充足ニーズ（{employers}事業者）に基づく提案。",
+        summary_en=summary_en or f"Proposed from {len(needs)} unmet needs of {employers} employers.",
         suggested_mode=modes.most_common(1)[0][0] if modes else Need.Mode.ANY,
         suggested_level=levels.most_common(1)[0][0] if levels else "",
         developer_evidence=developers, is_sample=is_sample,

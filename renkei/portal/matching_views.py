@@ -21,6 +21,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from renkei.catalog.models import Program, TeachingContent
 from renkei.core import charts, policy
 from renkei.core.policy import Action
 from renkei.jobs.selectors import job_status
@@ -858,31 +859,91 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     return _render(request, "portal/matching/proposal_list.html", {"proposals": rows, "nav": "matching"})
 
 
+class ProposalTextForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["title_ja", "title_en", "summary_ja", "summary_en"]
+        widgets = {
+            "summary_ja": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"title_en": _("Shown on English pages; when empty, the Japanese title is shown.")}
+
+
+def _evidence(proposal: Proposal, user: Any) -> list[dict[str, Any]]:
+    """Who is best placed to develop it, with their programs and teaching content as they are now (titles
+    in the reader's language, linked when the reader may see them); as stored when since removed."""
+    evidence = proposal.developer_evidence or []
+    organisations = Organisation.objects.in_bulk([d["organisation"] for d in evidence])
+    program_ids = [p["id"] for d in evidence for p in d.get("programs", [])]
+    content_ids = [c["id"] for d in evidence for c in d.get("contents", [])]
+    programs = policy.visible(user, Program.objects.select_related("provider")).in_bulk(program_ids)
+    contents = policy.visible(user, TeachingContent.objects.all()).in_bulk(content_ids)
+    english = _lang() == "en"
+
+    def stored(item: dict[str, Any]) -> str:
+        return (item.get("title_en") if english else "") or item.get("title", "")
+
+    rows = []
+    for entry in evidence:
+        shown_programs = []
+        for item in entry.get("programs", []):
+            program = programs.get(item["id"])
+            url = (
+                reverse("catalog:program-detail", args=[program.provider.key, program.code])
+                if program
+                else ""
+            )
+            shown_programs.append({"title": program.title if program else stored(item), "url": url})
+        shown_contents = []
+        for item in entry.get("contents", []):
+            content = contents.get(item["id"])
+            url = reverse("catalog:content-detail", args=[content.pk]) if content else ""
+            shown_contents.append({"title": content.title if content else stored(item), "url": url})
+        rows.append({"organisation": organisations.get(entry["organisation"]), "programs": shown_programs,
+                     "contents": shown_contents})  # fmt: skip
+    return rows
+
+
 @login_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _coordinator(request)
     proposal = _visible(request.user, Proposal.objects.select_related("network", "program"), pk)
+    may_change = policy.can(request.user, Action.CHANGE, proposal)
     error = ""
+    text_form = ProposalTextForm(instance=proposal)
     if request.method == "POST":
-        status = request.POST.get("status", "")
-        if status not in Proposal.Status.values:
-            raise Http404
-        try:
-            services.proposal_set_status(proposal=proposal, status=status, actor=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-            proposal.refresh_from_db()
+        if not may_change:
+            raise PermissionDenied
+        if request.POST.get("action") == "texts":
+            text_form = ProposalTextForm(request.POST, instance=Proposal.objects.get(pk=proposal.pk))
+            if text_form.is_valid():
+                data = text_form.cleaned_data
+                try:
+                    services.proposal_set_texts(
+                        proposal=Proposal.objects.get(pk=proposal.pk), actor=request.user,
+                        title_ja=data["title_ja"], title_en=data["title_en"], summary_ja=data["summary_ja"],
+                        summary_en=data["summary_en"],
+                    )  # fmt: skip
+                except ValidationError as exc:
+                    text_form.add_error(None, exc)
+                else:
+                    return redirect("matching:proposal-detail", pk=proposal.pk)
+            error = " ".join(str(e) for errors in text_form.errors.values() for e in errors)
         else:
-            return redirect("matching:proposal-detail", pk=proposal.pk)
-    organisations = {
-        o.pk: o
-        for o in Organisation.objects.filter(pk__in=[d["organisation"] for d in proposal.developer_evidence])
-    }
-    developers = [
-        {**d, "organisation": organisations.get(d["organisation"])} for d in proposal.developer_evidence
-    ]
+            status = request.POST.get("status", "")
+            if status not in Proposal.Status.values:
+                raise Http404
+            try:
+                services.proposal_set_status(proposal=proposal, status=status, actor=request.user)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+                proposal.refresh_from_db()
+            else:
+                return redirect("matching:proposal-detail", pk=proposal.pk)
     context = {
-        "proposal": proposal, "developers": developers, "needs": list(proposal.needs.select_related("organisation")),
+        "proposal": proposal, "developers": _evidence(proposal, request.user), "text_form": text_form,
+        "may_change": may_change, "needs": list(proposal.needs.select_related("organisation")),
         "employers": proposal.employers(), "skills": list(proposal.skills.all()), "error": error,
         "next_statuses": [(v, label) for v, label in Proposal.Status.choices
                           if v in services.rules.PROPOSAL_STEPS.get(proposal.status, ())],
