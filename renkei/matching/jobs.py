@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from renkei.core.audit import Via, audit_context
 from renkei.jobs.models import Job
 from renkei.jobs.runner import Run
 from renkei.jobs.services import job_create, job_enqueue, job_retry
@@ -113,7 +114,9 @@ def match_run_work(run: Run) -> None:
         match_run, progress=lambda done, total: run.progress("rank", done, total)
     )
     run.progress("write", 0, len(ranked))
-    with transaction.atomic():
+    # a worker has no request around it: the writes are the job's, made for the user who started it
+    label = f"matching run {match_run.pk}"
+    with audit_context(via=Via.TASK, actor=run.job.user, label=label), transaction.atomic():
         run.check_current()
         stored = services.match_run_store(match_run=match_run, ranked=ranked, inputs=inputs)
         run.progress("write", len(ranked), len(ranked))

@@ -683,7 +683,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         top_k = min(max(_int(request.POST.get("top_k")) or 5, 1), 50)
         match_run = matching_jobs.match_run_launch(user=request.user, network=network, top_k=top_k)
         return redirect("matching:run-detail", pk=match_run.pk)
-    runs = selectors.runs(request.user).filter(scope=MatchRun.Scope.OPEN_NEEDS)
+    runs = selectors.runs(request.user).exclude(scope=MatchRun.Scope.ONE_NEED)
     singles = selectors.runs(request.user).filter(scope=MatchRun.Scope.ONE_NEED)[:10]
     return _render(request, "portal/matching/run_list.html",
                   {"runs": runs[:50], "singles": singles, "networks": networks, "nav": "matching"})  # fmt: skip

@@ -178,6 +178,9 @@ def test_the_imported_needs_are_matched_by_one_job_and_the_result_page_links_to_
     assert f'href="/en{run_url}"' in english.content.decode()
     run_page = client.get(run_url).content.decode()
     assert "品質管理入門" in run_page
+    runs = client.get(reverse("matching:run-list")).content.decode()
+    assert f'href="{run_url}"' in runs
+    assert "取り込んだニーズ" in runs
     # delivered again, the task does nothing; the same file again makes no response, need or run
     from renkei.matching.tasks import match_run_task
 
