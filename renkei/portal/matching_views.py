@@ -249,9 +249,10 @@ def matching_home(request: HttpRequest) -> HttpResponse:
 def survey_list(request: HttpRequest) -> HttpResponse:
     """The surveys of the coordinator's networks: where each stands and how many answered."""
     _coordinator(request)
-    rows = list(selectors.surveys(request.user).order_by("network__name_ja", "-created_at", "pk"))
-    for row in rows:
-        row.rate = round(100 * row.submitted / row.invited) if row.invited else None
+    rows = []
+    for survey in selectors.surveys(request.user).order_by("network__name_ja", "-created_at", "pk"):
+        invited, submitted = getattr(survey, "invited", 0), getattr(survey, "submitted", 0)
+        rows.append((survey, round(100 * submitted / invited) if invited else None))
     may_create = any(policy.can_save(request.user, Survey(network=n)) for n in _coordinator(request))
     return _render(request, "portal/matching/survey_list.html",
                    {"surveys": rows, "may_create": may_create, "nav": "matching"})  # fmt: skip

@@ -115,6 +115,7 @@ def test_open_and_close_with_the_state_and_response_rate_shown(client, matching_
     assert "受付中" in page or "open" in page
     assert "2件中1件回答" in page or "1 of 2 answered" in page
     assert "(50%)" in page
+    assert "(50%)" in client.get(reverse("matching:survey-list")).content.decode()
     assert 'value="closed"' in page
     assert 'value="open"' not in page
     assert client.post(status_url, {"status": "closed"}).status_code == 302
