@@ -123,10 +123,12 @@ def survey_set_status(
             today=today,
         )
     )  # fmt: skip
-    survey.status = Survey.Status(status)
-    if survey.status == Survey.Status.OPEN and survey.opens_on is None:
-        survey.opens_on = today
-    return survey_save(survey=survey, actor=actor)
+    locked.status = Survey.Status(status)
+    if locked.status == Survey.Status.OPEN and locked.opens_on is None:
+        locked.opens_on = today
+    survey_save(survey=locked, actor=actor)
+    survey.refresh_from_db()
+    return survey
 
 
 # --- invitations ---------------------------------------------------------------------------------------
