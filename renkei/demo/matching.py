@@ -187,7 +187,8 @@ class _MatchingDemo:
         proposal = services.proposal_draft_from_gap(
             network=self.network, skills=[self.concepts[c] for c in row["skills"]], actor=None, key=row["key"],
             industry=row.get("industry", ""), employees_band=row.get("employees_band", ""),
-            area=row.get("area", ""), title_ja=row["title_ja"], title_en=row["title_en"], is_sample=True,
+            area=row.get("area", ""), title_ja=row["title_ja"], title_en=row["title_en"],
+            summary_ja=row.get("summary_ja", ""), summary_en=row.get("summary_en", ""), is_sample=True,
         )  # fmt: skip
         if row.get("status") == Proposal.Status.IN_DEVELOPMENT:
             services.proposal_set_status(proposal=proposal, status=Proposal.Status.IN_DEVELOPMENT, actor=None)

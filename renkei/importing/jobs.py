@@ -226,7 +226,8 @@ def import_commit_run(run: Run) -> None:
             run.check_current()
             apply_plan(plan, actor=user, via=Via.WEB, progress=run.progress, on_behalf_of=job.organisation_id,
                        label=f"web import {plan.spec.name} {job.params['filename']}")  # fmt: skip
-            run.finish(Job.State.DONE, result={**job.result, "counts": plan.counts, "committed": True})
+            run.finish(Job.State.DONE, result={**job.result, "counts": plan.counts, "committed": True,
+                                                "started": plan.spec.started()})  # fmt: skip
     except ImportRejected as exc:
         _refuse(run, exc)
         return

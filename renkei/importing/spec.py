@@ -294,6 +294,11 @@ class ImportSpec:
     def after_apply(self, pks: list[int]) -> None:
         """Called inside the import's transaction with the ids of every row created or changed."""
 
+    def started(self) -> list[dict[str, Any]]:
+        """Work that `after_apply` started (e.g. the matching of the needs an import made), for the import's
+        page: each {"ja", "en", "link_ja", "link_en", "url_name", "args"}. Empty by default."""
+        return []
+
     def export_queryset(self, user: Any) -> QuerySet:
         return policy.visible(user, self.model._default_manager.all())
 

@@ -47,7 +47,9 @@ INTERRUPTED = (
 )
 
 
-_ONE_AT_A_TIME = threading.Lock()
+# Re-entrant: a step may start another job once its data are committed (an import queues the matching of
+# the needs it made); with the immediate backend that job then runs at once, inside this one's thread.
+_ONE_AT_A_TIME = threading.RLock()
 
 
 class Superseded(Exception):

@@ -12,7 +12,8 @@ The importer is made per survey and mapping (`survey_responses_importer`, regist
 the rules the survey link uses (`rules.check_answers`: choices, scale ranges, numbers, skills,
 required answers) and one submission per respondent, and writes the responses in one transaction;
 each created response then makes its employer profile and needs through `services.response_apply`,
-as a submission through the link does (the needs are tagged; they are matched by the next batch run).
+as a submission through the link does (the needs are tagged), and the new needs are matched in one run:
+a background job from the web, queued when the import commits (`renkei.matching.jobs`).
 A row is recognised again by its timestamp and respondent: importing the same file again changes
 nothing.
 """
@@ -38,7 +39,7 @@ from renkei.importing.problems import CellError
 from renkei.importing.readers import Table
 from renkei.importing.spec import register_factory
 from renkei.importing.xlsx_formulas import FormulaResult
-from renkei.matching import rules, services
+from renkei.matching import jobs, rules, services
 from renkei.matching.models import Invitation, Question, Response, Survey
 from renkei.matching.segments import EmployeesBand, Industry
 from renkei.organisations.models import Organisation, Prefecture
@@ -366,9 +367,16 @@ class SurveyResponses(ImportSpec):
     batch_size = 500
 
     def __init__(
-        self, survey: Survey, mapping: Mapping[str, str], *, filename: str = "", propose: bool = False
+        self,
+        survey: Survey,
+        mapping: Mapping[str, str],
+        *,
+        filename: str = "",
+        propose: bool = False,
+        user: Any = None,
     ) -> None:
         self.survey = survey
+        self.user = user  # who imports (None: a command); the matching job of the new needs is theirs
         self.mapping = dict(mapping)
         self.propose = propose  # headers the mapping does not name are mapped as proposed (the command)
         self.filename = filename
@@ -562,9 +570,16 @@ class SurveyResponses(ImportSpec):
             )
 
     def after_apply(self, pks: list[int]) -> None:
-        """Each imported response makes its profile and needs as a submission through the link does."""
+        """Each imported response makes its profile and needs as a submission through the link does; the
+        new needs are then matched in one run (`jobs.match_imported_needs`: a job from the web)."""
+        need_ids: list[int] = []
         for response in Response.objects.filter(pk__in=pks).select_related("survey").order_by("pk"):
-            services.response_apply(response=response, actor=None, match=False)
+            need_ids += [n.pk for n in services.response_apply(response=response, actor=None, match=False)]
+        match_run = jobs.match_imported_needs(need_ids=need_ids, network=self.survey.network, user=self.user)
+        self._started = [] if match_run is None else [jobs.started_note(match_run)]
+
+    def started(self) -> list[dict[str, Any]]:
+        return list(getattr(self, "_started", []))
 
 
 def _filled(value: Any) -> bool:
@@ -607,7 +622,7 @@ def survey_responses_importer(options: Mapping[str, Any], user: Any) -> SurveyRe
     mapping = options.get("mapping")
     return SurveyResponses(
         survey, mapping or survey.import_mapping or {}, filename=str(options.get("filename", "")),
-        propose=not mapping,
+        propose=not mapping, user=user,
     )  # fmt: skip
 
 

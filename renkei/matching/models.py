@@ -49,8 +49,8 @@ class Survey(AuditedModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        OPEN = "open", pgettext_lazy("survey", "open")
+        CLOSED = "closed", pgettext_lazy("survey", "closed")
 
     network = models.ForeignKey(
         Network, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("network")
@@ -530,6 +530,7 @@ class MatchRun(AuditedModel):
     class Scope(models.TextChoices):
         OPEN_NEEDS = "open_needs", _("all open needs")
         ONE_NEED = "one_need", _("one need")
+        IMPORTED = "imported", _("needs from an import")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("waiting to start")
@@ -549,6 +550,10 @@ class MatchRun(AuditedModel):
         related_name="single_runs",
         verbose_name=_("need"),
     )
+    need_ids = models.JSONField(
+        _("needs chosen"), default=list, blank=True,
+        help_text=_("For a run over the needs of an import: their ids (the run ranks those still open)."),
+    )  # fmt: skip
     repeat_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -82,6 +82,24 @@ PROPOSAL_STEPS: dict[str, frozenset[str]] = {
     "launched": frozenset(),
     "withdrawn": frozenset({"proposed"}),
 }
+# a survey is drafted, opened to answers, closed (and may be opened again)
+SURVEY_STEPS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"open"}),
+    "open": frozenset({"closed"}),
+    "closed": frozenset({"open"}),
+}
+SURVEY_STATUS_STEP = Msg(
+    "この状態には変更できません（下書き → 受付中 → 締切、締切後は再開できます）。",
+    "The survey cannot move to this status (draft → open → closed; a closed survey may be opened again).",
+)
+SURVEY_NO_QUESTIONS = Msg(
+    "設問のないアンケートは公開できません。先に設問を追加してください。",
+    "A survey without questions cannot be opened. Add its questions first.",
+)
+SURVEY_CLOSING_PASSED = Msg(
+    "締切日を過ぎているため公開できません。締切日を変更してから公開してください。",
+    "The closing date has passed, so the survey cannot be opened. Change the closing date first.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +227,20 @@ NEED_TOO_LONG = Msg(
 
 def check_need_text(text: str) -> list[Broken]:
     return [Broken("text", NEED_TOO_LONG, "too_long")] if len(text or "") > MAX_TEXT else []
+
+
+def check_survey_status(
+    *, stored: str, new: str, questions: int, closes_on: dt.date | None, today: dt.date
+) -> list[Broken]:
+    """Whether a survey may move from `stored` to `new`: along its steps; opened only with questions and
+    before its closing date."""
+    if new not in SURVEY_STEPS.get(stored, frozenset()):
+        return [Broken("status", SURVEY_STATUS_STEP, "status")]
+    if new == "open" and questions == 0:
+        return [Broken("status", SURVEY_NO_QUESTIONS, "no_questions")]
+    if new == "open" and closes_on is not None and closes_on < today:
+        return [Broken("closes_on", SURVEY_CLOSING_PASSED, "closed_on")]
+    return []
 
 
 def check_need_status(*, stored: str | None, new: str) -> list[Broken]:

@@ -79,6 +79,58 @@ target_segment_save, target_segment_delete = record_services(TargetSegment, "tar
 match_save, match_delete = record_services(Match, "match", module=__name__)
 
 
+# --- surveys -------------------------------------------------------------------------------------------
+
+
+def _new_survey_key(network: Network, today: dt.date) -> str:
+    base = f"survey-{today:%Y%m%d}"
+    taken = set(Survey.objects.filter(network=network, key__startswith=base).values_list("key", flat=True))
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+@service
+def survey_create(
+    *, network: Network, actor: Actor | None, title_ja: str, title_en: str = "", intro_ja: str = "",
+    intro_en: str = "", opens_on: dt.date | None = None, closes_on: dt.date | None = None, key: str = "",
+) -> Survey:  # fmt: skip
+    """A new survey of a network, as a draft (its questions are added next; it is opened when ready).
+    Without a key, one is made from today's date (survey-YYYYMMDD, then -2, -3 …)."""
+    survey = Survey(
+        network=network, key=key or _new_survey_key(network, timezone.localdate()), title_ja=title_ja.strip(),
+        title_en=title_en.strip(), intro_ja=intro_ja.strip(), intro_en=intro_en.strip(), opens_on=opens_on,
+        closes_on=closes_on, status=Survey.Status.DRAFT,
+    )  # fmt: skip
+    return survey_save(survey=survey, actor=actor)
+
+
+@service
+def survey_set_status(
+    *, survey: Survey, status: str, actor: Actor | None, today: dt.date | None = None
+) -> Survey:
+    """Open a survey to answers, or close it (draft → open → closed, and open again). Refused, with the
+    reason in both languages: another step, opening a survey without questions or past its closing date."""
+    authorize_save(actor, survey)
+    today = today or timezone.localdate()
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    enforce(
+        rules.check_survey_status(
+            stored=locked.status, new=status, questions=locked.questions.count(), closes_on=locked.closes_on,
+            today=today,
+        )
+    )  # fmt: skip
+    locked.status = Survey.Status(status)
+    if locked.status == Survey.Status.OPEN and locked.opens_on is None:
+        locked.opens_on = today
+    survey_save(survey=locked, actor=actor)
+    survey.refresh_from_db()
+    return survey
+
+
 # --- invitations ---------------------------------------------------------------------------------------
 
 
@@ -476,6 +528,9 @@ def compute_run(
         needs = list(needs_qs.filter(pk__in=need_ids).order_by("pk"))
     elif match_run.scope == MatchRun.Scope.ONE_NEED:
         needs = list(needs_qs.filter(pk=match_run.need_id))
+    elif match_run.scope == MatchRun.Scope.IMPORTED:
+        live = [Need.Status.OPEN, Need.Status.MATCHED]
+        needs = list(needs_qs.filter(pk__in=match_run.need_ids or [], status__in=live).order_by("pk"))
     else:
         needs = list(
             needs_qs.filter(network_id=match_run.network_id, status__in=[Need.Status.OPEN, Need.Status.MATCHED])
@@ -505,11 +560,13 @@ def compute_run(
 def match_run_create(
     *, network: Network, actor: Actor | None, scope: str = MatchRun.Scope.OPEN_NEEDS, need: Need | None = None,
     top_k: int = 5, parameters: Mapping[str, Any] | None = None, repeat_of: MatchRun | None = None,
-    is_sample: bool = False, job: Any = None,
+    is_sample: bool = False, job: Any = None, need_ids: Iterable[int] | None = None,
 ) -> MatchRun:  # fmt: skip
-    """A queued run with its engine version and parameters (the defaults unless given)."""
+    """A queued run with its engine version and parameters (the defaults unless given); `need_ids` are the
+    needs of a run over an import's needs (scope `imported`)."""
     match_run = MatchRun(
         network=network, scope=scope, need=need, top_k=top_k, repeat_of=repeat_of, is_sample=is_sample, job=job,
+        need_ids=sorted(set(need_ids or ())),
         parameters=dict(parameters) if parameters else ranking.default_params(),
         engine_version=ranking.engine_version(),
         started_by=actor if actor is not None and actor.is_authenticated else None,
@@ -584,6 +641,15 @@ def match_run_run_now(*, match_run: MatchRun, progress: Callable[[int, int], Non
     return match_run_store(match_run=match_run, ranked=ranked, inputs=inputs)
 
 
+def needs_never_matched(need_ids: Iterable[int]) -> list[int]:
+    """Of these needs, the open ones that no run has matched yet (what an import's run ranks, so that
+    running it again, or importing again, matches nothing twice)."""
+    return sorted(
+        Need.objects.filter(pk__in=list(need_ids), status=Need.Status.OPEN, matches__isnull=True)
+        .values_list("pk", flat=True).distinct()
+    )  # fmt: skip
+
+
 def match_run_reproduce(match_run: MatchRun) -> tuple[bool, str]:
     """Rank again with the run's stored parameters, day, needs and programs; (same results?, fingerprint).
     Reads only. Different results mean the needs' or programs' content changed since (compare
@@ -621,6 +687,18 @@ def proposal_save(
 
 
 @service
+def proposal_set_texts(
+    *, proposal: Proposal, actor: Actor | None, title_ja: str, title_en: str = "", summary_ja: str = "",
+    summary_en: str = "",
+) -> Proposal:  # fmt: skip
+    """A coordinator words a proposal: its title and summary in Japanese (the title required) and in
+    English (blank: English pages show the Japanese)."""
+    proposal.title_ja, proposal.title_en = title_ja.strip(), title_en.strip()
+    proposal.summary_ja, proposal.summary_en = summary_ja.strip(), summary_en.strip()
+    return proposal_save(proposal=proposal, actor=actor)
+
+
+@service
 def proposal_delete(*, proposal: Proposal, actor: Actor | None) -> None:
     authorize_delete(actor, proposal)
     proposal.delete()
@@ -652,11 +730,13 @@ def best_placed(network_id: int, skill_ids: set[int], limit: int = 3) -> list[di
     for program in programs:
         entry = evidence.setdefault(program.provider_id, {"organisation": program.provider_id, "programs": [],
                                                            "contents": []})  # fmt: skip
-        entry["programs"].append({"id": program.pk, "code": program.code, "title": program.title_ja})
+        entry["programs"].append({"id": program.pk, "code": program.code, "title": program.title_ja,
+                                  "title_en": program.title_en})  # fmt: skip
     for content in contents:
         entry = evidence.setdefault(content.provider_id, {"organisation": content.provider_id, "programs": [],
                                                            "contents": []})  # fmt: skip
-        entry["contents"].append({"id": content.pk, "code": content.code, "title": content.title_ja})
+        entry["contents"].append({"id": content.pk, "code": content.code, "title": content.title_ja,
+                                  "title_en": content.title_en})  # fmt: skip
     ranked = sorted(
         evidence.values(), key=lambda e: (-(len(e["programs"]) + len(e["contents"])), e["organisation"])
     )
@@ -666,7 +746,8 @@ def best_placed(network_id: int, skill_ids: set[int], limit: int = 3) -> list[di
 @service
 def proposal_draft_from_gap(
     *, network: Network, skills: Iterable[Concept], actor: Actor | None, key: str, industry: str = "",
-    employees_band: str = "", area: str = "", title_ja: str = "", title_en: str = "", is_sample: bool = False,
+    employees_band: str = "", area: str = "", title_ja: str = "", title_en: str = "", summary_ja: str = "",
+    summary_en: str = "", is_sample: bool = False,
 ) -> Proposal:  # fmt: skip
     """Draft a proposal from a gap: the open needs of the network on these skills (in the segment, when
     given) are its evidence; its mode and level are the ones those needs ask for most; the member
@@ -683,13 +764,14 @@ def proposal_draft_from_gap(
     modes = Counter(n.mode for n in needs if n.mode != Need.Mode.ANY)
     levels = Counter(n.level for n in needs if n.level)
     developers = best_placed(network.pk, skill_ids)
+    employers = len({n.organisation_id for n in needs})
     labels_ja = "・".join(c.label_ja or c.label_en for c in skills)
     labels_en = ", ".join(c.label_en or c.label_ja for c in skills)
     proposal = Proposal(
         network=network, key=key, industry=industry, employees_band=employees_band, area=area,
         title_ja=title_ja or f"{labels_ja} 新規プログラム案", title_en=title_en or f"New program: {labels_en}",
-        summary_ja=f"{len(needs)}件の未充足ニーズ（{len({n.organisation_id for n in needs})}事業者）に基づく提案。",
-        summary_en=f"Proposed from {len(needs)} unmet needs of {len({n.organisation_id for n in needs})} employers.",
+        summary_ja=summary_ja or f"{len(needs)}件の未充足ニーズ（{employers}事業者）に基づく提案。",
+        summary_en=summary_en or f"Proposed from {len(needs)} unmet needs of {employers} employers.",
         suggested_mode=modes.most_common(1)[0][0] if modes else Need.Mode.ANY,
         suggested_level=levels.most_common(1)[0][0] if levels else "",
         developer_evidence=developers, is_sample=is_sample,

@@ -16,7 +16,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -181,7 +181,17 @@ def _job_context(job: Job) -> dict[str, Any]:
         "problems": [p[lang] for p in job.result.get("problems", [])],
         "finished": status.finished,
         "start_url": job.params.get("start_url") or reverse("portal:import-start"),
+        "started": [_started(item, lang) for item in job.result.get("started", [])],
     }
+
+
+def _started(item: dict[str, Any], lang: str) -> dict[str, str]:
+    """A note of the work the import started (e.g. matching its needs), with the link to follow it."""
+    try:
+        url = reverse(item["url_name"], args=item.get("args", []))
+    except (KeyError, NoReverseMatch):
+        url = ""
+    return {"text": item.get(lang) or item.get("ja", ""), "link": item.get(f"link_{lang}", ""), "url": url}
 
 
 @login_required

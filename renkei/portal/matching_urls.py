@@ -12,7 +12,10 @@ app_name = "matching"
 urlpatterns = [
     path("", views.matching_home, name="home"),
     path("s/<str:token>/", views.survey_answer, name="survey-answer"),
+    path("surveys/", views.survey_list, name="survey-list"),
+    path("surveys/new/", views.survey_new, name="survey-new"),
     path("surveys/<id:pk>/", views.survey_detail, name="survey-detail"),
+    path("surveys/<id:pk>/status/", views.survey_status, name="survey-status"),
     path("surveys/<id:pk>/invitations/", views.survey_invitations, name="survey-invitations"),
     path("surveys/<id:pk>/import/", survey_import_views.survey_import, name="survey-import"),
     path(

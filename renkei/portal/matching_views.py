@@ -21,6 +21,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from renkei.catalog.models import Program, TeachingContent
 from renkei.core import charts, policy
 from renkei.core.policy import Action
 from renkei.jobs.selectors import job_status
@@ -244,17 +245,121 @@ def matching_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET
+def survey_list(request: HttpRequest) -> HttpResponse:
+    """The surveys of the coordinator's networks: where each stands and how many answered."""
     _coordinator(request)
-    survey = _visible(request.user, Survey.objects.select_related("network"), pk)
-    context = {
-        "survey": survey, "nav": "matching",
-        "rates": selectors.response_rates(request.user, survey),
+    rows = []
+    for survey in selectors.surveys(request.user).order_by("network__name_ja", "-created_at", "pk"):
+        invited, submitted = getattr(survey, "invited", 0), getattr(survey, "submitted", 0)
+        rows.append((survey, round(100 * submitted / invited) if invited else None))
+    may_create = any(policy.can_save(request.user, Survey(network=n)) for n in _coordinator(request))
+    return _render(request, "portal/matching/survey_list.html",
+                   {"surveys": rows, "may_create": may_create, "nav": "matching"})  # fmt: skip
+
+
+class SurveyForm(forms.Form):
+    network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.none())
+    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=300)
+    title_en = forms.CharField(
+        label=_("Title (English)"), max_length=300, required=False,
+        help_text=_("Shown on English pages; when empty, the Japanese title is shown."),
+    )  # fmt: skip
+    intro_ja = forms.CharField(
+        label=_("Introduction (Japanese)"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What respondents read above the questions."),
+    )  # fmt: skip
+    intro_en = forms.CharField(
+        label=_("Introduction (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    opens_on = forms.DateField(
+        label=_("Opens on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    closes_on = forms.DateField(
+        label=_("Closes on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, networks: QuerySet[Network], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["network"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = networks.order_by("name_ja", "pk")
+            if networks.count() == 1:
+                field.initial = networks.first()
+
+
+@login_required
+def survey_new(request: HttpRequest) -> HttpResponse:
+    """A coordinator drafts a survey for one of their networks; questions and invitations follow."""
+    networks = _coordinator(request)
+    form = SurveyForm(request.POST or None, networks=networks)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not policy.can_save(request.user, Survey(network=data["network"])):
+            raise PermissionDenied
+        try:
+            survey = services.survey_create(
+                network=data["network"], actor=request.user, title_ja=data["title_ja"], title_en=data["title_en"],
+                intro_ja=data["intro_ja"], intro_en=data["intro_en"], opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            for name, errors in getattr(exc, "error_dict", {}).items():
+                form.add_error(name if name in form.fields else None, errors)
+            if not hasattr(exc, "error_dict"):
+                form.add_error(None, exc)
+        else:
+            return redirect("matching:survey-detail", pk=survey.pk)
+    status = 422 if request.method == "POST" else 200
+    return _render(
+        request, "portal/matching/survey_new.html", {"form": form, "nav": "matching"}, status=status
+    )
+
+
+def _survey_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
+    rates = selectors.response_rates(request.user, survey)
+    invited = sum(r["invited"] for r in rates)
+    submitted = sum(r["submitted"] for r in rates)
+    may_change = policy.can(request.user, Action.CHANGE, survey)
+    steps = services.rules.SURVEY_STEPS.get(survey.status, frozenset())
+    return {
+        "survey": survey, "nav": "matching", "rates": rates, "invited": invited, "submitted": submitted,
+        "rate": round(100 * submitted / invited) if invited else None,
+        "actions": [s for s in (Survey.Status.OPEN, Survey.Status.CLOSED) if s in steps] if may_change else [],
+        "accepting": survey.is_open(),
         "responses": list(selectors.responses(request.user, survey).order_by("-submitted_at", "pk")),
         "hearings": list(policy.visible(request.user, Hearing.objects.filter(survey=survey)).select_related("organisation")),
         "questions": list(survey.questions.select_related("section")),
     }  # fmt: skip
-    return _render(request, "portal/matching/survey_detail.html", context)
+
+
+@login_required
+@require_POST
+def survey_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a survey to answers, or close it; a refusal is shown on the survey's page with its reason."""
+    _coordinator(request)
+    survey = _visible(request.user, Survey.objects.select_related("network"), pk)
+    if not policy.can(request.user, Action.CHANGE, survey):
+        raise PermissionDenied
+    status = request.POST.get("status", "")
+    if status not in Survey.Status.values:
+        raise Http404
+    try:
+        services.survey_set_status(survey=survey, status=status, actor=request.user)
+    except ValidationError as exc:
+        survey.refresh_from_db()
+        context = _survey_context(request, survey)
+        context["refused"] = " ".join(exc.messages)
+        return _render(request, "portal/matching/survey_detail.html", context, status=422)
+    return redirect("matching:survey-detail", pk=survey.pk)
+
+
+@login_required
+@require_GET
+def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _coordinator(request)
+    survey = _visible(request.user, Survey.objects.select_related("network"), pk)
+    return _render(request, "portal/matching/survey_detail.html", _survey_context(request, survey))
 
 
 HEI_KINDS = (
@@ -579,7 +684,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         top_k = min(max(_int(request.POST.get("top_k")) or 5, 1), 50)
         match_run = matching_jobs.match_run_launch(user=request.user, network=network, top_k=top_k)
         return redirect("matching:run-detail", pk=match_run.pk)
-    runs = selectors.runs(request.user).filter(scope=MatchRun.Scope.OPEN_NEEDS)
+    runs = selectors.runs(request.user).exclude(scope=MatchRun.Scope.ONE_NEED)
     singles = selectors.runs(request.user).filter(scope=MatchRun.Scope.ONE_NEED)[:10]
     return _render(request, "portal/matching/run_list.html",
                   {"runs": runs[:50], "singles": singles, "networks": networks, "nav": "matching"})  # fmt: skip
@@ -755,31 +860,91 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     return _render(request, "portal/matching/proposal_list.html", {"proposals": rows, "nav": "matching"})
 
 
+class ProposalTextForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["title_ja", "title_en", "summary_ja", "summary_en"]
+        widgets = {
+            "summary_ja": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"title_en": _("Shown on English pages; when empty, the Japanese title is shown.")}
+
+
+def _evidence(proposal: Proposal, user: Any) -> list[dict[str, Any]]:
+    """Who is best placed to develop it, with their programs and teaching content as they are now (titles
+    in the reader's language, linked when the reader may see them); as stored when since removed."""
+    evidence = proposal.developer_evidence or []
+    organisations = Organisation.objects.in_bulk([d["organisation"] for d in evidence])
+    program_ids = [p["id"] for d in evidence for p in d.get("programs", [])]
+    content_ids = [c["id"] for d in evidence for c in d.get("contents", [])]
+    programs = policy.visible(user, Program.objects.select_related("provider")).in_bulk(program_ids)
+    contents = policy.visible(user, TeachingContent.objects.all()).in_bulk(content_ids)
+    english = _lang() == "en"
+
+    def stored(item: dict[str, Any]) -> str:
+        return (item.get("title_en") if english else "") or item.get("title", "")
+
+    rows = []
+    for entry in evidence:
+        shown_programs = []
+        for item in entry.get("programs", []):
+            program = programs.get(item["id"])
+            url = (
+                reverse("catalog:program-detail", args=[program.provider.key, program.code])
+                if program
+                else ""
+            )
+            shown_programs.append({"title": program.title if program else stored(item), "url": url})
+        shown_contents = []
+        for item in entry.get("contents", []):
+            content = contents.get(item["id"])
+            url = reverse("catalog:content-detail", args=[content.pk]) if content else ""
+            shown_contents.append({"title": content.title if content else stored(item), "url": url})
+        rows.append({"organisation": organisations.get(entry["organisation"]), "programs": shown_programs,
+                     "contents": shown_contents})  # fmt: skip
+    return rows
+
+
 @login_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _coordinator(request)
     proposal = _visible(request.user, Proposal.objects.select_related("network", "program"), pk)
+    may_change = policy.can(request.user, Action.CHANGE, proposal)
     error = ""
+    text_form = ProposalTextForm(instance=proposal)
     if request.method == "POST":
-        status = request.POST.get("status", "")
-        if status not in Proposal.Status.values:
-            raise Http404
-        try:
-            services.proposal_set_status(proposal=proposal, status=status, actor=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-            proposal.refresh_from_db()
+        if not may_change:
+            raise PermissionDenied
+        if request.POST.get("action") == "texts":
+            text_form = ProposalTextForm(request.POST, instance=Proposal.objects.get(pk=proposal.pk))
+            if text_form.is_valid():
+                data = text_form.cleaned_data
+                try:
+                    services.proposal_set_texts(
+                        proposal=Proposal.objects.get(pk=proposal.pk), actor=request.user,
+                        title_ja=data["title_ja"], title_en=data["title_en"], summary_ja=data["summary_ja"],
+                        summary_en=data["summary_en"],
+                    )  # fmt: skip
+                except ValidationError as exc:
+                    text_form.add_error(None, exc)
+                else:
+                    return redirect("matching:proposal-detail", pk=proposal.pk)
+            error = " ".join(str(e) for errors in text_form.errors.values() for e in errors)
         else:
-            return redirect("matching:proposal-detail", pk=proposal.pk)
-    organisations = {
-        o.pk: o
-        for o in Organisation.objects.filter(pk__in=[d["organisation"] for d in proposal.developer_evidence])
-    }
-    developers = [
-        {**d, "organisation": organisations.get(d["organisation"])} for d in proposal.developer_evidence
-    ]
+            status = request.POST.get("status", "")
+            if status not in Proposal.Status.values:
+                raise Http404
+            try:
+                services.proposal_set_status(proposal=proposal, status=status, actor=request.user)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+                proposal.refresh_from_db()
+            else:
+                return redirect("matching:proposal-detail", pk=proposal.pk)
     context = {
-        "proposal": proposal, "developers": developers, "needs": list(proposal.needs.select_related("organisation")),
+        "proposal": proposal, "developers": _evidence(proposal, request.user), "text_form": text_form,
+        "may_change": may_change, "needs": list(proposal.needs.select_related("organisation")),
         "employers": proposal.employers(), "skills": list(proposal.skills.all()), "error": error,
         "next_statuses": [(v, label) for v, label in Proposal.Status.choices
                           if v in services.rules.PROPOSAL_STEPS.get(proposal.status, ())],

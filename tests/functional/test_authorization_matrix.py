@@ -782,7 +782,15 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "api-v1:proposals_update": [(lambda c: {"proposal_id": c.rows[matching.Proposal].pk}, COORDINATORS_API)],
     "matching:home": [(lambda c: {}, PARTICIPANTS)],
     "matching:survey-answer": [(lambda c: {"token": "no-such-token"}, dict.fromkeys(PERSONAS, 404))],
+    "matching:survey-list": [(lambda c: {}, COORDINATORS)],
+    "matching:survey-new": [(lambda c: {}, COORDINATORS)],
     "matching:survey-detail": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
+    "matching:survey-status": [
+        (
+            lambda c: {"pk": c.rows[matching.Survey].pk},
+            {p: 302 if p == "anonymous" else 405 for p in PERSONAS},
+        )  # GET: POST only
+    ],
     "matching:survey-invitations": [(lambda c: {"pk": c.rows[matching.Survey].pk}, COORDINATORS)],
     # the survey's managers only; to others the survey is not there (404), like its link's answers
     "matching:survey-import": [

@@ -141,7 +141,8 @@ NOT_PUBLIC_PAGES = {
     "matching:need-new", "matching:proposal-detail", "matching:proposal-list", "matching:response-detail",
     "matching:run-action", "matching:run-detail", "matching:run-list", "matching:run-status",
     "matching:survey-answer", "matching:survey-detail", "matching:survey-invitations",
-    "matching:survey-import", "matching:survey-import-mapping",
+    "matching:survey-import", "matching:survey-import-mapping", "matching:survey-list", "matching:survey-new",
+    "matching:survey-status",
 }  # fmt: skip
 
 

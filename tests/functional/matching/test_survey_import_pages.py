@@ -4,6 +4,7 @@ only; the same through `renkei import survey_responses`."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from renkei.importing.planning import fold
 from renkei.jobs.models import Job
-from renkei.matching.models import Need, Response, Survey
+from renkei.matching.models import Match, MatchRun, Need, Response, Survey
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +126,105 @@ def test_the_command_imports_with_the_kept_mapping(matching_world: Any, tmp_path
     option = f"survey={world.network.key}/{world.survey.key}"
     call_command("import", "survey_responses", str(path), "--option", option, "--dry-run", "--lang", "en")
     assert Response.objects.count() == 0
-    call_command("import", "survey_responses", str(path), "--option", option, "--lang", "en")
+    out = io.StringIO()
+    call_command("import", "survey_responses", str(path), "--option", option, "--lang", "en", stdout=out)
     assert Response.objects.filter(source_file="forms.csv").count() == 2
+    # the needs it made are matched at once, in one run ranked inside the command's import
+    run = MatchRun.objects.get(scope=MatchRun.Scope.IMPORTED)
+    needs = set(Need.objects.filter(response__via=Response.Via.IMPORT).values_list("pk", flat=True))
+    assert (run.state, set(run.need_ids), run.job) == (MatchRun.State.DONE, needs, None)
+    assert "Matched the 2 imported needs." in out.getvalue()
     call_command("import", "survey_responses", str(path), "--option", option, "--lang", "en")
     assert Response.objects.count() == 2
+    assert MatchRun.objects.filter(scope=MatchRun.Scope.IMPORTED).count() == 1
+
+
+MAPPING = {"col-0": "timestamp", "col-1": "respondent_name", "col-2": "organisation", "col-3": "industry",
+           "col-4": "q:size", "col-5": "q:need", "col-6": "q:mode"}  # fmt: skip
+
+
+def test_the_imported_needs_are_matched_by_one_job_and_the_result_page_links_to_it(
+    client: Any, matching_world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    world = matching_world
+    client.force_login(world.secretariat)
+    mapping_url = upload(client, world.survey, (HEADER + ROWS).encode())["Location"]
+    job = Job.objects.get(pk=client.post(mapping_url, MAPPING)["Location"].rstrip("/").split("/")[-1])
+    # confirmed: the import commits, then (once committed) the matching job of its needs is queued
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(reverse("portal:import-confirm", args=[job.pk]))
+    assert len(callbacks) == 1
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE
+    needs = Need.objects.filter(response__via=Response.Via.IMPORT)
+    run = MatchRun.objects.get(scope=MatchRun.Scope.IMPORTED)
+    assert sorted(run.need_ids) == sorted(n.pk for n in needs)
+    assert (run.state, run.need_count, run.started_by) == (MatchRun.State.DONE, 2, world.secretariat)
+    assert run.job is not None
+    assert run.job.state == Job.State.DONE
+    assert run.job.user == world.secretariat
+    quality = needs.get(text__startswith="品質管理")
+    assert Match.objects.filter(run=run, need=quality, program=world.programs["QC"]).exists()
+    assert Need.objects.get(pk=quality.pk).status == Need.Status.MATCHED
+    # the import's page says so and links to the run, in Japanese and English
+    run_url = reverse("matching:run-detail", args=[run.pk])
+    page = client.get(reverse("portal:import-job", args=[job.pk])).content.decode()
+    assert "取り込んだニーズ2件のマッチングを開始しました。" in page
+    assert f'href="{run_url}"' in page
+    english = client.get(
+        "/en" + reverse("portal:import-job", args=[job.pk]), headers={"accept-language": "en"}
+    )
+    assert "Matching started for the 2 imported needs." in english.content.decode()
+    assert f'href="/en{run_url}"' in english.content.decode()
+    run_page = client.get(run_url).content.decode()
+    assert "品質管理入門" in run_page
+    runs = client.get(reverse("matching:run-list")).content.decode()
+    assert f'href="{run_url}"' in runs
+    assert "取り込んだニーズ" in runs
+    # delivered again, the task does nothing; the same file again makes no response, need or run
+    from renkei.matching.tasks import match_run_task
+
+    assert match_run_task.call(str(run.job.pk)) == "skipped"
+    matches = Match.objects.count()
+    mapping_url = upload(client, world.survey, (HEADER + ROWS).encode())["Location"]
+    again = Job.objects.get(pk=client.post(mapping_url, MAPPING)["Location"].rstrip("/").split("/")[-1])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(reverse("portal:import-confirm", args=[again.pk]))
+    assert callbacks == []
+    assert (Need.objects.count(), Match.objects.count()) == (2, matches)
+    assert MatchRun.objects.filter(scope=MatchRun.Scope.IMPORTED).count() == 1
+    assert (
+        "マッチング"
+        not in client.get(reverse("portal:import-job", args=[again.pk]))
+        .content.decode()
+        .split('id="done-heading"')[-1]
+        .split("</section>")[0]
+    )
+
+
+def test_a_failed_import_queues_no_matching(client: Any, matching_world: Any) -> None:
+    """The run is recorded in the import's transaction: an import that writes nothing starts nothing."""
+    world = matching_world
+    client.force_login(world.secretariat)
+    bad = (HEADER + ROWS.replace(",小,", ",中,")).encode()
+    mapping_url = upload(client, world.survey, bad)["Location"]
+    client.post(mapping_url, MAPPING)
+    assert Job.objects.get().state == Job.State.REJECTED
+    assert not MatchRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_the_immediate_backend_the_matching_job_runs_as_soon_as_the_import_commits(
+    client: Any, matching_world: Any
+) -> None:
+    """Real commits (no test transaction around them): the import's step queues the matching job when its
+    data are committed, and the immediate backend runs that job at once, inside the import's own step
+    (the runner's one-job-at-a-time lock lets the same thread take it again)."""
+    world = matching_world
+    client.force_login(world.secretariat)
+    mapping_url = upload(client, world.survey, (HEADER + ROWS).encode())["Location"]
+    job = Job.objects.get(pk=client.post(mapping_url, MAPPING)["Location"].rstrip("/").split("/")[-1])
+    client.post(reverse("portal:import-confirm", args=[job.pk]))
+    run = MatchRun.objects.get(scope=MatchRun.Scope.IMPORTED)
+    assert (Job.objects.get(pk=job.pk).state, run.state) == (Job.State.DONE, MatchRun.State.DONE)
+    assert run.job.state == Job.State.DONE

@@ -116,3 +116,23 @@ def test_a_killed_job_run_again_writes_its_matches_once(settings, matching_world
     assert not jobs.match_run_retry(run)
     assert Match.objects.filter(run=run).count() == run.match_count
     assert MatchRun.objects.filter(pk=run.pk, state="done").exists()
+
+
+def test_a_worker_runs_the_job_without_a_request_around_it(settings, matching_world, needs, no_audit_context):
+    """A worker has no request and so no audit context of its own: the task opens one (via=task, as the user
+    who started the run); before, every run a real worker took failed on its first write."""
+    from renkei.matching.tasks import match_run_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    run = jobs.match_run_launch(user=matching_world.secretariat, network=matching_world.network)
+    assert no_audit_context(match_run_task.call, str(run.job_id)) == "done"
+    run.refresh_from_db()
+    assert (run.state, run.job.state) == ("done", "done")
+    entry = AuditEntry.objects.filter(
+        content_type__model="match", object_id=str(run.matches.first().pk)
+    ).get()
+    assert (entry.via, entry.actor, entry.service) == (
+        "task",
+        matching_world.secretariat,
+        "matching.match_run_store",
+    )

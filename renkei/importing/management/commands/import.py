@@ -161,6 +161,9 @@ class Command(BaseCommand):
             apply_plan(plan, via=Via.COMMAND, progress=bar, label=f"renkei import {spec.name} {path.name}")
             bar.close()
             self.stdout.write(self.style.SUCCESS(t("done")))
+            english = (translation.get_language() or "ja")[:2] == "en"
+            for item in spec.started():  # e.g. the matching of the needs the import made
+                self.stdout.write(item["en" if english else "ja"])
         except ImportRejected as exc:
             bar.close()
             for line in exc.lines():
