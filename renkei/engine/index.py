@@ -33,6 +33,7 @@ __all__ = ["Index", "build_index", "rank_needs", "rank_programs", "rank_programs
 F64 = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
 I32 = npt.NDArray[np.int32]
+IP = npt.NDArray[np.intp]  # positions used as fancy indices: NumPy indexes without converting them
 I8 = npt.NDArray[np.int8]
 Progress = Callable[[int, int], None]
 
@@ -113,7 +114,7 @@ class _Bm25:
         doc_norm = k1 * (1 - b + b * len_arr / avg)
         post_weight = self.idf[tid_arr] * tf_arr * (k1 + 1) / (tf_arr + doc_norm[doc_arr])
         order = np.argsort(tid_arr, kind="stable")
-        self.post_docs: I32 = doc_arr[order].astype(np.int32)
+        self.post_docs: IP = doc_arr[order].astype(np.intp)
         self.post_w: F32 = post_weight[order].astype(np.float32)
         self.offsets = np.zeros(v + 1, dtype=np.int64)
         self.offsets[1:] = np.cumsum(df.astype(np.int64))
@@ -127,7 +128,7 @@ class _Bm25:
         mass = np.bincount(t_doc, weights=t_idf, minlength=n)
         t_w = np.divide(t_idf, mass[t_doc], out=np.zeros_like(t_idf), where=mass[t_doc] > 0)
         t_order = np.argsort(t_tid, kind="stable")
-        self.title_docs: I32 = t_doc[t_order].astype(np.int32)
+        self.title_docs: IP = t_doc[t_order].astype(np.intp)
         self.title_w: F32 = t_w[t_order].astype(np.float32)
         self.title_offsets = np.zeros(v + 1, dtype=np.int64)
         self.title_offsets[1:] = np.cumsum(np.bincount(t_tid, minlength=v))
@@ -233,7 +234,7 @@ class Index:
         for i, p in enumerate(progs):
             for c in p.skills:
                 by_skill.setdefault(c, []).append(i)
-        self.by_skill = {c: np.asarray(v, dtype=np.int32) for c, v in by_skill.items()}
+        self.by_skill = {c: np.asarray(v, dtype=np.intp) for c, v in by_skill.items()}
         # constraint data as arrays
         self.mode: I8 = np.asarray([_MODE_CODE.get(p.mode, 0) for p in progs], dtype=np.int8)
         self.level: I8 = np.asarray([LEVEL_RANK.get(p.level, 0) for p in progs], dtype=np.int8)
