@@ -368,9 +368,9 @@ def _relevance(index: Index, need: Need, *, dense_text: bool, dense_skills: bool
         if total_w > 0:
             for j, sw in zip(order.tolist(), weights.tolist(), strict=True):
                 lo, hi = prec.offsets[j], prec.offsets[j + 1]
-                pos = prec.programs[lo:hi]
-                value[pos] += sw * prec.grades[lo:hi]
-                hits[pos] += 1
+                judged = prec.programs[lo:hi]
+                value[judged] += sw * prec.grades[lo:hi]
+                hits[judged] += 1
             value /= total_w
         values["precedent"] = np.minimum(value, 1.0)
         active["precedent"] = w.precedent
@@ -649,7 +649,7 @@ def _sparse_relevance(index: Index, scored: _Scored, scratch: _Scratch) -> tuple
     if "skills" in scored.active:  # as _relevance: the best credit per need skill, summed in order
         best, total = scratch.best, scratch.total
         for s in sorted(scored.need.skills):
-            hit: list[I32] = []
+            hit: list[IP] = []
             for c, credit, _ in scored.credits[s]:
                 pos = index.by_skill.get(c)
                 if pos is not None:
