@@ -33,6 +33,7 @@ __all__ = ["Index", "build_index", "rank_needs", "rank_programs", "rank_programs
 F64 = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
 I32 = npt.NDArray[np.int32]
+IP = npt.NDArray[np.intp]  # positions used as fancy indices: NumPy indexes without converting them
 I8 = npt.NDArray[np.int8]
 Progress = Callable[[int, int], None]
 
@@ -113,11 +114,11 @@ class _Bm25:
         doc_norm = k1 * (1 - b + b * len_arr / avg)
         post_weight = self.idf[tid_arr] * tf_arr * (k1 + 1) / (tf_arr + doc_norm[doc_arr])
         order = np.argsort(tid_arr, kind="stable")
-        self.post_docs: I32 = doc_arr[order].astype(np.int32)
+        self.post_docs: IP = doc_arr[order].astype(np.intp)
         self.post_w: F32 = post_weight[order].astype(np.float32)
         self.offsets = np.zeros(v + 1, dtype=np.int64)
         self.offsets[1:] = np.cumsum(df.astype(np.int64))
-        self.term_max = np.zeros(v, dtype=np.float64)  # the largest weight of each term's postings
+        self.term_max = np.zeros(v, dtype=np.float64)  # each term's largest weight (scoring order)
         if self.post_w.size:
             np.maximum.at(self.term_max, tid_arr[order], self.post_w.astype(np.float64))
         # title coverage: for each document, its title terms weighted by idf / the title's idf mass
@@ -127,13 +128,10 @@ class _Bm25:
         mass = np.bincount(t_doc, weights=t_idf, minlength=n)
         t_w = np.divide(t_idf, mass[t_doc], out=np.zeros_like(t_idf), where=mass[t_doc] > 0)
         t_order = np.argsort(t_tid, kind="stable")
-        self.title_docs: I32 = t_doc[t_order].astype(np.int32)
+        self.title_docs: IP = t_doc[t_order].astype(np.intp)
         self.title_w: F32 = t_w[t_order].astype(np.float32)
         self.title_offsets = np.zeros(v + 1, dtype=np.int64)
         self.title_offsets[1:] = np.cumsum(np.bincount(t_tid, minlength=v))
-        self.title_max = np.zeros(v, dtype=np.float64)
-        if self.title_w.size:
-            np.maximum.at(self.title_max, t_tid[t_order], self.title_w.astype(np.float64))
         # the same values as Python lists, for the per-term lookups of a query (no NumPy scalars)
         self.idf_list: list[float] = self.idf.tolist()
         self.active_list: list[bool] = self.active.tolist()
@@ -178,26 +176,13 @@ class _Bm25:
             value = (1 - mix) * value + mix * np.minimum(cov, 1.0)
         return value
 
-    def add(self, raw: F64, cov: F64, tid: int, q: float, only: I32 | None = None) -> None:
-        """Add one query term's contributions to ``raw`` and ``cov`` (for ``only`` these documents)."""
+    def add(self, raw: F64, cov: F64, tid: int, q: float) -> None:
+        """Add one query term's contributions to ``raw`` and ``cov``."""
         lo, hi = self.offsets[tid], self.offsets[tid + 1]
         t_lo, t_hi = self.title_offsets[tid], self.title_offsets[tid + 1]
-        if only is None:
-            raw[self.post_docs[lo:hi]] += q * self.post_w[lo:hi]
-            if t_hi > t_lo:
-                cov[self.title_docs[t_lo:t_hi]] += self.title_w[t_lo:t_hi]
-            return
-        for target, docs, weights, a, b, factor in (
-            (raw, self.post_docs, self.post_w, lo, hi, q),
-            (cov, self.title_docs, self.title_w, t_lo, t_hi, 1.0),
-        ):
-            if b <= a:
-                continue
-            seg = docs[a:b]
-            j = np.searchsorted(seg, only)
-            j[j >= seg.size] = 0
-            hit = seg[j] == only
-            target[only[hit]] += factor * weights[a + j[hit]]
+        raw[self.post_docs[lo:hi]] += q * self.post_w[lo:hi]
+        if t_hi > t_lo:
+            cov[self.title_docs[t_lo:t_hi]] += self.title_w[t_lo:t_hi]
 
     def scores(self, terms: Sequence[tuple[int, float]], mass: float) -> F64:
         """Text value for every document (all terms, in scoring order)."""
@@ -249,7 +234,7 @@ class Index:
         for i, p in enumerate(progs):
             for c in p.skills:
                 by_skill.setdefault(c, []).append(i)
-        self.by_skill = {c: np.asarray(v, dtype=np.int32) for c, v in by_skill.items()}
+        self.by_skill = {c: np.asarray(v, dtype=np.intp) for c, v in by_skill.items()}
         # constraint data as arrays
         self.mode: I8 = np.asarray([_MODE_CODE.get(p.mode, 0) for p in progs], dtype=np.int8)
         self.level: I8 = np.asarray([LEVEL_RANK.get(p.level, 0) for p in progs], dtype=np.int8)
@@ -332,7 +317,9 @@ class _Scored:
     precedent_hits: npt.NDArray[np.int64] | None
 
 
-def _relevance(index: Index, need: Need, *, dense_text: bool) -> _Scored:
+def _relevance(index: Index, need: Need, *, dense_text: bool, dense_skills: bool = True) -> _Scored:
+    """A need's terms and relevance components (dense over the programs; the text only with
+    ``dense_text``, the skills only with ``dense_skills``: the sparse path computes them itself)."""
     params, w = index.params, index.params.weights
     n = len(index.programs)
     has_text = bool(need.text.strip())
@@ -350,7 +337,11 @@ def _relevance(index: Index, need: Need, *, dense_text: bool) -> _Scored:
         if dense_text:
             values["text"] = index.text.scores(terms, mass)
     credits: dict[int, list[tuple[int, float, str]]] = {}
-    if need.skills and w.skills > 0:
+    if need.skills and w.skills > 0 and not dense_skills:
+        for s in sorted(need.skills):
+            credits[s] = skill_credits(s, index.taxonomy, params)
+        active["skills"] = w.skills
+    elif need.skills and w.skills > 0:
         total = np.zeros(n, dtype=np.float64)
         for s in sorted(need.skills):
             credits[s] = skill_credits(s, index.taxonomy, params)
@@ -377,9 +368,9 @@ def _relevance(index: Index, need: Need, *, dense_text: bool) -> _Scored:
         if total_w > 0:
             for j, sw in zip(order.tolist(), weights.tolist(), strict=True):
                 lo, hi = prec.offsets[j], prec.offsets[j + 1]
-                pos = prec.programs[lo:hi]
-                value[pos] += sw * prec.grades[lo:hi]
-                hits[pos] += 1
+                judged = prec.programs[lo:hi]
+                value[judged] += sw * prec.grades[lo:hi]
+                hits[judged] += 1
             value /= total_w
         values["precedent"] = np.minimum(value, 1.0)
         active["precedent"] = w.precedent
@@ -518,85 +509,17 @@ def _exact(index: Index, scored: _Scored, pos: I32, c_active: Mapping[str, float
     return _Exact(np.round(score, _ROUND), parts, excluded, dist)
 
 
-def _text(index: Index, scored: _Scored, k: int, c_max: float, prune: bool) -> I32 | None:
-    """Fill ``scored.values["text"]``; return the programs that can still reach the top ``k`` (None:
-    all of them). MaxScore-style: terms go in order of their largest possible contribution; at a
-    checkpoint the k-th best lower bound (relevance so far, constraints counted as 0) is compared with
-    every program's upper bound (relevance so far + what the remaining terms and the constraints could
-    add); the remaining terms are then added only for the programs that can still make it. The result
-    is exactly the unpruned one (tested)."""
+def _text(index: Index, scored: _Scored) -> None:
+    """Fill ``scored.values["text"]``: every term's postings added in scoring order (the reference)."""
     text, n = index.text, len(index.programs)
-    w_t = scored.active["text"]
-    terms, mass = scored.terms, scored.mass
     raw = np.zeros(n, dtype=np.float64)
     cov = np.zeros(n, dtype=np.float64)
-    base = np.zeros(n, dtype=np.float64)
-    for name, v in scored.values.items():
-        base += scored.active[name] * v
-    ub_raw = np.asarray([q * float(text.term_max[t]) for t, q in terms] + [0.0])
-    ub_cov = np.asarray([float(text.title_max[t]) for t, _ in terms] + [0.0])
-    dfs = [int(text.offsets[t + 1] - text.offsets[t]) for t, _ in terms] + [0]
-    rest_raw = np.cumsum(ub_raw[::-1])[::-1]  # rest_raw[i]: what terms i.. can add at most
-    rest_cov = np.cumsum(ub_cov[::-1])[::-1]
-    rest_df = np.cumsum(np.asarray(dfs[::-1]))[::-1]
-    survivors: I32 | None = None
-    since = 0
-    checked = False
-    for i, (tid, q) in enumerate(terms):
-        df = dfs[i]
-        if prune and not checked and i and since >= n // 8 and rest_df[i] >= n // 2:
-            checked = True  # one checkpoint: later ones rarely pay for themselves
-            survivors = _survivors(index, scored, raw, cov, base, w_t, k, c_max, rest_raw[i], rest_cov[i])
-        if survivors is None or df <= 4 * survivors.size:
-            text.add(raw, cov, tid, q)
-        else:
-            text.add(raw, cov, tid, q, only=survivors)
-        since += df
+    for tid, q in scored.terms:
+        text.add(raw, cov, tid, q)
     touched = np.flatnonzero((raw > 0) | (cov > 0)).astype(np.int32)
-    if survivors is not None:
-        touched = np.intersect1d(touched, survivors, assume_unique=True)
     value = np.zeros(n, dtype=np.float64)
-    value[touched] = text.value(raw[touched], cov[touched], mass)
+    value[touched] = text.value(raw[touched], cov[touched], scored.mass)
     scored.values["text"] = value
-    return survivors
-
-
-def _survivors(
-    index: Index,
-    scored: _Scored,
-    raw: F64,
-    cov: F64,
-    base: F64,
-    w_t: float,
-    k: int,
-    c_max: float,
-    rest_raw: float,
-    rest_cov: float,
-) -> I32 | None:
-    text, mass = index.text, scored.mass
-    n = raw.size
-    touched = np.flatnonzero((raw > 0) | (cov > 0))
-    lower = base.copy()
-    lower[touched] += w_t * text.value(raw[touched], cov[touched], mass)
-    positive = np.flatnonzero(lower > 0).astype(np.int32)
-    first = min(positive.size, max(4 * k, 64))
-    if first < k:
-        return None
-    top = (
-        positive[np.argpartition(-lower[positive], first - 1)[:first]] if first < positive.size else positive
-    )
-    if index.params.hard:
-        top = top[~_constraints(index, scored.need, top)[1]]
-    if top.size < k:
-        return None
-    theta = -float(np.partition(-lower[top], k - 1)[k - 1])
-    zero = np.zeros(1)
-    upper = base + c_max + w_t * float(text.value(zero + rest_raw, zero + rest_cov, mass)[0])
-    upper[touched] = (
-        base[touched] + c_max + w_t * text.value(raw[touched] + rest_raw, cov[touched] + rest_cov, mass)
-    )
-    survivors = np.flatnonzero(upper >= theta - 1e-8).astype(np.int32)
-    return survivors if survivors.size < n // 2 else None
 
 
 def _top(index: Index, scored: _Scored, k: int) -> list[Match]:
@@ -608,7 +531,7 @@ def _top(index: Index, scored: _Scored, k: int) -> list[Match]:
     c_active = _constraint_weights(index, scored.need)
     total_w = sum(scored.active.values()) + sum(c_active.values())
     if "text" in scored.active and "text" not in scored.values:
-        _text(index, scored, k, sum(c_active.values()), prune=False)
+        _text(index, scored)
     relevance = np.zeros(n, dtype=np.float64)
     for name, v in scored.values.items():
         relevance += scored.active[name] * v
@@ -667,22 +590,22 @@ def rank_programs_batch(
     out: list[list[Match]] = []
     total = len(needs)
     n = len(index.programs)
-    block = max(1, min(_BLOCK_NEEDS, _BLOCK_CELLS // max(n, 1))) if n <= _BLOCK_MAX_PROGRAMS else 1
+    sparse = n > _BLOCK_MAX_PROGRAMS
+    block = _SPARSE_NEEDS if sparse else max(1, min(_BLOCK_NEEDS, _BLOCK_CELLS // max(n, 1)))
+    scratch = _Scratch(n) if sparse and k > 0 else None
     done = 0
     for start in range(0, total, block):
-        chunk = [_relevance(index, need, dense_text=False) for need in needs[start : start + block]]
+        chunk = [
+            _relevance(index, need, dense_text=False, dense_skills=not sparse)
+            for need in needs[start : start + block]
+        ]
         if k <= 0 or n == 0:
             found: list[list[Match]] = [[] for _ in chunk]
+        elif scratch is not None:
+            found = _sparse_top(index, chunk, k, scratch)
         else:
-            survivors: list[I32 | None] = [None] * len(chunk)
-            if block > 1:
-                _block_text(index, chunk)
-            else:
-                for r, scored in enumerate(chunk):
-                    if "text" in scored.active and "text" not in scored.values:
-                        c_max = sum(_constraint_weights(index, scored.need).values())
-                        survivors[r] = _text(index, scored, k, c_max, prune=True)
-            found = _block_top(index, chunk, survivors, k)
+            _block_text(index, chunk)
+            found = _block_top(index, chunk, k)
         for matches in found:
             out.append(matches)
             done += 1
@@ -691,9 +614,138 @@ def rank_programs_batch(
     return out
 
 
+class _Scratch:
+    """Dense per-program arrays of the sparse path, all zero (False) between needs: a need writes only
+    where its postings and skills fall, and resets those cells after it."""
+
+    def __init__(self, n: int) -> None:
+        self.raw = np.zeros(n, dtype=np.float64)
+        self.cov = np.zeros(n, dtype=np.float64)
+        self.best = np.zeros(n, dtype=np.float64)
+        self.total = np.zeros(n, dtype=np.float64)
+        self.mark = np.zeros(n, dtype=bool)
+
+
+def _sparse_relevance(index: Index, scored: _Scored, scratch: _Scratch) -> tuple[I32, dict[str, F64], F64]:
+    """The programs a need can reach (relevance above zero, by position ascending), their relevance
+    components and their relevance: the same values, added in the same order, as the dense path, on
+    the cells its postings and skills touch only (a cell no posting or skill touches is 0 there)."""
+    mark = scratch.mark
+    text = index.text
+    if "text" in scored.active:
+        raw, cov = scratch.raw, scratch.cov
+        offsets, post_docs, post_w = text.offsets, text.post_docs, text.post_w
+        t_offsets, t_docs, t_w = text.title_offsets, text.title_docs, text.title_w
+        for tid, q in scored.terms:  # as _Bm25.add, term by term in scoring order
+            lo, hi = offsets[tid], offsets[tid + 1]
+            docs = post_docs[lo:hi]
+            raw[docs] += q * post_w[lo:hi]
+            mark[docs] = True
+            t_lo, t_hi = t_offsets[tid], t_offsets[tid + 1]
+            if t_hi > t_lo:
+                docs = t_docs[t_lo:t_hi]
+                cov[docs] += t_w[t_lo:t_hi]
+                mark[docs] = True
+    if "skills" in scored.active:  # as _relevance: the best credit per need skill, summed in order
+        best, total = scratch.best, scratch.total
+        for s in sorted(scored.need.skills):
+            hit: list[IP] = []
+            for c, credit, _ in scored.credits[s]:
+                pos = index.by_skill.get(c)
+                if pos is not None:
+                    best[pos] = np.maximum(best[pos], credit)
+                    hit.append(pos)
+            if hit:
+                at = np.concatenate(hit) if len(hit) > 1 else hit[0]
+                total[at] += best[at]  # a position listed twice gets the same value twice
+                best[at] = 0.0
+                mark[at] = True
+    prec = scored.values.get("precedent")
+    if prec is not None:
+        mark[np.flatnonzero(prec)] = True
+    reach: I32 = np.flatnonzero(mark).astype(np.int32)
+    mark[reach] = False
+    given: dict[str, F64] = {}
+    if "skills" in scored.active:
+        given["skills"] = scratch.total[reach] / len(scored.need.skills)
+        scratch.total[reach] = 0.0
+    if prec is not None:
+        given["precedent"] = prec[reach]
+    if "text" in scored.active:
+        given["text"] = text.value(scratch.raw[reach], scratch.cov[reach], scored.mass)
+        scratch.raw[reach] = 0.0
+        scratch.cov[reach] = 0.0
+    relevance = np.zeros(reach.size, dtype=np.float64)
+    for name in _RELEVANCE:  # the same sum, in the same order, as _top's and _block_top's
+        if name in given:
+            relevance += scored.active[name] * given[name]
+    keep = np.flatnonzero(relevance > 0)
+    return reach[keep], {name: v[keep] for name, v in given.items()}, relevance[keep]
+
+
+def _sparse_top(index: Index, block: Sequence[_Scored], k: int, scratch: _Scratch) -> list[list[Match]]:
+    """:func:`_block_top` for large catalogs: each need's relevance only where its postings and skills
+    fall (a few percent of the programs), then the same threshold θ from about ``max(4k, 256)`` of its
+    best by relevance, and the exact scores of all the block's candidates at once."""
+    b = len(block)
+    asks = _asks(index, block)
+    found = [_sparse_relevance(index, scored, scratch) for scored in block]
+    names = [name for name in _RELEVANCE if any(name in given for _, given, _ in found)]
+    first_n = max(4 * k, 256)
+    take = max(k, first_n // _SAMPLE_STEP)
+    # θ: the k-th best exact score among the programs at or above a relevance floor read off every
+    # 16th candidate (about first_n of them); any such set gives a valid lower bound of the k-th score
+    picks: list[npt.NDArray[np.int64]] = []
+    for pos, _, relevance in found:
+        if pos.size > 2 * first_n:
+            sample = relevance[::_SAMPLE_STEP]
+            floor = -np.partition(-sample, take - 1)[take - 1] if sample.size > take else 0.0
+            picks.append(np.flatnonzero(relevance >= floor) if floor > 0 else np.zeros(0, np.int64))
+        else:
+            picks.append(np.zeros(0, np.int64))
+    theta = np.zeros(b)
+    if any(p.size for p in picks):
+        rows1, pos1, given1 = _gather(found, picks, names)
+        ex1 = _pairs(index, asks, given1, rows1, pos1)
+        ok = np.flatnonzero(~ex1.excluded)
+        order = ok[np.lexsort((-ex1.score[ok], rows1[ok]))]
+        sorted_rows = rows1[order]
+        every = np.arange(b)
+        first = np.searchsorted(sorted_rows, every, side="left")
+        last = np.searchsorted(sorted_rows, every, side="right")
+        enough = last - first >= k  # else no pruning for that need
+        theta[enough] = ex1.score[order[first[enough] + k - 1]]
+    # score <= (relevance + the active constraints' weight) / total_w (see _block_top)
+    need = (theta - 1e-9) * asks.total_w - asks.c_max - 1e-9 * (asks.total_w + 1.0)
+    need = np.maximum(need, 0.0)
+    cands = [np.flatnonzero(relevance > need[r]) for r, (_, _, relevance) in enumerate(found)]
+    rows, pos, given = _gather(found, cands, names)
+    ex = _pairs(index, asks, given, rows, pos)
+    return _chosen_matches(index, block, asks, ex, rows, pos, k)
+
+
+def _gather(
+    found: Sequence[tuple[I32, dict[str, F64], F64]],
+    picks: Sequence[npt.NDArray[np.int64]],
+    names: Sequence[str],
+) -> tuple[npt.NDArray[np.int64], I32, dict[str, F64]]:
+    """The (need row, program position) pairs picked from each need's reachable programs, with their
+    relevance components (0 for a component a need does not use)."""
+    rows = np.repeat(np.arange(len(found), dtype=np.int64), [p.size for p in picks])
+    pos = np.concatenate([f[0][p] for f, p in zip(found, picks, strict=True)]).astype(np.int32)
+    given = {
+        name: np.concatenate(
+            [f[1][name][p] if name in f[1] else np.zeros(p.size) for f, p in zip(found, picks, strict=True)]
+        )
+        for name in names
+    }
+    return rows, pos, given
+
+
 _BLOCK_NEEDS = 256  # needs scored together (text) in rank_programs_batch
 _BLOCK_CELLS = 1_000_000  # at most needs x programs cells in one block (8 MB of doubles; smaller is faster)
-_BLOCK_MAX_PROGRAMS = 150_000  # blocks measured faster than the per-need pruned scoring (MaxScore) up to 100k
+_BLOCK_MAX_PROGRAMS = 5_000  # above it, the sparse path (each need's relevance where it reaches only)
+_SPARSE_NEEDS = 64  # needs scored together (constraints and exact scores) on the sparse path
 _SAMPLE_STEP = 16
 _RELEVANCE = ("skills", "precedent", "text")  # the order in which _relevance and _block_text fill values
 
@@ -792,18 +844,19 @@ class _Pairs:
 
 
 def _pairs(
-    index: Index, asks: _Asks, dense: Mapping[str, F64], rows: npt.NDArray[np.int64], pos: I32
+    index: Index, asks: _Asks, given: Mapping[str, F64], rows: npt.NDArray[np.int64], pos: I32
 ) -> _Pairs:
     """The exact score of each pair: the same terms added in the same order as ``_exact`` (a component
-    a need does not use adds 0.0, which changes no bit), over any number of needs at once."""
+    a need does not use adds 0.0, which changes no bit), over any number of needs at once. ``given``:
+    each relevance component's value at the pairs."""
     params = index.params
     unknown, hard = params.unknown, params.hard
     m = pos.size
     values: dict[str, F64] = {}
     score = np.zeros(m)
     for name in _RELEVANCE:
-        if name in dense:
-            v = dense[name][rows, pos]
+        if name in given:
+            v = given[name]
             values[name] = v
             score += asks.weight[name][rows] * v
     excluded = np.zeros(m, dtype=bool)
@@ -863,12 +916,10 @@ def _pairs(
     return _Pairs(np.round(score, _ROUND), values, excluded, dist)
 
 
-def _block_top(
-    index: Index, block: Sequence[_Scored], survivors: Sequence[I32 | None], k: int
-) -> list[list[Match]]:
+def _block_top(index: Index, block: Sequence[_Scored], k: int) -> list[list[Match]]:
     """The top ``k`` of every need of a block, exact, with the candidates' constraints computed for all
-    the needs at once. Candidates are the programs with relevance above zero (among the survivors of
-    the text pruning); for a need with more than ``max(4k, 256)`` of them, the exact scores of that
+    the needs at once (catalogs up to ``_BLOCK_MAX_PROGRAMS``: dense needs x programs arrays).
+    Candidates are the programs with relevance above zero; for a need with more than ``max(4k, 256)`` of them, the exact scores of that
     many best by relevance give a k-th score θ, and only candidates whose relevance plus every active
     constraint at 1 could reach θ are scored (a lower bound cannot exceed the true k-th score)."""
     n, b = len(index.programs), len(block)
@@ -884,11 +935,6 @@ def _block_top(
     relevance = np.zeros((b, n))
     for name, arr in dense.items():  # the same sum, in the same order, as _top's
         relevance += asks.weight[name][:, None] * arr
-    for r, surv in enumerate(survivors):
-        if surv is not None:  # programs the text pruning ruled out are no candidates
-            keep = np.zeros(n, dtype=bool)
-            keep[surv] = True
-            relevance[r, ~keep] = 0.0
     first_n = max(4 * k, 256)
     if n > 2 * first_n:
         # about first_n of the best by relevance: those above a threshold read off every 16th program
@@ -903,7 +949,9 @@ def _block_top(
         floor = np.where(floor > 0, floor, np.inf)  # too few candidates to bother: no pruning
         rows1, pos1 = np.nonzero(relevance >= floor[:, None])
         rows1 = rows1.astype(np.int64)
-        ex1 = _pairs(index, asks, dense, rows1, pos1.astype(np.int32))
+        ex1 = _pairs(
+            index, asks, {name: arr[rows1, pos1] for name, arr in dense.items()}, rows1, pos1.astype(np.int32)
+        )
         ok = np.flatnonzero(~ex1.excluded)
         order = ok[np.lexsort((-ex1.score[ok], rows1[ok]))]
         sorted_rows = rows1[order]
@@ -923,7 +971,22 @@ def _block_top(
     nz_rows, nz_pos = np.nonzero(cand)
     rows: npt.NDArray[np.int64] = nz_rows.astype(np.int64)
     pos: I32 = nz_pos.astype(np.int32)
-    ex = _pairs(index, asks, dense, rows, pos)
+    ex = _pairs(index, asks, {name: arr[rows, pos] for name, arr in dense.items()}, rows, pos)
+    return _chosen_matches(index, block, asks, ex, rows, pos, k)
+
+
+def _chosen_matches(
+    index: Index,
+    block: Sequence[_Scored],
+    asks: _Asks,
+    ex: _Pairs,
+    rows: npt.NDArray[np.int64],
+    pos: I32,
+    k: int,
+) -> list[list[Match]]:
+    """The top ``k`` of every need among the scored pairs (not excluded; score descending, then program
+    id ascending), with their reasons."""
+    b = len(block)
     keep = np.flatnonzero(~ex.excluded)
     order = keep[np.lexsort((index.ids[pos[keep]], -ex.score[keep], rows[keep]))]
     sorted_rows = rows[order]

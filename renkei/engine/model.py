@@ -158,17 +158,17 @@ class Weights:
 class Params:
     """Everything that changes a result; stored with a run (``to_dict``) so it can be repeated."""
 
-    version: str = "2026-12-05.3"
+    version: str = "2026-12-05.4"
     weights: Weights = Weights()
     hard: frozenset[str] = frozenset()  # names from CONSTRAINTS that exclude instead of lowering
     # text (BM25 over Sudachi forms + bigrams + stems)
     k1: float = 0.6
-    b: float = 0.3
+    b: float = 0.9
     k3: float = 100.0
-    title_weight: float = 3.0
+    title_weight: float = 2.0
     summary_weight: float = 2.0
     bigram_weight: float = 1.0
-    word_weight: float = 1.0
+    word_weight: float = 2.0
     stem: int = 4
     max_df: float = 0.1  # terms in more than this share of the programs are stop terms ...
     stop_min_df: int = 20  # ... and in more than this many programs (small catalogs keep every term)
@@ -180,7 +180,7 @@ class Params:
     broader: float = 0.6
     related: float = 0.5
     # precedents
-    neighbours: int = 20
+    neighbours: int = 40
     precedent_power: float = 1.0
     # constraints
     unknown: float = 0.5

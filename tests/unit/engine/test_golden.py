@@ -37,7 +37,7 @@ NEED = Need(
 GOLDEN = [
     (
         1,
-        0.884607876,
+        0.878508867,
         "スキル: データ分析, 機械学習 / 本文: データ分析, 機械学習, 品質管理 / オンライン / 受講料 3万円 (予算内)"
         " / レベル一致 / 開始 2027-01-10 / 夜間",
         "skills: data analysis, machine learning / text: データ分析, 機械学習, 品質管理 / online"
@@ -45,25 +45,25 @@ GOLDEN = [
     ),
     (
         5,
-        0.411420624,
+        0.412047013,
         "関連スキル(上位): データサイエンス / 本文: データ / 受講料 20万円 (予算超過) / レベル近い",
         "related skills (broader): data science / text: データ / fee ¥200,000 (over budget) / level close",
     ),
     (
         2,
-        0.367532682,
+        0.371679333,
         "本文: 品質管理, 工場 / 対面 / 12 km / 受講料 1万円 (予算内) / レベル近い / 開始 2027-02-01",
         "text: 品質管理, 工場 / on site / 12 km / fee ¥10,000 (within budget) / level close / starts 2027-02-01",
     ),
     (
         3,
-        0.289779804,
+        0.295192389,
         "関連スキル(関連): 統計 / 本文: 分析 / ハイブリッド / 42 km / 受講料 無料 (予算内) / レベル近い",
         "related skills (related): statistics / text: 分析 / hybrid / 42 km / fee free (within budget) / level close",
     ),
     (
         4,
-        0.190039608,
+        0.195449623,
         "本文: 使う / 対面 / 85 km / 受講料 5万円 (予算内)",
         "text: 使う / on site / 85 km / fee ¥50,000 (within budget)",
     ),

@@ -20,6 +20,7 @@ from renkei.engine import (
     Need,
     Params,
     Place,
+    Precedent,
     ProgramDoc,
     build_index,
     rank_needs,
@@ -293,3 +294,39 @@ def test_the_batch_gives_exactly_the_reference_ranking(seed, size, drawn, hard, 
         assert [rank_programs(index, need, k=k) for need in batch] == expected
     finally:
         engine_index._BLOCK_MAX_PROGRAMS = limit
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 2**32),
+    st.integers(600, 1500),
+    st.lists(needs(), min_size=1, max_size=8),
+    hard_sets,
+    st.sampled_from((1, 3, 10, 25)),
+    st.integers(0, 12),
+)
+def test_the_sparse_path_gives_exactly_the_reference_ranking(seed, size, drawn, hard, k, precedents):
+    """The path of large catalogs (each need's relevance only where its postings and skills fall),
+    forced on small ones, with precedents too, against the reference."""
+    import renkei.engine.index as engine_index
+
+    rnd = random.Random(seed)
+    catalog = _random_catalog(seed, size)
+    ids = [p.id for p in catalog]
+    judged = [
+        Precedent(
+            "と".join(rnd.choices(WORDS, k=rnd.randint(1, 4))),
+            {i: rnd.choice((1, 2)) for i in rnd.sample(ids, 5)},
+        )
+        for _ in range(precedents)
+    ]
+    batch = [dataclasses.replace(need, id=i) for i, need in enumerate(drawn, start=1)]
+    params = dataclasses.replace(DEFAULT_PARAMS, hard=hard, max_df=0.5)
+    index = build_index(catalog, taxonomy=TAX, params=params, precedents=judged)
+    expected = [rank_programs(index, need, k=k, exhaustive=True) for need in batch]
+    limit, block = engine_index._BLOCK_MAX_PROGRAMS, engine_index._SPARSE_NEEDS
+    engine_index._BLOCK_MAX_PROGRAMS, engine_index._SPARSE_NEEDS = 0, 3  # several blocks of needs
+    try:
+        assert rank_programs_batch(index, batch, k=k) == expected
+    finally:
+        engine_index._BLOCK_MAX_PROGRAMS, engine_index._SPARSE_NEEDS = limit, block
