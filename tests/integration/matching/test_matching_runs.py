@@ -87,14 +87,16 @@ def test_a_batch_run_is_a_job_that_stores_its_parameters_and_can_be_reproduced(
 def test_a_killed_job_run_again_writes_its_matches_once(settings, matching_world, needs):
     # given: a run queued in the database backend, then taken by a worker that died midway: the job is
     # "running" with no sign of life, nothing was written
-    settings.RENKEI_JOB_STALL_SECONDS = 0.2
+    settings.RENKEI_JOB_STALL_SECONDS = 60  # however slow the machine, not stalled yet
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     run = jobs.match_run_launch(user=matching_world.secretariat, network=matching_world.network)
     Job.objects.filter(pk=run.job_id).update(state="running", attempt=1)
     job = Job.objects.get(pk=run.job_id)
     assert not Match.objects.filter(run=run).exists()
     assert not jobs.match_run_retry(run)  # not yet stalled: not run twice
-    time.sleep(0.3)
+    # its last sign of life is now older than the stall time
+    time.sleep(0.1)
+    settings.RENKEI_JOB_STALL_SECONDS = 0.05
     job.refresh_from_db()
     assert job_is_stalled(job)
     # when: run again (the immediate backend stands for the next worker)
