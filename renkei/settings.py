@@ -274,6 +274,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("RENKEI_LOG_LEVEL", "WARNING")},
 }
 
+# Where people reach the site, for the links in e-mails (no trailing slash)
+RENKEI_SITE_URL = (
+    os.environ.get("RENKEI_SITE_URL") or f"http://localhost:{os.environ.get('PORT') or 8000}"
+).rstrip("/")
 # Partnership agreement expiry alerts (`renkei send_alerts`, run daily): lead times in days, and where
 # the e-mails go. The console backend (the default) prints them, as the demo wants.
 RENKEI_AGREEMENT_ALERT_DAYS = tuple(int(d) for d in env_list("RENKEI_AGREEMENT_ALERT_DAYS", "180,90,30"))

@@ -21,7 +21,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from renkei.core.messages import Msg
 from renkei.core.policy import Actor
@@ -437,13 +438,20 @@ def agreement_alerts_send(*, today: dt.date | None = None) -> AlertReport:
     return report
 
 
+def agreement_url(agreement: Agreement) -> str:
+    """The agreement's page as a whole address, for an e-mail (RENKEI_SITE_URL: where people reach the site)."""
+    with translation.override("ja"):  # the site's first language: its pages have no prefix
+        path = reverse("partnerships:agreement", args=[agreement.key])
+    return settings.RENKEI_SITE_URL + path
+
+
 def _mail(version: AgreementVersion, lead: int, recipients: list[str]) -> None:
     agreement = version.agreement
     subject = f"[Renkei] 協定の期限まで{lead}日 / Agreement expires within {lead} days: {agreement.title_ja}"
     body = (
         f"{agreement.title_ja}（第{version.number}版）は {version.valid_until:%Y-%m-%d} に期限を迎えます。\n"
         f"{agreement.title_en or agreement.title_ja} (version {version.number}) expires on "
-        f"{version.valid_until:%Y-%m-%d}.\n\n/partnerships/agreements/{agreement.key}/\n"
+        f"{version.valid_until:%Y-%m-%d}.\n\n{agreement_url(agreement)}\n"
     )
     send_mail(subject, body, None, recipients)
 

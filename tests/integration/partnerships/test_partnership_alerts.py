@@ -43,12 +43,18 @@ def _send(day: dt.date) -> list[str]:
     return [m.subject for m in mail.outbox[before:]]
 
 
-def test_alerts_fire_at_each_lead_time_and_never_twice(version) -> None:
+def test_alerts_fire_at_each_lead_time_and_never_twice(version, settings) -> None:
+    settings.RENKEI_SITE_URL = "https://renkei.example.org"
     assert _send(END - dt.timedelta(days=181)) == []
     first = _send(END - dt.timedelta(days=180))
     assert len(first) == 1
     assert "180" in first[0]
     assert mail.outbox[-1].to == ["io@example.org"]
+    # the link is a whole address a mail reader can open
+    assert (
+        f"\nhttps://renkei.example.org/partnerships/agreements/{version.agreement.key}/\n"
+        in mail.outbox[-1].body
+    )
     assert _send(END - dt.timedelta(days=180)) == []  # the same day again: nothing
     assert _send(END - dt.timedelta(days=120)) == []  # between lead times: nothing
     assert len(_send(END - dt.timedelta(days=90))) == 1
