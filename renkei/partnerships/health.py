@@ -4,7 +4,8 @@ Pure (no database): the selectors gather the facts, `assess()` weighs them. The 
 and shown with every reason, so a reader can check the arithmetic:
 
 - activity: none recorded −40; the last one more than 24 months ago −30 (dormant), 12–24 months −15;
-  a recurring series (yearly meetings, joint conferences) softens a stale date by half;
+  a recurring series (yearly meetings, joint conferences) softens a stale date by half, and the reason
+  names it (its occurrences are not dated one by one: the series may well go on);
 - mobility against the quota of the latest counted fiscal year: outbound below half the places −15,
   inbound below half −10;
 - an agreement ending within 180 days with no successor −10;
@@ -46,13 +47,14 @@ def assess(
     today: dt.date,
     last_activity: dt.date | None,
     last_contact: dt.date | None,
-    recurring: bool,
+    series_since: dt.date | None,
     quota_year: tuple[int, int, int, int, int] | None,
     funded_projects: int,
     declared_projects: int,
     expiring: list[tuple[str, dt.date]],
 ) -> Health:
-    """`quota_year`: (fiscal year, outbound, outbound places, inbound, inbound places)."""
+    """`quota_year`: (fiscal year, outbound, outbound places, inbound, inbound places); `series_since`:
+    the start of the earliest recurring series among the activities, None when there is none."""
     reasons: list[Reason] = []
     latest = max([d for d in (last_activity, last_contact) if d is not None], default=None)
     dormant = latest is None or _months(today, latest) > 24
@@ -61,17 +63,30 @@ def assess(
     else:
         months = _months(today, last_activity)
         since = f"{last_activity:%Y-%m}"
+        recurring = series_since is not None
+        series = Msg(
+            f"（{series_since:%Y-%m} から続く定例の活動のほか）" if series_since else "",
+            f" besides a recurring series (since {series_since:%Y-%m})" if series_since else "",
+        )
         if months > 24:
             points = -15 if recurring else -30
             reasons.append(
                 Reason(
                     points,
-                    Msg(f"{since} 以降、活動の記録がありません", f"no activity recorded since {since}"),
+                    Msg(
+                        f"{since} 以降、活動の記録がありません{series.ja}",
+                        f"no activity recorded since {since}{series.en}",
+                    ),
                 )
             )
         elif months > 12:
             points = -8 if recurring else -15
-            reasons.append(Reason(points, Msg(f"最後の活動は {since}", f"last activity recorded in {since}")))
+            reasons.append(
+                Reason(
+                    points,
+                    Msg(f"最後の活動は {since}{series.ja}", f"last activity recorded in {since}{series.en}"),
+                )
+            )
         else:
             reasons.append(Reason(0, Msg(f"最近の活動あり（{since}）", f"recent activity ({since})")))
     if quota_year is not None:

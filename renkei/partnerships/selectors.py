@@ -426,7 +426,7 @@ def partnership_health(
     today = today or timezone.localdate()
     activities = list(_visible(user, partnership.activities.filter(starts_on__lte=today)))
     last_activity = max((a.ends_on or a.starts_on for a in activities), default=None)
-    recurring = any(a.is_recurring for a in activities)
+    series_since = min((a.starts_on for a in activities if a.is_recurring), default=None)
     quota = [q for q in mobility_quota(user=user, partnership=partnership) if q.actual_out is not None]
     latest = quota[-1] if quota else None
     projects = _visible(
@@ -447,7 +447,7 @@ def partnership_health(
         today=today,
         last_activity=last_activity,
         last_contact=partnership.last_contact_on,
-        recurring=recurring,
+        series_since=series_since,
         quota_year=(
             latest.fiscal_year,
             latest.actual_out or 0,

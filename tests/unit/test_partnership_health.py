@@ -11,7 +11,7 @@ TODAY = dt.date(2026, 12, 5)
 
 def _assess(**overrides):
     values = {
-        "today": TODAY, "last_activity": dt.date(2026, 6, 1), "last_contact": None, "recurring": False, "quota_year": None,
+        "today": TODAY, "last_activity": dt.date(2026, 6, 1), "last_contact": None, "series_since": None, "quota_year": None,
         "funded_projects": 0, "declared_projects": 0, "expiring": [],
     }  # fmt: skip
     return assess(**(values | overrides))
@@ -50,3 +50,15 @@ def test_nothing_recorded_at_all() -> None:
     assert health.dormant
     assert health.score == 60
     assert health.band == "watch"
+
+
+def test_a_recurring_series_softens_a_stale_date_and_is_named() -> None:
+    # a yearly joint conference recorded as a series since 2017: its later occurrences are not dated
+    health = _assess(last_activity=dt.date(2017, 1, 10), series_since=dt.date(2017, 1, 10))
+    assert health.score == 85  # -15 instead of -30
+    assert "no activity recorded since 2017-01 besides a recurring series (since 2017-01)" in [
+        r.message.en for r in health.reasons
+    ]
+    assert "2017-01 以降、活動の記録がありません（2017-01 から続く定例の活動のほか）" in [
+        r.message.ja for r in health.reasons
+    ]
