@@ -12,6 +12,7 @@ from typing import Any
 from renkei.catalog.models import CurriculumUnit, JointCurriculum, Program, ProgramRun, TeachingContent
 from renkei.core.messages import Msg
 from renkei.formats.bundle import Column, Table, register
+from renkei.formats.jsonld import is_sample_organisation
 from renkei.indicators.models import Actual, Evaluation, Indicator, Initiative, Target
 from renkei.networks.models import (
     Body,
@@ -60,12 +61,6 @@ IS_SAMPLE = Column(
 )
 
 
-def _from_sample_sources(row: Any) -> bool:
-    """An organisation is sample data when every source it comes from is a sample (made-up) document."""
-    sources = list(row.sources.all())
-    return bool(sources) and all(source.is_sample for source in sources)
-
-
 _ORGANISATION_COLUMNS = (
     KEY,
     Column("kind", M("種別のコード", "Kind (code)")),
@@ -89,7 +84,7 @@ _ORGANISATION_COLUMNS = (
             "デモ用のサンプルデータか（出典資料がすべてサンプルの組織）",
             "Whether it is sample data made up for the demo (every source document is a sample)",
         ),
-        _from_sample_sources,
+        is_sample_organisation,
     ),
 )
 

@@ -240,3 +240,17 @@ def test_a_missing_page_has_only_the_site_node(client: Any, db: None) -> None:
     response = client.get("/organisations/no-such-org/")
     assert response.status_code == 404
     assert [n["@type"] for n in _nodes(response.content.decode())] == ["WebSite"]
+
+
+def test_a_sample_organisation_says_so_and_a_real_one_does_not(client: Any, db: None) -> None:
+    from factories import OrganisationFactory, SourceFactory
+
+    real, sample = SourceFactory(code="real-doc"), SourceFactory(code="made-up", is_sample=True)
+    OrganisationFactory(key="real-u", kind="company").sources.add(real)
+    OrganisationFactory(key="sample-co", kind="company").sources.add(sample)
+    for key, expected in (("sample-co", True), ("real-u", False)):
+        nodes = _nodes(client.get(f"/en/organisations/{key}/").content.decode())
+        organisation = next(n for n in nodes if n.get("identifier") == key)
+        assert ("disambiguatingDescription" in organisation) is expected, key
+        if expected:
+            assert organisation["disambiguatingDescription"].startswith("SAMPLE DATA")
