@@ -9,7 +9,6 @@ from django.urls import reverse
 from ninja import Query, Router
 
 from renkei.api import auth
-
 from renkei.api.governance_schemas import (
     BodyOut,
     BodyPage,
