@@ -144,7 +144,9 @@ def test_a_membership_that_ends_before_it_starts_is_refused_in_the_request_langu
     }
     # then
     assert {r.status_code for r in answers.values()} == {422}
-    assert answers["ja"].json()["detail"] != answers["en"].json()["detail"]
+    assert [(e["field"], e["code"]) for e in answers["en"].json()["errors"]] == [("end_date", "dates")]
+    assert answers["ja"].json()["errors"][0]["detail"].startswith("終了日が開始日より前です")
+    assert answers["en"].json()["errors"][0]["detail"].startswith("The membership ends before it starts")
     membership.refresh_from_db()
     assert (membership.start_date, membership.end_date, AuditEntry.objects.count()) == before
 
