@@ -660,6 +660,7 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
         )
     ],
     "set_language": [(lambda c: {}, dict.fromkeys(PERSONAS, 302))],  # a GET goes back where it came from
+    "favicon": [(lambda c: {}, dict.fromkeys(PERSONAS, 301))],  # to the package's static SVG
     "api-v1-redoc": [(lambda c: {}, PUBLIC)],
     "api-v1-problem": [
         (lambda c: {"slug": "invalid-value"}, PUBLIC),

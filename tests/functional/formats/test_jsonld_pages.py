@@ -129,6 +129,7 @@ NOT_PUBLIC_PAGES = {
     "opendata:bundle", "opendata:manifest", "opendata:popolo", "opendata:popolo-kind", "opendata:regenerate",
     "portal:import-start", "portal:import-job", "portal:import-job-status", "portal:import-confirm",
     "portal:import-retry", "portal:export", "portal:tokens", "portal:token-revoke", "set_language",
+    "favicon",
     "partnerships:matrix-download", "partnerships:dashboard", "partnerships:renewal-review",
     "partnerships:agreement-document", "partnerships:agreement-document-upload",
     # EWP documents are XML; reports are files or owners' pages; the needs pages are for signed-in staff and
