@@ -1,10 +1,20 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from renkei.api.urls import api, problem_type, redoc, unknown_path
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every site (pages name the icon; the API, files and the admin do
+    not): the site's icon, the package's own SVG."""
+    return HttpResponsePermanentRedirect(static("renkei/favicon.svg"))
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("favicon.ico", favicon, name="favicon"),
     path("api/v1/redoc", redoc, name="api-v1-redoc"),
     path("api/v1/problems/<slug:slug>", problem_type, name="api-v1-problem"),
     path("api/v1/", api.urls),

@@ -2,11 +2,13 @@
 as the network page shows them; every read through the policy (a meeting not marked public is seen by
 the network's members and secretariat only)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Query, Router
 
+from renkei.api import auth
 from renkei.api.governance_schemas import (
     BodyOut,
     BodyPage,
@@ -16,10 +18,15 @@ from renkei.api.governance_schemas import (
     MeetingPage,
     PostPage,
 )
+from renkei.api.network_inputs import MeetingChanges, MeetingIn
 from renkei.api.paging import page_body
+from renkei.api.writes import IdempotencyKeyHeader, assign, by_keys, respond, write_operation
+from renkei.core import policy
+from renkei.core.messages import Msg
 from renkei.core.pagination import CursorParams, cursor, keyset_page
 from renkei.core.params import Optional, RecordId
-from renkei.networks import selectors
+from renkei.networks import selectors, services
+from renkei.networks.models import Body, Meeting
 from renkei.networks.params import BodyFilter, BodyKey, DocumentFilter, MeetingFilter, NetworkKey, PostFilter
 
 router = Router(tags=["governance"])
@@ -100,3 +107,60 @@ def meetings_list(request: HttpRequest, params: Query[MeetingListQuery]):
 def meetings_detail(request: HttpRequest, meeting_id: RecordId):
     """A meeting with its agenda, decisions, attendance and minutes."""
     return selectors.meeting_get(user=request.user, pk=meeting_id)
+
+
+# --- writes (see renkei.api.writes): the network's secretariat keeps its bodies' meetings ---------------
+
+BODY = Msg("会議体", "body")
+
+
+def _meeting_url(meeting: Meeting) -> str:
+    return reverse("api-v1:meetings_detail", kwargs={"meeting_id": meeting.pk})
+
+
+@router.post(
+    "/meetings",
+    response={201: MeetingDetailOut},
+    auth=auth.WRITE,
+    operation_id="meetings_create",
+    summary="Record a meeting of a body",
+)
+@write_operation
+def meetings_create(
+    request: HttpRequest, payload: MeetingIn, idempotency_key: IdempotencyKeyHeader = None
+) -> HttpResponse:
+    """The network's secretariat records a meeting of one of its bodies (named by the network's key
+    and the body's key); a meeting not marked public is seen by the network's members only."""
+    values: dict[str, Any] = payload.given()
+    network = values.pop("network")
+    body = by_keys("body", Body, "key", [values.pop("body")], BODY, network__key=network)[0]
+    meeting = Meeting(body=body)
+    assign(meeting, values)
+    services.meeting_save(meeting=meeting, actor=request.user)
+    return respond(
+        MeetingDetailOut,
+        selectors.meeting_get(user=request.user, pk=meeting.pk),
+        status=201,
+        location=_meeting_url(meeting),
+    )
+
+
+@router.patch(
+    "/meetings/{meeting_id}",
+    response={200: MeetingDetailOut},
+    auth=auth.WRITE,
+    operation_id="meetings_update",
+    summary="Change a meeting",
+)
+@write_operation
+def meetings_update(
+    request: HttpRequest,
+    meeting_id: RecordId,
+    payload: MeetingChanges,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> HttpResponse:
+    """Change the members given (the others are kept): title, date, place, minutes, whether public."""
+    meeting = policy.visible(request.user, Meeting.objects.select_related("body__network")).get(pk=meeting_id)
+    assign(meeting, payload.given())
+    services.meeting_save(meeting=meeting, actor=request.user)
+    return respond(MeetingDetailOut, selectors.meeting_get(user=request.user, pk=meeting.pk))

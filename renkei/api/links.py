@@ -25,6 +25,14 @@ LINKS: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
         "GetOrganisation": ("organisations_detail", {"key": "$response.body#/key"}),
         "UpdateOrganisation": ("organisations_update", {"key": "$response.body#/key"}),
     },
+    "memberships_create": {
+        "GetMembership": ("memberships_detail", {"membership_id": "$response.body#/id"}),
+        "UpdateMembership": ("memberships_update", {"membership_id": "$response.body#/id"}),
+    },
+    "meetings_create": {
+        "GetMeeting": ("meetings_detail", {"meeting_id": "$response.body#/id"}),
+        "UpdateMeeting": ("meetings_update", {"meeting_id": "$response.body#/id"}),
+    },
 }
 
 

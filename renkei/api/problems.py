@@ -272,11 +272,21 @@ def validation_fields(exc: DjangoValidationError) -> list[FieldProblem]:
 
 def body_fields(errors: Iterable[Mapping[str, Any]], *, lang: str) -> list[FieldProblem]:
     """The request body's errors as ninja reports them (loc: "body", the body parameter, the member...),
-    each named by its member ("" for the body as a whole) with our message."""
+    each named by its member ("" for the body as a whole) with our message. A member that may be left out
+    is a union with None: pydantic then also reports that the value is not None, which says nothing more
+    (it is dropped when the member has another error, as for query parameters)."""
+
+    def member(error: Mapping[str, Any]) -> str:
+        loc = [str(part) for part in error.get("loc", ())[2:] if not isinstance(part, int)]
+        return loc[0] if loc else ""
+
+    errors = list(errors)
+    explained = {member(e) for e in errors if e.get("type") != "none_required"}
     found: list[FieldProblem] = []
     for error in errors:
-        loc = [str(part) for part in error.get("loc", ())[2:] if not isinstance(part, int)]
-        name = loc[0] if loc else ""
+        name = member(error)
+        if error.get("type") == "none_required" and name in explained:
+            continue
         if error.get("type") in BODY_MESSAGES:
             code, message = BODY_MESSAGES[str(error.get("type"))]
             made = [FieldProblem(name, code, message.text(lang))]

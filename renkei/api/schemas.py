@@ -94,6 +94,7 @@ class NetworkOut(NetworkSummary):
 
 
 class MembershipOut(Schema):
+    id: int
     network: str
     organisation: OrganisationSummary
     role: str

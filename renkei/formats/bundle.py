@@ -188,7 +188,8 @@ def build(
 ) -> dict[str, Any]:
     """Write the bundle (and its manifest beside it) atomically; returns the manifest."""
     chosen = list(tables if tables is not None else TABLES.values())
-    generated_at = timezone.now().replace(microsecond=0).isoformat()
+    now = timezone.now().replace(microsecond=0)
+    generated_at = now.isoformat()
     files: dict[str, bytes] = {}
     entries = []
     for done, table in enumerate(chosen):
@@ -221,10 +222,10 @@ def build(
     handle, tmp = tempfile.mkstemp(dir=folder, suffix=".zip.tmp")
     try:
         with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(README_NAME, readme(manifest))
-            archive.writestr(MANIFEST_NAME, manifest_bytes)
+            archive.writestr(_entry(README_NAME, now), readme(manifest))
+            archive.writestr(_entry(MANIFEST_NAME, now), manifest_bytes)
             for name, data in files.items():
-                archive.writestr(name, data)
+                archive.writestr(_entry(name, now), data)
         os.replace(tmp, bundle_path())
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -233,6 +234,15 @@ def build(
     if progress:
         progress("done", len(chosen), len(chosen))
     return manifest
+
+
+def _entry(name: str, when: dt.datetime) -> zipfile.ZipInfo:
+    """A member of the ZIP readable by everyone once unpacked (zipfile's default is the owner only, 0600),
+    dated when the bundle was made (in UTC: a ZIP stores no time zone)."""
+    info = zipfile.ZipInfo(name, date_time=when.astimezone(dt.UTC).timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

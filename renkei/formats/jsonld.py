@@ -63,9 +63,22 @@ def organisation_ref(org: Organisation, *, url: str | None = None) -> dict[str, 
 _organisation = organisation_ref
 
 
+SAMPLE_ORGANISATION = (
+    "SAMPLE DATA made up for a demo: not a real organisation. / デモ用のサンプルデータです。"
+)
+
+
+def is_sample_organisation(org: Organisation) -> bool:
+    """Sample data: every source document the organisation comes from is a sample (made up for the demo)."""
+    sources = list(org.sources.all())
+    return bool(sources) and all(source.is_sample for source in sources)
+
+
 def organisation(org: Organisation, *, url: str, parent_url: str | None = None) -> dict[str, Any]:
     """The organisation of its own page: identifiers, address, location, parent and units."""
     data = organisation_ref(org, url=url)
+    if is_sample_organisation(org):
+        data["disambiguatingDescription"] = SAMPLE_ORGANISATION
     data["identifier"] = [
         {"@type": "PropertyValue", "propertyID": i.scheme, "value": i.value} for i in org.identifiers.all()
     ] or org.key

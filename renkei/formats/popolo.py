@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from renkei.core import policy
+from renkei.formats.jsonld import SAMPLE_ORGANISATION, is_sample_organisation
 from renkei.networks.models import Body, Meeting, Membership, Network, Post, Tenure
 from renkei.organisations.models import Organisation, Person
 
@@ -66,6 +67,7 @@ def _organisation(org: Organisation) -> dict[str, Any]:
             "identifiers": [{"identifier": i.value, "scheme": i.scheme} for i in org.identifiers.all()],
             "parent_id": f"organisation/{org.parent.key}" if org.parent is not None else None,
             "links": [{"url": org.website, "note": "website"}] if org.website else [],
+            "description": SAMPLE_ORGANISATION if is_sample_organisation(org) else None,
         }
     )
 
@@ -98,7 +100,7 @@ def _body(body: Body) -> dict[str, Any]:
 
 
 def organizations() -> list[dict[str, Any]]:
-    orgs = _visible(Organisation.objects.select_related("parent").prefetch_related("identifiers"))
+    orgs = _visible(Organisation.objects.select_related("parent").prefetch_related("identifiers", "sources"))
     networks = _visible(Network.objects.all())
     bodies = _visible(Body.objects.select_related("network", "reports_to_body__network"))
     return (
@@ -249,6 +251,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 },
             },
             "classification": {"type": "string"},
+            "description": {"type": "string"},
             "parent_id": _ID,
             "founding_date": _DATE,
             "dissolution_date": _DATE,

@@ -12,6 +12,8 @@ from typing import Any
 from renkei.catalog.models import CurriculumUnit, JointCurriculum, Program, ProgramRun, TeachingContent
 from renkei.core.messages import Msg
 from renkei.formats.bundle import Column, Table, register
+from renkei.formats.jsonld import is_sample_organisation
+from renkei.indicators.models import Actual, Evaluation, Indicator, Initiative, Target
 from renkei.networks.models import (
     Body,
     DeclaredCount,
@@ -58,6 +60,7 @@ IS_SAMPLE = Column(
     "is_sample", M("デモ用のサンプルデータか", "Whether the row is sample data made up for the demo")
 )
 
+
 _ORGANISATION_COLUMNS = (
     KEY,
     Column("kind", M("種別のコード", "Kind (code)")),
@@ -75,6 +78,14 @@ _ORGANISATION_COLUMNS = (
     Column("longitude", M("経度", "Longitude")),
     Column("website", M("ウェブサイト", "Website")),
     SOURCES,
+    Column(
+        "is_sample",
+        M(
+            "デモ用のサンプルデータか（出典資料がすべてサンプルの組織）",
+            "Whether it is sample data made up for the demo (every source document is a sample)",
+        ),
+        is_sample_organisation,
+    ),
 )
 
 register(
@@ -579,5 +590,141 @@ register(
         ),
         rows=lambda: AgreementVersion.objects.select_related("agreement__owner", "previous"),
         order=("agreement__key", "number"),
+    )
+)
+
+# --- indicators: initiatives, their evaluations, indicators with their targets and published actuals ---
+
+OWNER_ORGANISATION = Column(
+    "organisation",
+    M("記録する組織のキー（ネットワークの記録では空欄）", "Key of the owning organisation"),
+    "organisation.key",
+)
+OWNER_NETWORK = Column(
+    "network",
+    M("記録するネットワークのキー（組織の記録では空欄）", "Key of the owning network"),
+    "network.key",
+)
+INDICATOR = Column("indicator", M("指標のキー", "Indicator key"), "indicator.key")
+FISCAL_YEAR = Column("fiscal_year", M("年度", "Fiscal year"))
+VALUE = Column("value", M("値", "Value"))
+
+register(
+    Table(
+        "initiatives",
+        Initiative,
+        M("事業（補助事業やプロジェクト）とその目的・期間", "Initiatives (funded programmes and projects)"),
+        (
+            KEY,
+            OWNER_ORGANISATION,
+            OWNER_NETWORK,
+            NAME_JA,
+            NAME_EN,
+            Column("funder_ja", M("補助事業名（日本語）", "Funding programme in Japanese")),
+            Column("funder_en", M("補助事業名（英語）", "Funding programme in English")),
+            Column("aims_ja", M("目的（日本語）", "Aims in Japanese")),
+            Column("aims_en", M("目的（英語）", "Aims in English")),
+            Column("starts_fy", M("開始年度", "First fiscal year")),
+            Column("ends_fy", M("終了年度", "Last fiscal year")),
+            IS_SAMPLE,
+            SOURCE,
+        ),
+        rows=lambda: Initiative.objects.select_related("organisation", "network", "source"),
+        order=("key",),
+    )
+)
+register(
+    Table(
+        "initiative_evaluations",
+        Evaluation,
+        M("事業の評価（評価者、年度、評語、講評）", "Evaluations of initiatives (evaluator, year, grade)"),
+        (
+            Column("initiative", M("事業のキー", "Initiative key"), "initiative.key"),
+            Column("evaluator_ja", M("評価者（日本語）", "Evaluator in Japanese")),
+            Column("evaluator_en", M("評価者（英語）", "Evaluator in English")),
+            FISCAL_YEAR,
+            Column("held_on", M("評価日", "Date")),
+            Column("grade", M("評語（付かない評価は空欄）", "Grade (empty when none was given)")),
+            Column("comments_ja", M("講評（日本語）", "Comments in Japanese")),
+            Column("comments_en", M("講評（英語）", "Comments in English")),
+            IS_SAMPLE,
+            SOURCE,
+        ),
+        rows=lambda: Evaluation.objects.select_related("initiative", "source"),
+        order=("initiative__key", "fiscal_year", "pk"),
+    )
+)
+register(
+    Table(
+        "indicators",
+        Indicator,
+        M("指標（KPI）：定義、望ましい方向、基準値", "Indicators (KPIs): definition, direction, baseline"),
+        (
+            KEY,
+            Column("initiative", M("事業のキー", "Initiative key"), "initiative.key"),
+            OWNER_ORGANISATION,
+            OWNER_NETWORK,
+            NAME_JA,
+            NAME_EN,
+            Column("unit_ja", M("単位（日本語）", "Unit in Japanese")),
+            Column("unit_en", M("単位（英語）", "Unit in English")),
+            Column("definition_ja", M("定義（日本語）", "Definition in Japanese")),
+            Column("definition_en", M("定義（英語）", "Definition in English")),
+            Column(
+                "direction", M("higher（高いほど良い）/lower（低いほど良い）", "higher or lower is better")
+            ),
+            Column("category", M("分野のコード", "Category (code)")),
+            Column("baseline_value", M("基準値", "Baseline value")),
+            Column("baseline_fy", M("基準年度", "Baseline fiscal year")),
+            Column(
+                "computation",
+                M(
+                    "登録情報から計算する指標の計算名（入力値の指標は空欄）",
+                    "Computation (empty: typed actuals)",
+                ),
+            ),
+            IS_SAMPLE,
+            SOURCE,
+        ),
+        rows=lambda: Indicator.objects.select_related("initiative", "organisation", "network", "source"),
+        order=("key",),
+    )
+)
+register(
+    Table(
+        "indicator_targets",
+        Target,
+        M("指標の年度ごとの目標値", "Targets of indicators by fiscal year"),
+        (
+            INDICATOR,
+            FISCAL_YEAR,
+            VALUE,
+            Column("set_in_fy", M("目標を定めた年度", "Fiscal year the target was set in")),
+            Column("is_sample", IS_SAMPLE.about, "indicator.is_sample"),
+            SOURCE,
+        ),
+        rows=lambda: Target.objects.select_related("indicator", "source"),
+        order=("indicator__key", "fiscal_year"),
+    )
+)
+register(
+    Table(
+        "indicator_actuals",
+        Actual,
+        M(
+            "指標の年度ごとの実績値（公表済みのもの。数えた値と資料が述べる値を basis で区別）",
+            "Published actuals of indicators by fiscal year (counted or declared: basis)",
+        ),
+        (
+            INDICATOR,
+            FISCAL_YEAR,
+            VALUE,
+            Column("basis", M("counted（数えた値）/declared（述べられた値）", "counted or declared")),
+            Column("source_detail", M("出典資料の該当箇所", "Where in the source (page, table)")),
+            IS_SAMPLE,
+            SOURCE,
+        ),
+        rows=lambda: Actual.objects.select_related("indicator", "source"),
+        order=("indicator__key", "fiscal_year"),
     )
 )

@@ -13,6 +13,8 @@ from django.utils.translation import pgettext_lazy
 
 from renkei.core.keys import KeyField
 from renkei.core.models import AuditedModel, Source, localized
+from renkei.core.rules import enforce
+from renkei.networks.rules import check_membership
 from renkei.organisations.models import Organisation, Person
 
 
@@ -174,6 +176,10 @@ class Membership(NetworkRecord):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.network} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        super().clean()
+        enforce(check_membership(start_date=self.start_date, end_date=self.end_date))
 
     @property
     def category(self) -> str:

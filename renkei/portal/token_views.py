@@ -45,6 +45,13 @@ class TokenForm(forms.Form):
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
         help_text=_("The token acts with your roles at this organisation and its units only."),
+        error_messages={
+            "required": _(
+                "Choose the organisation the token acts for: a token is bound to one organisation "
+                "(and its units) and acts with your roles there only."
+            ),
+            "invalid_choice": _("Choose one of the organisations where you hold a role."),
+        },
     )
     permissions = forms.MultipleChoiceField(
         label=_("Permissions"),

@@ -116,6 +116,17 @@ def test_the_api_docs_work_offline(page: Page, base_url: str, traffic):
     assert traffic.blocked == []
 
 
+def test_the_redoc_page_works_offline_and_asks_no_other_host(page: Page, base_url: str, traffic):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{base_url}/api/v1/redoc")
+    expect(page.locator("h1").first).to_contain_text("Renkei API", timeout=60_000)  # a large document
+    page.wait_for_load_state("networkidle")
+    # ReDoc's menu logo comes from cdn.redoc.ly: it is never requested (nor refused with a console error)
+    assert [url for url in requested if not url.startswith((base_url, "data:", "blob:"))] == []
+    assert traffic.blocked == []
+
+
 def test_the_live_search_keeps_its_state_on_a_phone(page: Page, base_url: str, screenshot: Screenshot):
     page.set_viewport_size(PHONE)
     page.goto(f"{base_url}/programs/search/")

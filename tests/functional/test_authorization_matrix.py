@@ -660,6 +660,7 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
         )
     ],
     "set_language": [(lambda c: {}, dict.fromkeys(PERSONAS, 302))],  # a GET goes back where it came from
+    "favicon": [(lambda c: {}, dict.fromkeys(PERSONAS, 301))],  # to the package's static SVG
     "api-v1-redoc": [(lambda c: {}, PUBLIC)],
     "api-v1-problem": [
         (lambda c: {"slug": "invalid-value"}, PUBLIC),
@@ -763,6 +764,17 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
             {p: (404 if p in ("anonymous", "outsider") else 200) for p in PERSONAS},
         )
     ],
+    # a GET on a write operation's URL is the read of the same path (the writes are in API_WRITES)
+    "api-v1:meetings_create": [(lambda c: {}, PUBLIC)],
+    "api-v1:meetings_update": [
+        (
+            lambda c: {"meeting_id": c.rows[type(c.rows[Decision].meeting)].pk},
+            {p: (404 if p in ("anonymous", "outsider") else 200) for p in PERSONAS},
+        )
+    ],
+    "api-v1:memberships_detail": [(lambda c: {"membership_id": c.rows[Membership].pk}, PUBLIC)],
+    "api-v1:memberships_create": [(lambda c: {}, PUBLIC)],
+    "api-v1:memberships_update": [(lambda c: {"membership_id": c.rows[Membership].pk}, PUBLIC)],
     # open data: one set of files for everyone, made as an anonymous visitor sees the records
     "opendata:page": [(lambda c: {}, PUBLIC)],
     "opendata:bundle": [(lambda c: _bundle_built(), PUBLIC)],
@@ -970,6 +982,25 @@ API_WRITES: dict[str, list[tuple[str, Callable[[Cast], dict[str, Any]], dict[str
         ("POST", _version_url, {"valid_from": "2029-04-01"}, _outcome(422, hidden=True)),
     ],
     "api-v1:partnerships_agreement_terminate": [("POST", _version_url, {}, _outcome(422, hidden=True))],
+    # networks and governance: the network's secretariat writes; a meeting not marked public is hidden
+    # from those outside the network (404), seen but not written by its members (403)
+    "api-v1:memberships_create": [
+        ("POST", lambda c: {}, {"network": "network-n", "organisation": "other-u", "role": "observer"},
+         {p: 401 if p == "anonymous" else 201 if p in SECRETARIAT else 403 for p in PERSONAS}),
+    ],
+    "api-v1:memberships_update": [
+        ("PATCH", lambda c: {"membership_id": c.rows[Membership].pk}, {"end_date": "2030-03-31"},
+         {p: 401 if p == "anonymous" else 200 if p in SECRETARIAT else 403 for p in PERSONAS}),
+    ],
+    "api-v1:meetings_create": [
+        ("POST", lambda c: {}, {"network": "network-n", "body": "council", "title_ja": "臨時会議", "held_on": "2031-06-01"},
+         {p: 401 if p == "anonymous" else 201 if p in SECRETARIAT else 403 for p in PERSONAS}),
+    ],
+    "api-v1:meetings_update": [
+        ("PATCH", lambda c: {"meeting_id": c.rows[type(c.rows[Decision].meeting)].pk}, {"location_ja": "山形"},
+         {p: 401 if p == "anonymous" else 200 if p in SECRETARIAT else 404 if p == "outsider" else 403
+          for p in PERSONAS}),
+    ],
 }  # fmt: skip
 
 

@@ -127,3 +127,25 @@ def test_nobody_sees_or_revokes_another_users_tokens(client, owner, owner_org):
     assert client.post(f"/account/tokens/{row.pk}/revoke/").status_code == 404
     row.refresh_from_db()
     assert row.revoked_at is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("ja", "トークンが動作する機関を選んでください。トークンは一つの機関（とその部局）に結び付き"),
+        ("en", "Choose the organisation the token acts for: a token is bound to one organisation"),
+    ],
+)
+def test_an_unpicked_organisation_is_named_and_explained(client, owner, lang, said):
+    client.force_login(owner)
+    # when
+    url = "/account/tokens/" if lang == "ja" else "/en/account/tokens/"
+    data = {"name": "学務システム", "organisation": "", "permissions": ["read"], "expires_in": 90}
+    response = client.post(url, data)
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert said in html
+    assert "This field is required" not in html
+    assert "このフィールドは必須です" not in html
+    assert not ApiToken.objects.exists()

@@ -159,6 +159,24 @@ def test_each_bad_member_of_a_body_is_named(client, token):
     assert not Program.objects.exists()
 
 
+def test_a_bad_value_of_a_member_that_may_be_left_out_is_named_once(client, token):
+    send(client, "POST", "/api/v1/programs", _new_program(), **bearer(token))
+    # when: a value outside the member's allowed values, in a PATCH where every member may be left out
+    response = send(
+        client,
+        "PATCH",
+        "/api/v1/programs/owner-u/API-1",
+        {"status": "bogus", "mode": "online"},
+        **bearer(token, **{"Accept-Language": "en"}),
+    )
+    # then: one problem, with the allowed values (not a second, empty "not valid" for the member's None)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "status", "code": "invalid-value", "detail": "Allowed values: draft, published, archived."}
+    ]
+    assert Program.objects.get(code="API-1").mode == "onsite"
+
+
 def test_a_taken_key_is_a_409(client, token, owner_org):
     assert send(client, "POST", "/api/v1/programs", _new_program(), **bearer(token)).status_code == 201
     # when

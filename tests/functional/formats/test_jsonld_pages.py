@@ -129,6 +129,7 @@ NOT_PUBLIC_PAGES = {
     "opendata:bundle", "opendata:manifest", "opendata:popolo", "opendata:popolo-kind", "opendata:regenerate",
     "portal:import-start", "portal:import-job", "portal:import-job-status", "portal:import-confirm",
     "portal:import-retry", "portal:export", "portal:tokens", "portal:token-revoke", "set_language",
+    "favicon",
     "partnerships:matrix-download", "partnerships:dashboard", "partnerships:renewal-review",
     "partnerships:agreement-document", "partnerships:agreement-document-upload",
     # EWP documents are XML; reports are files or owners' pages; the needs pages are for signed-in staff and
@@ -241,3 +242,17 @@ def test_a_missing_page_has_only_the_site_node(client: Any, db: None) -> None:
     response = client.get("/organisations/no-such-org/")
     assert response.status_code == 404
     assert [n["@type"] for n in _nodes(response.content.decode())] == ["WebSite"]
+
+
+def test_a_sample_organisation_says_so_and_a_real_one_does_not(client: Any, db: None) -> None:
+    from factories import OrganisationFactory, SourceFactory
+
+    real, sample = SourceFactory(code="real-doc"), SourceFactory(code="made-up", is_sample=True)
+    OrganisationFactory(key="real-u", kind="company").sources.add(real)
+    OrganisationFactory(key="sample-co", kind="company").sources.add(sample)
+    for key, expected in (("sample-co", True), ("real-u", False)):
+        nodes = _nodes(client.get(f"/en/organisations/{key}/").content.decode())
+        organisation = next(n for n in nodes if n.get("identifier") == key)
+        assert ("disambiguatingDescription" in organisation) is expected, key
+        if expected:
+            assert organisation["disambiguatingDescription"].startswith("SAMPLE DATA")

@@ -80,3 +80,18 @@ def test_the_demo_documents_follow_the_popolo_shapes(demo_loaded: Any) -> None:
     assert len(document["organizations"]) > 50
     assert document["posts"]
     assert document["memberships"]
+
+
+def test_an_organisation_from_sample_sources_only_says_it_is_sample_data(db: None) -> None:
+    from factories import OrganisationFactory, SourceFactory
+
+    real, sample = SourceFactory(code="real-doc"), SourceFactory(code="made-up", is_sample=True)
+    OrganisationFactory(key="real-u").sources.add(real)
+    OrganisationFactory(key="sample-co").sources.add(sample)
+    document = popolo.document(["organizations"])
+    _check({**{key: [] for key in popolo.KINDS}, **document})
+    organisations = {o["id"]: o for o in document["organizations"]}
+    assert organisations["organisation/sample-co"]["description"] == popolo.SAMPLE_ORGANISATION
+    assert "SAMPLE DATA" in popolo.SAMPLE_ORGANISATION
+    assert "サンプルデータ" in popolo.SAMPLE_ORGANISATION
+    assert "description" not in organisations["organisation/real-u"]
