@@ -220,7 +220,7 @@ def _fund_out(request: HttpRequest, fund: JointFund) -> dict[str, Any]:
                         "title_ja": a.title_ja,
                         "title_en": a.title_en,
                         "lead_researcher": a.lead_researcher,
-                        "lead_unit": a.lead_unit.key if a.lead_unit_id else None,
+                        "lead_unit": a.lead_unit.key if a.lead_unit else None,
                         "partner_researcher": a.partner_researcher,
                         "partner_unit": a.partner_unit,
                         "outcome": a.outcome,
@@ -324,14 +324,14 @@ def _jd_partner_out(p: JointDegreePartner) -> dict[str, Any]:
         "name_en": p.partner.name_en,
         "country": p.partner.country,
         "kind": p.kind,
-        "program": p.program.key if p.program_id else None,
+        "program": p.program.key if p.program else None,
     }
 
 
 def _jd_figure_out(f: JointDegreeFigure) -> dict[str, Any]:
     return {
         "owner": f.owner.key,
-        "program": f.program.key if f.program_id else None,
+        "program": f.program.key if f.program else None,
         "fiscal_year": f.fiscal_year,
         "metric": f.metric,
         "value": f.value,

@@ -15,6 +15,7 @@ Dormant: no activity (and no contact) in the last 24 months.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from renkei.core.messages import Msg
@@ -50,7 +51,7 @@ def assess(
     quota_year: tuple[int, int, int, int, int] | None,
     funded_projects: int,
     declared_projects: int,
-    expiring: list[tuple[str | Msg, dt.date]],
+    expiring: Sequence[tuple[str | Msg, dt.date]],
 ) -> Health:
     """`quota_year`: (fiscal year, outbound, outbound places, inbound, inbound places)."""
     reasons: list[Reason] = []
