@@ -5,6 +5,7 @@ publishes the agreement), and staff writes of activities through the services.""
 import datetime as dt
 from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -26,12 +27,23 @@ from renkei.partnerships.models import (
     Activity,
     AgreementVersion,
     Basis,
+    FundApplication,
+    JointDegreeFigure,
+    JointDegreePartner,
+    JointFund,
     MobilityFigure,
     Partnership,
     Qualifier,
     TeamMember,
 )
-from renkei.partnerships.params import MatrixFilter
+from renkei.partnerships.params import (
+    FundFilter,
+    JointDegreeFigureFilter,
+    JointDegreeFilter,
+    MatrixFilter,
+    MobilityFilter,
+    NetworkProjectFilter,
+)
 
 router = Router(tags=["partnerships"])
 
@@ -114,6 +126,372 @@ def partnerships_matrix(request: HttpRequest, params: Query[MatrixFilter]) -> di
         ],
         "total": result.total,
     }
+
+
+# --- joint funds, joint degrees, network projects (lists, before `/partnerships/{key}`) -------------
+
+FundCursor = Annotated[str, *cursor(selectors.FUND_KEYSET.name)]
+JointDegreeCursor = Annotated[str, *cursor(selectors.JOINT_DEGREE_KEYSET.name)]
+JointDegreePartnerCursor = Annotated[str, *cursor(selectors.JOINT_DEGREE_PARTNER_KEYSET.name)]
+JointDegreeFigureCursor = Annotated[str, *cursor(selectors.JOINT_DEGREE_FIGURE_KEYSET.name)]
+NetworkProjectCursor = Annotated[str, *cursor(selectors.NETWORK_PROJECT_KEYSET.name)]
+MobilityCursor = Annotated[str, *cursor(selectors.MOBILITY_KEYSET.name)]
+SAMPLE = "Sample data made up for the demo, not from a source."
+
+
+class FundApplicationOut(Schema):
+    title_ja: str
+    title_en: str
+    lead_researcher: str
+    lead_unit: str | None
+    partner_researcher: str
+    partner_unit: str
+    outcome: str = Field(
+        description="submitted, funded, not_funded or withdrawn (the public sees funded only)."
+    )
+    amount_yen: int | None
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    project_status: str
+    outputs_ja: str
+    outputs_en: str
+    is_sample: bool = Field(description=SAMPLE)
+
+
+class FundCallOut(Schema):
+    number: int
+    title_ja: str
+    title_en: str
+    opens_on: dt.date | None
+    deadline: dt.date | None
+    budget_yen: int | None
+    is_sample: bool = Field(description=SAMPLE)
+    applications: list[FundApplicationOut] = Field(
+        description="The applications the caller may see: all of them for the home's users, the funded projects for everyone else."
+    )
+
+
+class FundOut(Schema):
+    key: str
+    partnership: str
+    partner: str
+    name_ja: str
+    name_en: str
+    governance_ja: str
+    governance_en: str
+    started_on: dt.date | None
+    started_precision: str
+    declared_calls: int | None = Field(description="Calls as a source declares them (not counted).")
+    declared_projects: int | None = Field(
+        description="Funded projects as a source declares them (not counted)."
+    )
+    declared_note_ja: str
+    calls: list[FundCallOut] = Field(description="The calls recorded (counted), oldest first.")
+    funded_projects: int = Field(description="Funded projects recorded (counted) in the calls shown.")
+    is_sample: bool = Field(description=SAMPLE)
+    source: str | None
+
+
+class FundPage(PageOut):
+    items: list[FundOut]
+
+
+class FundListQuery(FundFilter, CursorParams):
+    cursor: FundCursor | Optional = None
+
+
+def _fund_out(request: HttpRequest, fund: JointFund) -> dict[str, Any]:
+    calls = []
+    funded = 0
+    for call in selectors.fund_calls(user=request.user, fund=fund):
+        applications = selectors.fund_applications(user=request.user, call=call)
+        funded += sum(1 for a in applications if a.outcome == FundApplication.Outcome.FUNDED)
+        calls.append(
+            {
+                "number": call.number,
+                "title_ja": call.title_ja,
+                "title_en": call.title_en,
+                "opens_on": call.opens_on,
+                "deadline": call.deadline,
+                "budget_yen": call.budget_yen,
+                "is_sample": call.is_sample,
+                "applications": [
+                    {
+                        "title_ja": a.title_ja,
+                        "title_en": a.title_en,
+                        "lead_researcher": a.lead_researcher,
+                        "lead_unit": a.lead_unit.key if a.lead_unit else None,
+                        "partner_researcher": a.partner_researcher,
+                        "partner_unit": a.partner_unit,
+                        "outcome": a.outcome,
+                        "amount_yen": a.amount_yen,
+                        "starts_on": a.starts_on,
+                        "ends_on": a.ends_on,
+                        "project_status": a.project_status,
+                        "outputs_ja": a.outputs_ja,
+                        "outputs_en": a.outputs_en,
+                        "is_sample": a.is_sample,
+                    }
+                    for a in applications
+                ],
+            }
+        )
+    return {
+        "key": fund.key,
+        "partnership": fund.partnership.key,
+        "partner": fund.partnership.partner.key,
+        "name_ja": fund.name_ja,
+        "name_en": fund.name_en,
+        "governance_ja": fund.governance_ja,
+        "governance_en": fund.governance_en,
+        "started_on": fund.started_on,
+        "started_precision": fund.started_precision,
+        "declared_calls": fund.declared_calls,
+        "declared_projects": fund.declared_projects,
+        "declared_note_ja": fund.declared_note_ja,
+        "calls": calls,
+        "funded_projects": funded,
+        "is_sample": fund.is_sample,
+        "source": fund.source.code if fund.source_id else None,
+    }
+
+
+@router.get("/partnerships/funds", response=FundPage, operation_id="partnerships_funds")
+def partnerships_funds(request: HttpRequest, params: Query[FundListQuery]) -> dict[str, Any]:
+    """Joint funds with their governance, calls and funded projects: a source's declared counts (e.g.
+    9 calls, 29 projects) beside the calls and projects recorded. The public sees the funds of published
+    partnerships and only the funded applications; the home's users see every application."""
+    page = keyset_page(
+        selectors.fund_list(user=request.user, partnership=params.partnership),
+        selectors.FUND_KEYSET,
+        cursor=params.cursor,
+        limit=params.limit,
+    )
+    return page_body(request, page, [_fund_out(request, f) for f in page.items])
+
+
+class JointDegreePartnerOut(Schema):
+    partner: str
+    name_ja: str
+    name_en: str
+    country: str
+    kind: str = Field(description="jsd, dd or jsd_dd (the memorandum's kind).")
+    program: str | None = Field(
+        description="The program, or null when the source names the institution's programs as a whole."
+    )
+
+
+class JointDegreeFigureOut(Schema):
+    owner: str
+    program: str | None = Field(description="Null: a figure of all the institution's programs.")
+    fiscal_year: int
+    metric: str
+    value: int
+    basis: str = Field(description="counted (records) or declared (as a source states it).")
+    qualifier: str
+    stated_as: str
+    source: str | None
+
+
+class JointDegreeOut(Schema):
+    key: str
+    owner: str
+    name_ja: str
+    name_en: str
+    field_ja: str
+    field_en: str
+    home_units: list[str]
+    note_ja: str
+    note_en: str
+    partners: list[JointDegreePartnerOut]
+    figures: list[JointDegreeFigureOut]
+    is_sample: bool = Field(description=SAMPLE)
+    source: str | None
+
+
+class JointDegreePage(PageOut):
+    items: list[JointDegreeOut]
+
+
+class JointDegreeListQuery(JointDegreeFilter, CursorParams):
+    cursor: JointDegreeCursor | Optional = None
+
+
+def _jd_partner_out(p: JointDegreePartner) -> dict[str, Any]:
+    return {
+        "partner": p.partner.key,
+        "name_ja": p.partner.name_ja,
+        "name_en": p.partner.name_en,
+        "country": p.partner.country,
+        "kind": p.kind,
+        "program": p.program.key if p.program else None,
+    }
+
+
+def _jd_figure_out(f: JointDegreeFigure) -> dict[str, Any]:
+    return {
+        "owner": f.owner.key,
+        "program": f.program.key if f.program else None,
+        "fiscal_year": f.fiscal_year,
+        "metric": f.metric,
+        "value": f.value,
+        "basis": f.basis,
+        "qualifier": f.qualifier,
+        "stated_as": f.stated_as,
+        "source": f.source.code if f.source_id else None,
+    }
+
+
+@router.get(
+    "/partnerships/joint-degrees", response=JointDegreePage, operation_id="partnerships_joint_degrees"
+)
+def partnerships_joint_degrees(request: HttpRequest, params: Query[JointDegreeListQuery]) -> dict[str, Any]:
+    """Joint / double-degree programs (e.g. Tohoku's 国際共同大学院) with their field, home units, the
+    partner universities of each program and its figures; the institution's partners and figures not
+    tied to one program are in `/partnerships/joint-degrees/figures` and on each program's owner."""
+    page = keyset_page(
+        selectors.joint_degree_list(user=request.user, owner=params.owner),
+        selectors.JOINT_DEGREE_KEYSET,
+        cursor=params.cursor,
+        limit=params.limit,
+    )
+    items = []
+    for program in page.items:
+        partners = selectors.joint_degree_partners(user=request.user, owner=program.owner)
+        figures = selectors.joint_degree_figure_list(user=request.user, program=program.key)
+        items.append(
+            {
+                "key": program.key,
+                "owner": program.owner.key,
+                "name_ja": program.name_ja,
+                "name_en": program.name_en,
+                "field_ja": program.field_ja,
+                "field_en": program.field_en,
+                "home_units": [u.key for u in program.home_units.all()],
+                "note_ja": program.note_ja,
+                "note_en": program.note_en,
+                "partners": [_jd_partner_out(p) for p in partners if p.program_id == program.pk],
+                "figures": [_jd_figure_out(f) for f in figures],
+                "is_sample": program.is_sample,
+                "source": program.source.code if program.source_id else None,
+            }
+        )
+    return page_body(request, page, items)
+
+
+class JointDegreeFigurePage(PageOut):
+    items: list[JointDegreeFigureOut]
+
+
+class JointDegreeFigureListQuery(JointDegreeFigureFilter, CursorParams):
+    cursor: JointDegreeFigureCursor | Optional = None
+
+
+@router.get(
+    "/partnerships/joint-degrees/figures",
+    response=JointDegreeFigurePage,
+    operation_id="partnerships_joint_degree_figures",
+)
+def partnerships_joint_degree_figures(
+    request: HttpRequest, params: Query[JointDegreeFigureListQuery]
+) -> dict[str, Any]:
+    """Enrolment, graduates, own funding, programs and partner universities per fiscal year, of one
+    program or (program null) of all an institution's programs; declared figures say so (`basis`)."""
+    page = keyset_page(
+        selectors.joint_degree_figure_list(
+            user=request.user,
+            owner=params.owner,
+            program=params.program,
+            metric=params.metric,
+            fiscal_year=params.fiscal_year,
+        ),
+        selectors.JOINT_DEGREE_FIGURE_KEYSET,
+        cursor=params.cursor,
+        limit=params.limit,
+    )
+    return page_body(request, page, [_jd_figure_out(f) for f in page.items])
+
+
+class JointDegreePartnerPage(PageOut):
+    items: list[JointDegreePartnerOut]
+
+
+class JointDegreePartnerListQuery(JointDegreeFilter, CursorParams):
+    cursor: JointDegreePartnerCursor | Optional = None
+
+
+@router.get(
+    "/partnerships/joint-degrees/partners",
+    response=JointDegreePartnerPage,
+    operation_id="partnerships_joint_degree_partners",
+)
+def partnerships_joint_degree_partners(
+    request: HttpRequest, params: Query[JointDegreePartnerListQuery]
+) -> dict[str, Any]:
+    """Partner universities under JSD/DD memoranda, in the source's order: of one program, or (program
+    null) of the institution's programs as a whole when the source does not say which."""
+    page = keyset_page(
+        selectors.joint_degree_partner_list(user=request.user, owner=params.owner),
+        selectors.JOINT_DEGREE_PARTNER_KEYSET,
+        cursor=params.cursor,
+        limit=params.limit,
+    )
+    return page_body(request, page, [_jd_partner_out(p) for p in page.items])
+
+
+class NetworkProjectOut(Schema):
+    network: str
+    key: str
+    lead: str
+    lead_name_ja: str
+    lead_name_en: str
+    title_ja: str
+    title_en: str
+    summary_ja: str
+    summary_en: str
+    source: str | None
+
+
+class NetworkProjectPage(PageOut):
+    items: list[NetworkProjectOut]
+
+
+class NetworkProjectListQuery(NetworkProjectFilter, CursorParams):
+    cursor: NetworkProjectCursor | Optional = None
+
+
+@router.get(
+    "/partnerships/network-projects",
+    response=NetworkProjectPage,
+    operation_id="partnerships_network_projects",
+)
+def partnerships_network_projects(
+    request: HttpRequest, params: Query[NetworkProjectListQuery]
+) -> dict[str, Any]:
+    """Projects run inside forums and national networks (大学の国際化促進フォーラム), as the network
+    pages list them."""
+    page = keyset_page(
+        selectors.network_project_list(user=request.user, network=params.network),
+        selectors.NETWORK_PROJECT_KEYSET,
+        cursor=params.cursor,
+        limit=params.limit,
+    )
+    items = [
+        {
+            "network": p.network.key,
+            "key": p.key,
+            "lead": p.lead.key,
+            "lead_name_ja": p.lead.name_ja,
+            "lead_name_en": p.lead.name_en,
+            "title_ja": p.title_ja,
+            "title_en": p.title_en,
+            "summary_ja": p.summary_ja,
+            "summary_en": p.summary_en,
+            "source": p.source.code if p.source_id else None,
+        }
+        for p in page.items
+    ]
+    return page_body(request, page, items)
 
 
 class TeamMemberOut(Schema):
@@ -223,6 +601,105 @@ def partnerships_detail(request: HttpRequest, key: PartnershipKey) -> dict[str, 
     partnership = selectors.partnership_get(user=request.user, key=key)
     activities = list(policy.visible(request.user, partnership.activities.all()))
     return _partnership_out(request, partnership) | {"activities": activities}
+
+
+class MobilityFigureOut(Schema):
+    fiscal_year: int | None = Field(description="Null: a typical year, as a source declares it.")
+    direction: str
+    category: str
+    count: int
+    basis: str = Field(
+        description="counted (records) or declared (as a source states it); never added together."
+    )
+    qualifier: str = Field(description="exact, about, over or under (a declared 'about 100').")
+    note_ja: str
+    note_en: str
+    agreement: str | None = Field(description="The agreement the flow counts against (its key).")
+    is_sample: bool = Field(description=SAMPLE)
+
+
+class MobilityPage(PageOut):
+    items: list[MobilityFigureOut]
+
+
+class MobilityListQuery(MobilityFilter, CursorParams):
+    cursor: MobilityCursor | Optional = None
+
+
+@router.get("/partnerships/{key}/mobility", response=MobilityPage, operation_id="partnerships_mobility")
+def partnerships_mobility(
+    request: HttpRequest, key: PartnershipKey, params: Query[MobilityListQuery]
+) -> dict[str, Any]:
+    """A partnership's mobility figures by fiscal year, direction and category. Counted figures
+    (`basis` counted) and what a source declares ('about 100 a year', `basis` declared, often with no
+    fiscal year) are separate rows, never added together; filter by `basis` to keep one kind."""
+    partnership = selectors.partnership_get(user=request.user, key=key)
+    page = keyset_page(
+        selectors.mobility_list(
+            user=request.user,
+            partnership=partnership,
+            direction=params.direction,
+            category=params.category,
+            fiscal_year=params.fiscal_year,
+            basis=params.basis,
+        ),
+        selectors.MOBILITY_KEYSET,
+        cursor=params.cursor,
+        limit=params.limit,
+    )
+    items = [
+        {
+            "fiscal_year": f.fiscal_year,
+            "direction": f.direction,
+            "category": f.category,
+            "count": f.count,
+            "basis": f.basis,
+            "qualifier": f.qualifier,
+            "note_ja": f.note_ja,
+            "note_en": f.note_en,
+            "agreement": f.agreement.key if f.agreement_id else None,
+            "is_sample": f.is_sample,
+        }
+        for f in page.items
+    ]
+    return page_body(request, page, items)
+
+
+class HealthReasonOut(Schema):
+    points: int = Field(description="What the reason adds to or takes from the score.")
+    message_ja: str
+    message_en: str
+
+
+class HealthOut(Schema):
+    partnership: str
+    score: int = Field(
+        description="0-100, from activities, flows against quota, funded projects and agreements."
+    )
+    band: str = Field(description="good (75 and over), watch (50-74) or poor (below 50).")
+    dormant: bool = Field(description="No activity and no contact in the last 24 months.")
+    reasons: list[HealthReasonOut]
+
+
+@router.get("/partnerships/{key}/health", response=HealthOut, operation_id="partnerships_health")
+def partnerships_health(request: HttpRequest, key: PartnershipKey) -> dict[str, Any]:
+    """A partnership's health score with the reasons that make it, as its page and the staff dashboard
+    show them: for the home institution's editors only (403 for everyone else, as the page shows it
+    to them alone)."""
+    partnership = selectors.partnership_get(user=request.user, key=key)
+    if not policy.can(request.user, "change", partnership):
+        raise PermissionDenied  # the partnership's page shows its health to the home's staff only
+    health = selectors.partnership_health(user=request.user, partnership=partnership)
+    return {
+        "partnership": partnership.key,
+        "score": health.score,
+        "band": health.band,
+        "dormant": health.dormant,
+        "reasons": [
+            {"points": r.points, "message_ja": r.message.ja, "message_en": r.message.en}
+            for r in health.reasons
+        ],
+    }
 
 
 class PartyOut(Schema):

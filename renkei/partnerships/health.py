@@ -16,6 +16,7 @@ Dormant: no activity (and no contact) in the last 24 months.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from renkei.core.messages import Msg
@@ -51,7 +52,7 @@ def assess(
     quota_year: tuple[int, int, int, int, int] | None,
     funded_projects: int,
     declared_projects: int,
-    expiring: list[tuple[str, dt.date]],
+    expiring: Sequence[tuple[str | Msg, dt.date]],
 ) -> Health:
     """`quota_year`: (fiscal year, outbound, outbound places, inbound, inbound places); `series_since`:
     the start of the earliest recurring series among the activities, None when there is none."""
@@ -104,12 +105,14 @@ def assess(
             )
             reasons.append(Reason(-10 if inb * 2 < in_places else 0, text))
     for title, until in expiring:
+        # a Msg gives the title in each language (the English reason names the English title)
+        title_ja, title_en = (title.ja, title.en) if isinstance(title, Msg) else (title, title)
         reasons.append(
             Reason(
                 -10,
                 Msg(
-                    f"「{title}」が {until:%Y-%m-%d} に期限（後継の版なし）",
-                    f"'{title}' ends on {until:%Y-%m-%d} with no successor",
+                    f"「{title_ja}」が {until:%Y-%m-%d} に期限（後継の版なし）",
+                    f"'{title_en}' ends on {until:%Y-%m-%d} with no successor",
                 ),
             )
         )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from renkei.core import policy
+from renkei.core.messages import Msg
 from renkei.core.pagination import Key, Keyset
 from renkei.core.policy import Actor
 from renkei.organisations.models import Organisation
@@ -27,11 +28,13 @@ from renkei.partnerships.models import (
     AgreementVersion,
     CooperationCondition,
     FundApplication,
+    FundCall,
     JointDegreeFigure,
     JointDegreePartner,
     JointDegreeProgram,
     JointFund,
     MobilityFigure,
+    NetworkProject,
     Partnership,
     PartnershipTier,
     Phase,
@@ -434,7 +437,7 @@ def partnership_health(
     ).count()
     declared_projects = sum(f.declared_projects or 0 for f in _visible(user, partnership.funds.all()))
     expiring = [
-        (v.agreement.title, v.valid_until)
+        (Msg(v.agreement.title_ja, v.agreement.title_en or v.agreement.title_ja), v.valid_until)
         for v in _visible(
             user,
             AgreementVersion.objects.filter(
@@ -573,8 +576,6 @@ def map_partners(
 
 
 def network_projects(*, user: Actor | None, network: Any) -> list[Any]:
-    from renkei.partnerships.models import NetworkProject
-
     return list(
         _visible(user, NetworkProject.objects.filter(network=network).select_related("lead", "source"))
     )
@@ -589,3 +590,95 @@ def agreement_version_get(*, user: Actor | None, key: str, number: int) -> Agree
         .prefetch_related("parties__organisation", "parties__unit")
         .get(number=number)
     )
+
+
+# --- lists for the API (each ordered by its keyset) --------------------------------------------------
+
+FUND_KEYSET = Keyset("partnership-funds", Key("pk"))
+JOINT_DEGREE_KEYSET = Keyset("joint-degree-programs", Key("pk"))
+JOINT_DEGREE_PARTNER_KEYSET = Keyset("joint-degree-partners", Key("sort_order"), Key("pk"))
+JOINT_DEGREE_FIGURE_KEYSET = Keyset("joint-degree-figures", Key("fiscal_year"), Key("pk"))
+NETWORK_PROJECT_KEYSET = Keyset("network-projects", Key("pk"))
+MOBILITY_KEYSET = Keyset("partnership-mobility", Key("fiscal_year", nullable=True), Key("pk"))
+
+
+def fund_list(*, user: Actor | None, partnership: str | None = None) -> models.QuerySet:
+    """Joint funds the caller may see (those of published partnerships for everyone)."""
+    funds = _visible(user, JointFund.objects.select_related("partnership__partner", "source"))
+    return funds.filter(partnership__key=partnership) if partnership else funds
+
+
+def fund_calls(*, user: Actor | None, fund: JointFund) -> list[FundCall]:
+    return list(_visible(user, fund.calls.all()))
+
+
+def fund_applications(*, user: Actor | None, call: FundCall) -> list[FundApplication]:
+    """The applications to a call the caller may see: the home's users see all of them with their
+    outcomes, everyone else only the funded projects (the policy's rule)."""
+    return list(_visible(user, call.applications.select_related("lead_unit")))
+
+
+def joint_degree_list(*, user: Actor | None, owner: str | None = None) -> models.QuerySet:
+    programs = _visible(
+        user, JointDegreeProgram.objects.select_related("owner", "source").prefetch_related("home_units")
+    )
+    return programs.filter(owner__key=owner) if owner else programs
+
+
+def joint_degree_partners(*, user: Actor | None, owner: Organisation) -> list[JointDegreePartner]:
+    """The owner's JSD/DD partner universities (of one program or of all), in the source's order."""
+    return list(
+        _visible(user, JointDegreePartner.objects.filter(owner=owner).select_related("partner", "program"))
+    )
+
+
+def joint_degree_partner_list(*, user: Actor | None, owner: str | None = None) -> models.QuerySet:
+    partners = _visible(user, JointDegreePartner.objects.select_related("owner", "partner", "program"))
+    return partners.filter(owner__key=owner) if owner else partners
+
+
+def joint_degree_figure_list(
+    *,
+    user: Actor | None,
+    owner: str | None = None,
+    program: str | None = None,
+    metric: str | None = None,
+    fiscal_year: int | None = None,
+) -> models.QuerySet:
+    figures = _visible(user, JointDegreeFigure.objects.select_related("owner", "program", "source"))
+    if owner:
+        figures = figures.filter(owner__key=owner)
+    if program:
+        figures = figures.filter(program__key=program)
+    if metric:
+        figures = figures.filter(metric=metric)
+    if fiscal_year is not None:
+        figures = figures.filter(fiscal_year=fiscal_year)
+    return figures
+
+
+def network_project_list(*, user: Actor | None, network: str | None = None) -> models.QuerySet:
+    projects = _visible(user, NetworkProject.objects.select_related("network", "lead", "source"))
+    return projects.filter(network__key=network) if network else projects
+
+
+def mobility_list(
+    *,
+    user: Actor | None,
+    partnership: Partnership,
+    direction: str | None = None,
+    category: str | None = None,
+    fiscal_year: int | None = None,
+    basis: str | None = None,
+) -> models.QuerySet:
+    """A partnership's mobility figures, counted and declared alike (each says which it is)."""
+    figures = _visible(user, partnership.mobility.select_related("agreement"))
+    for name, value in (
+        ("direction", direction),
+        ("category", category),
+        ("fiscal_year", fiscal_year),
+        ("basis", basis),
+    ):
+        if value is not None and value != "":
+            figures = figures.filter(**{name: value})
+    return figures

@@ -84,3 +84,42 @@ def test_the_matrix_fits_a_phone(browser, demo, traffic, base_url: str, screensh
             screenshot(page, f"partnerships-{name}")
     finally:
         context.close()
+
+
+def test_the_map_legend_and_the_staff_dashboard_fit_a_phone(
+    browser, demo, traffic, base_url: str, screenshot: Screenshot
+) -> None:
+    from django.test import Client
+    from factories import AffiliationFactory, UserFactory
+
+    from renkei.organisations.models import Organisation
+
+    editor = AffiliationFactory(
+        user=UserFactory(username="utokyo-editor"),
+        organisation=Organisation.objects.get(key="utokyo"),
+        role="editor",
+    ).user
+    client = Client()
+    client.force_login(editor)
+    context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844})
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
+    try:
+        page = context.new_page()
+        for path, lang in (("/partnerships/map/", "ja"), ("/en/partnerships/map/", "en")):
+            page.goto(f"{base_url}{path}")
+            # each dot on the line of its label: a legend item is one line high
+            items = page.locator(".map-legend .legend-item")
+            expect(items).to_have_count(2)
+            heights = items.evaluate_all("xs => xs.map(x => x.getBoundingClientRect().height)")
+            assert max(heights) < 30, (path, heights)
+            screenshot(page, f"partnerships-map-legend-phone-{lang}")
+        for path, lang in (("/partnerships/staff/", "ja"), ("/en/partnerships/staff/", "en")):
+            page.goto(f"{base_url}{path}")
+            # the renewal review's link on one line (it wrapped one character a line)
+            links = page.locator("#renewals td.action a")
+            assert links.count() > 0, path
+            heights = links.evaluate_all("xs => xs.map(x => x.getBoundingClientRect().height)")
+            assert max(heights) < 30, (path, heights)
+            screenshot(page, f"partnerships-dashboard-phone-{lang}")
+    finally:
+        context.close()

@@ -742,8 +742,22 @@ ROUTES: dict[str, list[tuple[Callable[[Cast], dict[str, Any]], dict[str, int]]]]
     "api-v1:partnerships_list": [(lambda c: {}, PUBLIC)],
     "api-v1:partnerships_detail": [(lambda c: {"key": "a-partner"}, PUBLIC)],
     "api-v1:partnerships_agreement": [(lambda c: {"key": "a-agreement"}, A_ONLY)],
+    "api-v1:partnerships_funds": [(lambda c: {}, PUBLIC)],
+    "api-v1:partnerships_joint_degrees": [(lambda c: {}, PUBLIC)],
+    "api-v1:partnerships_joint_degree_figures": [(lambda c: {}, PUBLIC)],
+    "api-v1:partnerships_joint_degree_partners": [(lambda c: {}, PUBLIC)],
+    "api-v1:partnerships_network_projects": [(lambda c: {}, PUBLIC)],
+    "api-v1:partnerships_mobility": [(lambda c: {"key": "a-partner"}, PUBLIC)],
+    # a partnership's health: for its home's editors, as on its page
+    "api-v1:partnerships_health": [
+        (
+            lambda c: {"key": "a-partner"},
+            {p: 200 if p in ("editor_a", "admin_a", "superuser") else 403 for p in PERSONAS},
+        )
+    ],
     "api-v1:partnerships_activity_create": [(lambda c: {"key": "a-partner"}, dict.fromkeys(PERSONAS, 405))],
-    "api-v1:partnerships_mobility_create": [(lambda c: {"key": "a-partner"}, dict.fromkeys(PERSONAS, 405))],
+    # the same address lists the figures on GET (partnerships_mobility)
+    "api-v1:partnerships_mobility_create": [(lambda c: {"key": "a-partner"}, PUBLIC)],
     "api-v1:partnerships_team_create": [(lambda c: {"key": "a-partner"}, dict.fromkeys(PERSONAS, 405))],
     **{
         f"api-v1:partnerships_agreement_{verb}": [

@@ -58,6 +58,25 @@ def _real_cursors() -> dict[str, list[str]]:
         ),
         "networks": spread(networks.NETWORK_KEYSET, networks.network_list(user=None)),
         "partnerships": spread(partnerships.PARTNERSHIP_KEYSET, partnerships.partnership_list(user=None)),
+        "partnership-funds": spread(partnerships.FUND_KEYSET, partnerships.fund_list(user=None)),
+        "joint-degree-programs": spread(
+            partnerships.JOINT_DEGREE_KEYSET, partnerships.joint_degree_list(user=None)
+        ),
+        "joint-degree-partners": spread(
+            partnerships.JOINT_DEGREE_PARTNER_KEYSET, partnerships.joint_degree_partner_list(user=None)
+        ),
+        "joint-degree-figures": spread(
+            partnerships.JOINT_DEGREE_FIGURE_KEYSET, partnerships.joint_degree_figure_list(user=None)
+        ),
+        "network-projects": spread(
+            partnerships.NETWORK_PROJECT_KEYSET, partnerships.network_project_list(user=None)
+        ),
+        "partnership-mobility": spread(
+            partnerships.MOBILITY_KEYSET,
+            partnerships.mobility_list(
+                user=None, partnership=partnerships.partnership_get(user=None, key="utokyo-ntu-tw")
+            ),
+        ),
         "memberships": spread(networks.MEMBERSHIP_KEYSET, networks.membership_list(user=None)),
         "bodies": spread(networks.BODY_KEYSET, networks.body_list(user=None)),
         "posts": spread(networks.POST_KEYSET, networks.post_list(user=None)),
