@@ -10,9 +10,7 @@ import re
 import pytest
 from django.core.management import call_command
 from factories import AgreementFactory, UserFactory
-
-from renkei.partnerships import services
-from renkei.partnerships.models import AgreementParty
+from support.partnerships import signed_version
 
 END = dt.date(2027, 3, 31)
 
@@ -22,19 +20,7 @@ def signed(owner_org, other_org, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     staff = UserFactory(username="io-staff", email="io@example.org")
     agreement = AgreementFactory(owner=owner_org, key="exchange", responsible_staff=staff)
-    version = services.agreement_draft(
-        agreement=agreement,
-        actor=None,
-        valid_from=dt.date(2022, 4, 1),
-        valid_until=END,
-        parties=[
-            AgreementParty(organisation=owner_org, signed_on=dt.date(2022, 3, 1)),
-            AgreementParty(organisation=other_org, signed_on=dt.date(2022, 3, 2)),
-        ],
-    )
-    for status in ("internal_review", "with_partner"):
-        services.agreement_transition(version=version, status=status, actor=None)
-    return services.agreement_sign(version=version, actor=None, today=dt.date(2022, 4, 1))
+    return signed_version(agreement, owner_org, other_org, until=END)
 
 
 def test_the_dashboard_tells_sent_alerts_from_lead_times_passed_unsent(signed, client, owner) -> None:

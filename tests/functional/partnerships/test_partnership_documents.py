@@ -9,9 +9,10 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from factories import AgreementFactory
+from support.partnerships import signed_version
 
 from renkei.partnerships import services
-from renkei.partnerships.models import AgreementParty, AgreementVersion
+from renkei.partnerships.models import AgreementVersion
 
 PDF = b"%PDF-1.4\n% signed\n"
 
@@ -20,19 +21,9 @@ PDF = b"%PDF-1.4\n% signed\n"
 def signed(owner_org, other_org, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     agreement = AgreementFactory(owner=owner_org, key="exchange", is_public=False)
-    version = services.agreement_draft(
-        agreement=agreement,
-        actor=None,
-        valid_from=dt.date(2022, 4, 1),
-        valid_until=dt.date(2027, 3, 31),
-        parties=[
-            AgreementParty(organisation=owner_org, signed_on=dt.date(2022, 3, 1)),
-            AgreementParty(organisation=other_org, signed_on=dt.date(2022, 3, 10)),
-        ],
+    return signed_version(
+        agreement, owner_org, other_org, partner_signed_on=dt.date(2022, 3, 10), today=dt.date(2024, 1, 1)
     )
-    for status in ("internal_review", "with_partner"):
-        services.agreement_transition(version=version, status=status, actor=None)
-    return services.agreement_sign(version=version, actor=None, today=dt.date(2024, 1, 1))
 
 
 UPLOAD = "/partnerships/agreements/exchange/versions/1/document/upload/"

@@ -10,9 +10,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import translation
 from factories import AgreementFactory, UserFactory
+from support.partnerships import signed_version
 
 from renkei.partnerships import services
-from renkei.partnerships.models import AgreementAlert, AgreementParty
+from renkei.partnerships.models import AgreementAlert
 
 END = dt.date(2027, 3, 31)
 
@@ -22,19 +23,7 @@ def version(owner_org, other_org, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     staff = UserFactory(username="io-staff", email="io@example.org")
     agreement = AgreementFactory(owner=owner_org, key="exchange", responsible_staff=staff)
-    v = services.agreement_draft(
-        agreement=agreement,
-        actor=None,
-        valid_from=dt.date(2022, 4, 1),
-        valid_until=END,
-        parties=[
-            AgreementParty(organisation=owner_org, signed_on=dt.date(2022, 3, 1)),
-            AgreementParty(organisation=other_org, signed_on=dt.date(2022, 3, 2)),
-        ],
-    )
-    for status in ("internal_review", "with_partner"):
-        services.agreement_transition(version=v, status=status, actor=None)
-    return services.agreement_sign(version=v, actor=None, today=dt.date(2022, 4, 1))
+    return signed_version(agreement, owner_org, other_org, until=END)
 
 
 def _send(day: dt.date) -> list[str]:
