@@ -45,8 +45,8 @@ class MembershipIn(MembershipChanges):
         json_schema_extra={
             "examples": [
                 {
-                    "network": "yamagata-platform",
-                    "organisation": "tohoku-u",
+                    "network": "tohoku-sosei-alliance",
+                    "organisation": "utokyo",
                     "role": "observer",
                     "start_date": "2031-04-01",
                 }
@@ -79,8 +79,8 @@ class MeetingIn(MeetingChanges):
         json_schema_extra={
             "examples": [
                 {
-                    "network": "yamagata-platform",
-                    "body": "council",
+                    "network": "tohoku-sosei-alliance",
+                    "body": "steering-council",
                     "title_ja": "第1回運営協議会",
                     "held_on": "2031-06-01",
                     "is_public": True,

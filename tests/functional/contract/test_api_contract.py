@@ -202,7 +202,8 @@ def test_the_api_keeps_its_openapi_contract(demo_loaded, api_token, settings):
     )
     assert result.total_cases > 0
     assert writes.get("catalog.program_save", 0) > 0, writes  # the writes were exercised, not only refused
-    # the networks' writes too: the document's examples name a network whose secretariat is tohoku-u
+    # the networks' writes too: the document's examples name the alliance, whose secretariat is tohoku-u,
+    # and its steering council (a demo record: the example is a write the token may make)
     assert writes.get("networks.membership_save", 0) > 0, writes
     assert writes.get("networks.meeting_save", 0) > 0, writes
     assert not result.failures(), result.summary()
