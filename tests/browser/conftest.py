@@ -112,6 +112,8 @@ class Traffic:
             self.console_errors.append(f"console: {message.text} ({message.location.get('url', '')})")
 
     def _on_failed(self, request: Request) -> None:
+        if request.failure == "net::ERR_ABORTED" and urlsplit(request.url).path.endswith("/favicon.svg"):
+            return  # Chromium fetches the icon last and cancels it when the page goes on (a 404 still counts)
         self.failed.append(f"request failed: {request.method} {request.url} ({request.failure})")
 
     def _on_response(self, response: Response) -> None:
