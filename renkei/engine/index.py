@@ -626,6 +626,21 @@ class _Scratch:
         self.mark = np.zeros(n, dtype=bool)
 
 
+def _kth_scores(ex: _Pairs, rows: npt.NDArray[np.int64], b: int, k: int) -> F64:
+    """θ per need of the block: the k-th best exact score among its scored candidates that no hard
+    constraint excludes (0 where it has fewer than k: no pruning for that need)."""
+    ok = np.flatnonzero(~ex.excluded)
+    order = ok[np.lexsort((-ex.score[ok], rows[ok]))]
+    sorted_rows = rows[order]
+    every = np.arange(b)
+    first = np.searchsorted(sorted_rows, every, side="left")
+    last = np.searchsorted(sorted_rows, every, side="right")
+    enough = last - first >= k
+    theta = np.zeros(b)
+    theta[enough] = ex.score[order[first[enough] + k - 1]]
+    return theta
+
+
 def _sparse_relevance(index: Index, scored: _Scored, scratch: _Scratch) -> tuple[I32, dict[str, F64], F64]:
     """The programs a need can reach (relevance above zero, by position ascending), their relevance
     components and their relevance: the same values, added in the same order, as the dense path, on
@@ -707,14 +722,7 @@ def _sparse_top(index: Index, block: Sequence[_Scored], k: int, scratch: _Scratc
     if any(p.size for p in picks):
         rows1, pos1, given1 = _gather(found, picks, names)
         ex1 = _pairs(index, asks, given1, rows1, pos1)
-        ok = np.flatnonzero(~ex1.excluded)
-        order = ok[np.lexsort((-ex1.score[ok], rows1[ok]))]
-        sorted_rows = rows1[order]
-        every = np.arange(b)
-        first = np.searchsorted(sorted_rows, every, side="left")
-        last = np.searchsorted(sorted_rows, every, side="right")
-        enough = last - first >= k  # else no pruning for that need
-        theta[enough] = ex1.score[order[first[enough] + k - 1]]
+        theta = _kth_scores(ex1, rows1, b, k)
     # score <= (relevance + the active constraints' weight) / total_w (see _block_top)
     need = (theta - 1e-9) * asks.total_w - asks.c_max - 1e-9 * (asks.total_w + 1.0)
     need = np.maximum(need, 0.0)
@@ -952,15 +960,7 @@ def _block_top(index: Index, block: Sequence[_Scored], k: int) -> list[list[Matc
         ex1 = _pairs(
             index, asks, {name: arr[rows1, pos1] for name, arr in dense.items()}, rows1, pos1.astype(np.int32)
         )
-        ok = np.flatnonzero(~ex1.excluded)
-        order = ok[np.lexsort((-ex1.score[ok], rows1[ok]))]
-        sorted_rows = rows1[order]
-        every = np.arange(b)
-        first = np.searchsorted(sorted_rows, every, side="left")
-        last = np.searchsorted(sorted_rows, every, side="right")
-        enough = last - first >= k  # else no pruning for that need
-        theta = np.zeros(b)
-        theta[enough] = ex1.score[order[first[enough] + k - 1]]
+        theta = _kth_scores(ex1, rows1, b, k)
         # score <= (relevance + the active constraints' weight) / total_w: a program whose bound is
         # under θ cannot reach the top k (the threshold is loosened, never tightened, by the slack)
         need = (theta - 1e-9) * asks.total_w - asks.c_max - 1e-9 * (asks.total_w + 1.0)
