@@ -36,6 +36,12 @@ def _last_sign_of_life(job: Job) -> float:
     return max(times, default=job.created_at.timestamp())
 
 
+def jobs_finished_before(before: Any) -> Any:
+    """The jobs that finished (done, refused, failed, or left waiting) before `before`: what
+    `renkei prune_jobs` deletes. Queued and running jobs are never among them."""
+    return Job.objects.filter(state__in=Job.FINISHED, finished_at__lt=before)
+
+
 def job_is_stalled(job: Job) -> bool:
     """Running, but no sign of life for RENKEI_JOB_STALL_SECONDS: its worker stopped mid-job."""
     return job.state == Job.State.RUNNING and time.time() - _last_sign_of_life(job) > stall_seconds()

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from renkei.jobs.models import Job
-from renkei.jobs.selectors import job_is_stalled
+from renkei.jobs.selectors import job_is_stalled, jobs_finished_before
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,5 @@ def jobs_prune(*, before: dt.datetime) -> int:
     who never came back); a job still queued or running is kept whatever its age. What a job made stays:
     an import's rows, a report, a match run (which then no longer links to its job). Returns how many
     jobs were deleted; running it again deletes nothing more."""
-    finished = Job.objects.filter(state__in=Job.FINISHED, finished_at__lt=before)
-    _, per_model = finished.delete()
+    _, per_model = jobs_finished_before(before).delete()
     return per_model.get(Job._meta.label, 0)

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from renkei.jobs.models import Job
+from renkei.jobs.selectors import jobs_finished_before
 from renkei.jobs.services import jobs_prune
 
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError("--days must be 1 or more.")
         before = timezone.now() - dt.timedelta(days=days)
         if dry_run:
-            count = Job.objects.filter(state__in=Job.FINISHED, finished_at__lt=before).count()
+            count = jobs_finished_before(before).count()
             self.stdout.write(f"jobs to delete: {count} (finished before {before:%Y-%m-%d %H:%M})")
         else:
             count = jobs_prune(before=before)
